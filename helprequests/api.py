@@ -1,0 +1,211 @@
+"""REST endpoints for help requests, supervisors, messages and webhook endpoints (thin: the
+work happens in services)."""
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from ninja import Header, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from helprequests import services
+from helprequests.delivery import UnsafeUrl, check_webhook_url
+from helprequests.models import HelpRequest, Message, Supervisor, WebhookDelivery, WebhookEndpoint
+from helprequests.schemas import (
+    HelpRequestIn,
+    HelpRequestOut,
+    MessageOut,
+    ResolveIn,
+    SupervisorIn,
+    SupervisorOut,
+    SupervisorPatch,
+    WebhookDeliveryOut,
+    WebhookEndpointCreated,
+    WebhookEndpointIn,
+    WebhookEndpointOut,
+)
+from salon_project.auth import actor_of
+from salon_project.errors import Conflict, Invalid, get_or_404
+from salon_project.phones import InvalidPhoneNumber, normalize_phone
+
+help_requests = Router(tags=["help requests"])
+supervisors = Router(tags=["supervisors"])
+messages = Router(tags=["messages"])
+webhooks = Router(tags=["webhooks"])
+
+_HELP_REQUEST_RELATED = ("assigned_supervisor", "answered_by")
+
+
+def _help_request(help_request_id: int) -> HelpRequest:
+    return get_or_404(HelpRequest.objects.select_related(*_HELP_REQUEST_RELATED), help_request_id, "help request")
+
+
+class HelpRequestFilters(Schema):
+    status: HelpRequest.Status | None = None
+    priority: HelpRequest.Priority | None = None
+    supervisor_id: int | None = None
+
+
+@help_requests.post("", response={200: HelpRequestOut, 201: HelpRequestOut})
+def create_help_request(
+    request: HttpRequest,
+    payload: HelpRequestIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+):
+    """Open a help request: triaged, assigned and the supervisor texted. The same
+    `Idempotency-Key` again returns the first request (200) and sends nothing."""
+    result = services.create_help_request(
+        question=payload.question,
+        caller_phone=payload.caller_phone,
+        caller_name=payload.caller_name,
+        call_id=payload.call_id,
+        idempotency_key=idempotency_key or None,
+        actor=actor_of(request),
+    )
+    return (201 if result.created else 200), _help_request(result.help_request.pk)
+
+
+@help_requests.get("", response=list[HelpRequestOut])
+@paginate(LimitOffsetPagination)
+def list_help_requests(request: HttpRequest, filters: Query[HelpRequestFilters]):
+    """Pending requests first, most urgent first, then oldest first."""
+    queryset = HelpRequest.objects.select_related(*_HELP_REQUEST_RELATED)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.priority:
+        queryset = queryset.filter(priority=filters.priority)
+    if filters.supervisor_id is not None:
+        queryset = queryset.filter(assigned_supervisor_id=filters.supervisor_id)
+    return queryset.most_urgent_first()
+
+
+@help_requests.get("/{int:help_request_id}", response=HelpRequestOut)
+def get_help_request(request: HttpRequest, help_request_id: int):
+    return _help_request(help_request_id)
+
+
+@help_requests.post("/{int:help_request_id}/resolve", response=HelpRequestOut)
+def resolve_help_request(request: HttpRequest, help_request_id: int, payload: ResolveIn):
+    """Answer a request: the caller is texted and, with `learn`, the answer is learned.
+    Already resolved: 409 and nothing is sent again."""
+    _help_request(help_request_id)  # 404 before anything else
+    supervisor = _answering_supervisor(request, payload.supervisor_id)
+    services.resolve_help_request(
+        help_request_id, answer=payload.answer, supervisor=supervisor, learn=payload.learn, actor=actor_of(request)
+    )
+    return _help_request(help_request_id)
+
+
+def _answering_supervisor(request: HttpRequest, supervisor_id: int | None) -> Supervisor | None:
+    if supervisor_id is not None:
+        supervisor = Supervisor.objects.filter(pk=supervisor_id).first()
+        if supervisor is None:
+            raise Invalid(f"There is no supervisor with id {supervisor_id}.")
+        return supervisor
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return Supervisor.objects.filter(user=user).first()
+    return None
+
+
+# --- Supervisors ------------------------------------------------------------------------------
+
+
+def _supervisor_out(supervisor_id: int) -> Supervisor:
+    return get_or_404(Supervisor.with_open_requests(), supervisor_id, "supervisor")
+
+
+def _save_supervisor(supervisor: Supervisor) -> None:
+    try:
+        with transaction.atomic():
+            supervisor.save()
+    except IntegrityError:
+        raise Conflict(f"Another supervisor already has the phone number {supervisor.phone}.") from None
+
+
+@supervisors.get("", response=list[SupervisorOut])
+@paginate(LimitOffsetPagination)
+def list_supervisors(request: HttpRequest):
+    return Supervisor.with_open_requests().order_by("-is_owner", "name", "pk")
+
+
+@supervisors.post("", response={201: SupervisorOut})
+def create_supervisor(request: HttpRequest, payload: SupervisorIn):
+    supervisor = Supervisor(**payload.dict())
+    _save_supervisor(supervisor)
+    return 201, _supervisor_out(supervisor.pk)
+
+
+@supervisors.get("/{int:supervisor_id}", response=SupervisorOut)
+def get_supervisor(request: HttpRequest, supervisor_id: int):
+    return _supervisor_out(supervisor_id)
+
+
+@supervisors.patch("/{int:supervisor_id}", response=SupervisorOut)
+def update_supervisor(request: HttpRequest, supervisor_id: int, payload: SupervisorPatch):
+    supervisor = get_or_404(Supervisor.objects, supervisor_id, "supervisor")
+    for field, value in payload.dict(exclude_unset=True).items():
+        if value is None:
+            raise Invalid(f"{field} cannot be null.")
+        setattr(supervisor, field, value)
+    _save_supervisor(supervisor)
+    return _supervisor_out(supervisor.pk)
+
+
+# --- Messages -------------------------------------------------------------------------------
+
+
+class MessageFilters(Schema):
+    to: str | None = None
+    kind: str | None = None
+    help_request_id: int | None = None
+
+
+@messages.get("", response=list[MessageOut])
+@paginate(LimitOffsetPagination)
+def list_messages(request: HttpRequest, filters: Query[MessageFilters]):
+    """Every text the system sent or will send, newest first."""
+    queryset = Message.objects.all()
+    if filters.to:
+        # A "+" in a query string arrives as a space when the caller forgot to encode it.
+        raw = filters.to.strip()
+        try:
+            queryset = queryset.filter(to=normalize_phone("+" + raw if filters.to.startswith(" ") else raw))
+        except InvalidPhoneNumber as exc:
+            raise Invalid(str(exc)) from None
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.help_request_id is not None:
+        queryset = queryset.filter(help_request_id=filters.help_request_id)
+    return queryset.order_by("-created_at", "-id")
+
+
+# --- Webhook endpoints ----------------------------------------------------------------------
+
+
+@webhooks.post("", response={201: WebhookEndpointCreated})
+def create_webhook_endpoint(request: HttpRequest, payload: WebhookEndpointIn):
+    """Subscribe a URL to events (empty `events` = all). The signing secret is shown only here."""
+    try:
+        check_webhook_url(payload.url)
+    except UnsafeUrl as exc:
+        raise Invalid(str(exc)) from None
+    endpoint = WebhookEndpoint.objects.create(url=payload.url, events=payload.events)
+    return 201, endpoint
+
+
+@webhooks.get("", response=list[WebhookEndpointOut])
+@paginate(LimitOffsetPagination)
+def list_webhook_endpoints(request: HttpRequest):
+    return WebhookEndpoint.objects.order_by("pk")
+
+
+@webhooks.delete("/{int:endpoint_id}", response={204: None})
+def delete_webhook_endpoint(request: HttpRequest, endpoint_id: int):
+    get_or_404(WebhookEndpoint.objects, endpoint_id, "webhook endpoint").delete()
+    return 204, None
+
+
+@webhooks.get("/{int:endpoint_id}/deliveries", response=list[WebhookDeliveryOut])
+@paginate(LimitOffsetPagination)
+def list_webhook_deliveries(request: HttpRequest, endpoint_id: int):
+    endpoint = get_or_404(WebhookEndpoint.objects, endpoint_id, "webhook endpoint")
+    return WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-id")

@@ -1,0 +1,289 @@
+"""Help requests, the supervisors who answer them, and everything the system sends out.
+
+State changes are compare-and-swap updates (`UPDATE ... WHERE status = <expected>`) whose row
+count is checked, so racing supervisors, retries and the timeout sweep cannot both win.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
+
+
+class Supervisor(models.Model):
+    name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=20, unique=True, help_text="E.164, e.g. +14155550101")
+    email = models.EmailField(blank=True)
+    expertise = models.JSONField(default=list, blank=True, help_text='Tags, e.g. ["color", "products"]')
+    available = models.BooleanField(default=True)
+    is_owner = models.BooleanField(default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="supervisor"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_owner", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+    @classmethod
+    def with_open_requests(cls) -> models.QuerySet["Supervisor"]:
+        return cls.objects.annotate(
+            open_requests=Count("assigned_requests", filter=Q(assigned_requests__status=HelpRequest.Status.PENDING))
+        )
+
+
+class HelpRequestQuerySet(models.QuerySet):
+    def most_urgent_first(self) -> "HelpRequestQuerySet":
+        """Pending before everything else, then urgent → low, then oldest first."""
+        rank = Case(
+            *(When(priority=p, then=Value(i)) for i, p in enumerate(HelpRequest.PRIORITY_ORDER)),
+            default=Value(len(HelpRequest.PRIORITY_ORDER)),
+            output_field=IntegerField(),
+        )
+        pending_first = Case(When(status=HelpRequest.Status.PENDING, then=Value(0)), default=Value(1))
+        return self.annotate(_pending=pending_first, _rank=rank).order_by("_pending", "_rank", "created_at", "id")
+
+    def due_to_expire(self) -> "HelpRequestQuerySet":
+        return self.filter(status=HelpRequest.Status.PENDING, expires_at__lte=timezone.now())
+
+
+class HelpRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RESOLVED = "resolved"
+        UNRESOLVED = "unresolved"
+
+    class Priority(models.TextChoices):
+        LOW = "low"
+        MEDIUM = "medium"
+        HIGH = "high"
+        URGENT = "urgent"
+
+    PRIORITY_ORDER = [Priority.URGENT, Priority.HIGH, Priority.MEDIUM, Priority.LOW]
+    # A late answer is still accepted after a timeout; nothing leaves `resolved`.
+    ANSWERABLE = [Status.PENDING, Status.UNRESOLVED]
+
+    question = models.TextField()
+    caller_phone = models.CharField(max_length=20)
+    caller_name = models.CharField(max_length=120, blank=True)
+    call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="help_requests")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.LOW)
+    tags = models.JSONField(default=list, blank=True)
+    assigned_supervisor = models.ForeignKey(
+        Supervisor, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_requests"
+    )
+    answer = models.TextField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Supervisor, null=True, blank=True, on_delete=models.SET_NULL, related_name="answered_requests"
+    )
+    knowledge_entry = models.ForeignKey(
+        "knowledge.KnowledgeEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HelpRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.question[:60]}"
+
+    @staticmethod
+    def default_expiry() -> "timezone.datetime":
+        return timezone.now() + timedelta(seconds=settings.HELP_REQUEST_TIMEOUT_SECONDS)
+
+    def _swap_status(self, expected: str, new: str, **fields) -> bool:
+        """Move from `expected` to `new` only if nobody else moved it first; True if we did."""
+        changed = HelpRequest.objects.filter(pk=self.pk, status=expected).update(status=new, **fields)
+        if changed:
+            self.status = new
+            for name, value in fields.items():
+                setattr(self, name, value)
+        return bool(changed)
+
+    def mark_resolved(self, answer: str, answered_by: Supervisor | None, expected: str) -> bool:
+        return self._swap_status(
+            expected, self.Status.RESOLVED, answer=answer, answered_by=answered_by, resolved_at=timezone.now()
+        )
+
+    def mark_unresolved(self) -> bool:
+        """The timeout: only a pending request whose deadline has passed can time out."""
+        changed = HelpRequest.objects.filter(
+            pk=self.pk, status=self.Status.PENDING, expires_at__lte=timezone.now()
+        ).update(status=self.Status.UNRESOLVED)
+        if changed:
+            self.status = self.Status.UNRESOLVED
+        return bool(changed)
+
+    def record_event(self, from_status: str, to_status: str, actor: str, note: str = "") -> "HelpRequestEvent":
+        return HelpRequestEvent.objects.create(
+            help_request=self, from_status=from_status, to_status=to_status, actor=actor, note=note
+        )
+
+
+class HelpRequestEvent(models.Model):
+    """The audit trail: one row per state change of a help request."""
+
+    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, blank=True, help_text="Empty for creation.")
+    to_status = models.CharField(max_length=12)
+    actor = models.CharField(max_length=160, help_text='Who caused it, e.g. "supervisor:Maya Chen" or "system:timeout".')
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status} by {self.actor}"
+
+
+class Outbound(models.Model):
+    """Shared bookkeeping of something delivered by a worker: attempts and a delivery lease.
+
+    A worker claims a row by moving `claimed_until` forward with a conditional update; a second
+    worker (a retry, the relay) finds it claimed and does nothing, so nothing is sent twice
+    while the first is on it. If that worker dies, the lease runs out and the relay tries again.
+    """
+
+    attempts = models.PositiveIntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    LEASE = timedelta(seconds=60)
+
+    @classmethod
+    def claimable(cls) -> Q:
+        return Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now())
+
+    def claim(self, waiting_status: str) -> bool:
+        """Take the row for one delivery attempt; False if it is done or someone else has it."""
+        now = timezone.now()
+        changed = (
+            type(self)
+            .objects.filter(self.claimable(), pk=self.pk, status=waiting_status)
+            .update(claimed_until=now + self.LEASE, attempts=models.F("attempts") + 1)
+        )
+        if changed:
+            self.refresh_from_db()
+        return bool(changed)
+
+
+class Message(Outbound):
+    """A text message to a supervisor or a caller, stored before it is sent."""
+
+    class Kind(models.TextChoices):
+        SUPERVISOR_ALERT = "supervisor_alert"
+        CALLER_FOLLOWUP = "caller_followup"
+        CALLER_TIMEOUT = "caller_timeout"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        SENT = "sent"
+        FAILED = "failed"
+
+    to = models.CharField(max_length=20, db_index=True)
+    body = models.TextField()
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    help_request = models.ForeignKey(
+        HelpRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    provider_id = models.CharField(max_length=64, blank=True, help_text="The SMS provider's id, e.g. Twilio's SID.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to} ({self.status})"
+
+
+def _new_webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    EVENT_TYPES = [
+        "help_request.created",
+        "help_request.resolved",
+        "help_request.unresolved",
+        "call.started",
+        "call.ended",
+        "transfer.started",
+        "transfer.completed",
+        "transfer.failed",
+    ]
+
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=100, default=_new_webhook_secret, editable=False)
+    events = models.JSONField(default=list, blank=True, help_text="Event types to send; empty means all.")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return self.active and (not self.events or event_type in self.events)
+
+
+class WebhookDelivery(Outbound):
+    """One event for one endpoint; retried with exponential backoff until delivered or failed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.CharField(max_length=64, db_index=True)
+    type = models.CharField(max_length=64)
+    payload = models.JSONField(help_text="The exact event body that is signed and sent.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.type} → {self.endpoint.url} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    """Every HTTP attempt of a webhook delivery, for operators debugging a receiver."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number}: {self.status_code or self.error[:40]}"

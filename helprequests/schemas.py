@@ -1,0 +1,122 @@
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import Field, StringConstraints, field_validator
+
+from helprequests.models import WebhookEndpoint
+from salon_project.schemas import NonBlank, PhoneNumber
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+
+
+class HelpRequestIn(Schema):
+    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    caller_phone: PhoneNumber
+    caller_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    call_id: int | None = None
+
+
+class HelpRequestOut(Schema):
+    id: int
+    question: str
+    caller_phone: str
+    caller_name: str
+    call_id: int | None
+    status: Literal["pending", "resolved", "unresolved"]
+    priority: Literal["low", "medium", "high", "urgent"]
+    tags: list[str]
+    assigned_supervisor: PersonRef | None
+    answer: str | None
+    answered_by: PersonRef | None
+    knowledge_entry_id: int | None
+    created_at: datetime
+    expires_at: datetime
+    resolved_at: datetime | None
+
+
+class ResolveIn(Schema):
+    answer: NonBlank
+    supervisor_id: int | None = None
+    learn: bool = True
+
+
+class SupervisorOut(Schema):
+    id: int
+    name: str
+    phone: str
+    email: str
+    expertise: list[str]
+    available: bool
+    is_owner: bool
+    open_requests: int = 0
+
+
+class SupervisorIn(Schema):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    phone: PhoneNumber
+    email: str = ""
+    expertise: list[NonBlank] = []
+    available: bool = True
+    is_owner: bool = False
+
+
+class SupervisorPatch(Schema):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] | None = None
+    phone: PhoneNumber | None = None
+    email: str | None = None
+    expertise: list[NonBlank] | None = None
+    available: bool | None = None
+    is_owner: bool | None = None
+
+
+class MessageOut(Schema):
+    id: int
+    to: str
+    body: str
+    kind: str
+    help_request_id: int | None
+    status: Literal["queued", "sent", "failed"]
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class WebhookEndpointIn(Schema):
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    events: list[str] = Field(default_factory=list)
+
+    @field_validator("events")
+    @classmethod
+    def known_events(cls, events: list[str]) -> list[str]:
+        unknown = sorted(set(events) - set(WebhookEndpoint.EVENT_TYPES))
+        if unknown:
+            raise ValueError(f"Unknown event type(s) {unknown}; known: {WebhookEndpoint.EVENT_TYPES}.")
+        return events
+
+
+class WebhookEndpointOut(Schema):
+    id: int
+    url: str
+    events: list[str]
+    active: bool
+    created_at: datetime
+
+
+class WebhookEndpointCreated(WebhookEndpointOut):
+    secret: str
+
+
+class WebhookDeliveryOut(Schema):
+    id: int
+    event_id: str
+    type: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    created_at: datetime
+    delivered_at: datetime | None

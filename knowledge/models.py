@@ -1,0 +1,64 @@
+"""What the receptionist knows: the salon's profile and question/answer entries."""
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+
+class SalonProfile(models.Model):
+    """The one salon this deployment serves, as loaded by `seed_salon` (a single row)."""
+
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=32, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    profile = models.JSONField(default=dict, help_text="The business profile as loaded, for the voice agent.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "SalonProfile | None":
+        return cls.objects.order_by("pk").first()
+
+    @classmethod
+    def display_name(cls) -> str:
+        profile = cls.current()
+        return profile.name if profile else "the salon"
+
+
+class KnowledgeEntry(models.Model):
+    class Source(models.TextChoices):
+        SEED = "seed", "Seed (business profile)"
+        LEARNED = "learned", "Learned from a supervisor"
+        MANUAL = "manual", "Added by hand"
+
+    question = models.TextField()
+    answer = models.TextField()
+    category = models.CharField(max_length=40, blank=True, default="general")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    # Stable identity of a seed fact ("hours.monday"), so re-seeding updates instead of duplicating.
+    seed_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    # The help request this answer was learned from. A lazy reference: knowledge's code never
+    # imports helprequests; only the table is linked, for provenance in admin and the API.
+    help_request = models.ForeignKey(
+        "helprequests.HelpRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    times_used = models.PositiveIntegerField(default=0)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "knowledge entries"
+        ordering = ["category", "id"]
+        indexes = [models.Index(fields=["active", "source"])]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def record_use(self) -> None:
+        """Count a lookup answered by this entry (an atomic increment, safe under load)."""
+        now = timezone.now()
+        KnowledgeEntry.objects.filter(pk=self.pk).update(times_used=F("times_used") + 1, last_used_at=now)

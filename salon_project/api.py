@@ -1,0 +1,72 @@
+"""The v1 REST API: authentication, error shapes, health, and each app's router mounted."""
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError
+
+from helprequests.api import help_requests, messages, supervisors, webhooks
+from knowledge.api import router as knowledge
+from salon_project.auth import BearerToken, StaffSession
+from salon_project.errors import DomainError
+
+api = NinjaAPI(
+    title="Salon Front Desk API",
+    version="1",
+    description="Help requests, knowledge base, supervisors, texts and webhooks of the AI receptionist.",
+    auth=[BearerToken(), StaffSession()],
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):
+    return api.create_response(request, {"detail": exc.detail}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    detail = "Authentication required: send 'Authorization: Bearer <token>' or log in as staff."
+    return api.create_response(request, {"detail": detail}, status=401)
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+    broker: str
+
+
+def _database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:
+        return "down"
+
+
+def _broker_status() -> str:
+    if settings.EMBEDDED:
+        return "embedded"
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+        return "ok"
+    except redis.RedisError:
+        return "down"
+
+
+@api.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["health"])
+def health(request: HttpRequest):
+    """Liveness and dependencies. 503 when the database is down."""
+    database = _database_status()
+    body = {"status": "ok" if database == "ok" else "degraded", "database": database, "broker": _broker_status()}
+    return (200 if database == "ok" else 503), body
+
+
+api.add_router("/knowledge", knowledge)
+api.add_router("/help-requests", help_requests)
+api.add_router("/supervisors", supervisors)
+api.add_router("/messages", messages)
+api.add_router("/webhook-endpoints", webhooks)

@@ -1,0 +1,46 @@
+"""API tokens for integrators and the voice worker."""
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.utils import timezone
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token, stored only as a SHA-256 hash; the prefix stays visible to tell tokens apart."""
+
+    PREFIX_LENGTH = 12  # "sfd_" and eight characters of the secret
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    @classmethod
+    def issue(cls, name: str) -> tuple["ApiToken", str]:
+        """Create a token; the plain value is returned once and never stored."""
+        plain = "sfd_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(name=name, prefix=plain[: cls.PREFIX_LENGTH], token_hash=hash_token(plain))
+        return token, plain
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

@@ -1,0 +1,164 @@
+"""Django settings. Every value that varies between machines comes from `salon_project.env`.
+
+Embedded default (no DATABASE_URL, no REDIS_URL): SQLite file, in-memory channel layer and a
+Celery broker kept in files under `var/`, so `make run` needs no server but its own processes.
+Production: PostgreSQL through psycopg's pool, Redis for Celery and Channels.
+"""
+
+import dj_database_url
+
+from salon_project import env
+from salon_project.env import BASE_DIR, ConfigurationError
+
+VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
+
+DEBUG = env.boolean("DEBUG", default=False)
+SECRET_KEY = env.string("SECRET_KEY") or "embedded-default-not-for-production"
+ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "salon_project",
+    "knowledge",
+    "helprequests",
+    "calls",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "salon_project.urls"
+ASGI_APPLICATION = "salon_project.asgi.application"
+WSGI_APPLICATION = "salon_project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+try:
+    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+except ValueError as exc:
+    raise ConfigurationError(f"DATABASE_URL is not a database URL Django understands: {exc}") from None
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    # Under ASGI a persistent connection per thread leaks; psycopg's pool shares them instead.
+    _database["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env.integer("DATABASE_POOL_SIZE", 10, minimum=1)}}
+elif _database["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the Celery worker write the same file: WAL plus immediate transactions
+    # turn "database is locked" into a short wait.
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+LOGIN_URL = "/admin/login/"
+
+# --- Redis: Celery broker and Channels layer ------------------------------------------------
+REDIS_URL = env.string("REDIS_URL")
+EMBEDDED = REDIS_URL is None
+
+if EMBEDDED:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+else:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+
+CELERY_BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {}
+    if REDIS_URL
+    else {
+        "data_folder_in": str(CELERY_BROKER_DIR),
+        "data_folder_out": str(CELERY_BROKER_DIR),
+        "store_processed": False,
+    }
+)
+CELERY_TASK_ALWAYS_EAGER = env.boolean("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How long enqueueing may wait for the broker before giving the job to the relay instead.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Product behaviour ----------------------------------------------------------------------
+HELP_REQUEST_TIMEOUT_SECONDS = env.integer("HELP_REQUEST_TIMEOUT_SECONDS", 1800, minimum=1)
+PHONE_DEFAULT_REGION = (env.string("PHONE_DEFAULT_REGION", "US") or "US").upper()
+# A queued text or webhook untouched for this long is handed to a worker again by the relay.
+RELAY_AFTER_SECONDS = env.integer("RELAY_AFTER_SECONDS", 60, minimum=1)
+# Failed texts and webhooks are retried after base, 2×base, 4×base … seconds.
+RETRY_BACKOFF_SECONDS = env.integer("RETRY_BACKOFF_SECONDS", 10, minimum=1)
+SMS_MAX_ATTEMPTS = env.integer("SMS_MAX_ATTEMPTS", 5, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env.integer("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env.integer("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOKS_ALLOW_PRIVATE = env.boolean("WEBHOOKS_ALLOW_PRIVATE", default=EMBEDDED)
+
+TWILIO_ACCOUNT_SID = env.string("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env.string("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env.string("TWILIO_FROM_NUMBER")
+_SMS_BACKENDS = {
+    "console": "helprequests.sms.ConsoleBackend",
+    "twilio": "helprequests.sms.TwilioBackend",
+    "memory": "helprequests.sms.InMemoryBackend",
+}
+_default_sms = "twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN else "console"
+_sms_choice = env.string("SMS_BACKEND", _default_sms) or _default_sms
+SMS_BACKEND = _SMS_BACKENDS.get(_sms_choice, _sms_choice)
+
+SALON_API_URL = env.string("SALON_API_URL", "http://127.0.0.1:8000")
+SALON_API_TOKEN = env.string("SALON_API_TOKEN")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,18 @@
+"""Test settings: the real settings, with texts kept in memory and tasks run in-process.
+
+DATABASE_URL and REDIS_URL still come from the environment, so CI runs the suite on
+PostgreSQL and Redis. Tests that need a real Celery worker switch eager mode off themselves.
+"""
+
+from salon_project.settings import *  # noqa: F403
+from salon_project.settings import DATABASES, VAR_DIR
+
+SMS_BACKEND = "helprequests.sms.InMemoryBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+WEBHOOKS_ALLOW_PRIVATE = True
+RETRY_BACKOFF_SECONDS = 1
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so a worker process started by a test sees the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}

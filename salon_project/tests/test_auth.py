@@ -1,0 +1,71 @@
+"""Who may call the API: bearer tokens (hashed, revocable) and staff sessions with CSRF."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+
+from conftest import ApiClient
+from salon_project.models import ApiToken, hash_token
+
+pytestmark = pytest.mark.django_db
+
+PROTECTED = [
+    ("get", "/api/v1/help-requests"),
+    ("get", "/api/v1/supervisors"),
+    ("get", "/api/v1/messages"),
+    ("get", "/api/v1/knowledge"),
+    ("post", "/api/v1/knowledge/lookup"),
+    ("get", "/api/v1/webhook-endpoints"),
+]
+
+
+@pytest.mark.parametrize("method,path", PROTECTED)
+def test_no_or_bad_credentials_are_401_with_a_sentence(anonymous, method, path):
+    for client in (anonymous, ApiClient("sfd_not-a-real-token")):
+        response = getattr(client, method)(path)
+        assert response.status_code == 401
+        assert "Authorization: Bearer" in response.data["detail"]
+
+
+def test_health_and_docs_need_no_auth(anonymous):
+    assert anonymous.get("/api/v1/health").status_code == 200
+    assert anonymous.client.get("/api/v1/openapi.json").status_code == 200
+    assert anonymous.client.get("/api/v1/docs").status_code == 200
+
+
+def test_createapitoken_prints_the_token_last_and_stores_only_a_hash(capsys):
+    call_command("createapitoken", "crm")
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+
+    stored = ApiToken.objects.get(name="crm")
+    assert token.startswith(stored.prefix) and token not in (stored.token_hash, stored.prefix)
+    assert stored.token_hash == hash_token(token)
+    assert ApiClient(token).get("/api/v1/supervisors").status_code == 200
+
+
+def test_revoked_token_is_refused():
+    token, plain = ApiToken.issue("old")
+    token.revoke()
+    assert ApiClient(plain).get("/api/v1/supervisors").status_code == 401
+
+
+def test_staff_session_works_with_csrf_and_non_staff_is_refused():
+    User.objects.create_user("maya", password="pw", is_staff=True)
+    User.objects.create_user("guest", password="pw")
+
+    staff = Client(enforce_csrf_checks=True)
+    staff.login(username="maya", password="pw")
+    assert staff.get("/api/v1/supervisors").status_code == 200
+    no_csrf = staff.post("/api/v1/knowledge/lookup", {"question": "hours?"}, content_type="application/json")
+    assert no_csrf.status_code == 403
+    staff.get("/admin/login/")  # sets the CSRF cookie, as the console pages do
+    csrf = staff.cookies["csrftoken"].value
+    with_csrf = staff.post(
+        "/api/v1/knowledge/lookup", {"question": "hours?"}, content_type="application/json", headers={"X-CSRFToken": csrf}
+    )
+    assert with_csrf.status_code == 200
+
+    guest = Client()
+    guest.login(username="guest", password="pw")
+    assert guest.get("/api/v1/supervisors").status_code == 401

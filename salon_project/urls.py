@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from salon_project.api import api
+
+admin.site.site_header = "Salon Front Desk"
+admin.site.site_title = "Salon Front Desk"
+admin.site.index_title = "Supervisor console"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
