@@ -3,7 +3,7 @@ work happens in services)."""
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from ninja import Header, Query, Router, Schema
+from ninja import Header, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from helprequests import services
@@ -60,7 +60,7 @@ def create_help_request(
         idempotency_key=idempotency_key or None,
         actor=actor_of(request),
     )
-    return (201 if result.created else 200), _help_request(result.help_request.pk)
+    return Status(201 if result.created else 200, _help_request(result.help_request.pk))
 
 
 @help_requests.get("", response=list[HelpRequestOut])
@@ -131,7 +131,7 @@ def list_supervisors(request: HttpRequest):
 def create_supervisor(request: HttpRequest, payload: SupervisorIn):
     supervisor = Supervisor(**payload.dict())
     _save_supervisor(supervisor)
-    return 201, _supervisor_out(supervisor.pk)
+    return Status(201, _supervisor_out(supervisor.pk))
 
 
 @supervisors.get("/{int:supervisor_id}", response=SupervisorOut)
@@ -189,7 +189,7 @@ def create_webhook_endpoint(request: HttpRequest, payload: WebhookEndpointIn):
     except UnsafeUrl as exc:
         raise Invalid(str(exc)) from None
     endpoint = WebhookEndpoint.objects.create(url=payload.url, events=payload.events)
-    return 201, endpoint
+    return Status(201, endpoint)
 
 
 @webhooks.get("", response=list[WebhookEndpointOut])
@@ -201,7 +201,7 @@ def list_webhook_endpoints(request: HttpRequest):
 @webhooks.delete("/{int:endpoint_id}", response={204: None})
 def delete_webhook_endpoint(request: HttpRequest, endpoint_id: int):
     get_or_404(WebhookEndpoint.objects, endpoint_id, "webhook endpoint").delete()
-    return 204, None
+    return Status(204, None)
 
 
 @webhooks.get("/{int:endpoint_id}/deliveries", response=list[WebhookDeliveryOut])

@@ -4,7 +4,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError
 
 from helprequests.api import help_requests, messages, supervisors, webhooks
@@ -62,7 +62,7 @@ def health(request: HttpRequest):
     """Liveness and dependencies. 503 when the database is down."""
     database = _database_status()
     body = {"status": "ok" if database == "ok" else "degraded", "database": database, "broker": _broker_status()}
-    return (200 if database == "ok" else 503), body
+    return Status(200 if database == "ok" else 503, body)
 
 
 api.add_router("/knowledge", knowledge)

@@ -110,7 +110,7 @@ else:
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {}
+    {"socket_connect_timeout": 2}
     if REDIS_URL
     else {
         "data_folder_in": str(CELERY_BROKER_DIR),
@@ -123,8 +123,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# How long enqueueing may wait for the broker before giving the job to the relay instead.
+# How long enqueueing may wait for the broker before leaving the job to the relay instead.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Product behaviour ----------------------------------------------------------------------

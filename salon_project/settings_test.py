@@ -4,6 +4,8 @@ DATABASE_URL and REDIS_URL still come from the environment, so CI runs the suite
 PostgreSQL and Redis. Tests that need a real Celery worker switch eager mode off themselves.
 """
 
+import os
+
 from salon_project.settings import *  # noqa: F403
 from salon_project.settings import DATABASES, VAR_DIR
 
@@ -14,5 +16,6 @@ RETRY_BACKOFF_SECONDS = 1
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so a worker process started by a test sees the same database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # A file, not memory, so a worker process started by a test sees the same database; one per
+    # test run, so two runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}

@@ -60,10 +60,10 @@ def test_resolve_racing_the_timeout_ends_in_one_consistent_state(salon):
         help_request = services.create_help_request(question="Do you do nails?", caller_phone="+14155550150").help_request
         HelpRequest.objects.filter(pk=help_request.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
-        def work(index: int):
+        def work(index: int, request_id: int = help_request.pk):
             if index == 0:
                 return services.expire_help_requests()
-            return services.resolve_help_request(help_request.pk, answer="No nails, sorry.").status
+            return services.resolve_help_request(request_id, answer="No nails, sorry.").status
 
         run_together(2, work)
 

@@ -59,7 +59,7 @@ def test_staff_session_works_with_csrf_and_non_staff_is_refused():
     assert staff.get("/api/v1/supervisors").status_code == 200
     no_csrf = staff.post("/api/v1/knowledge/lookup", {"question": "hours?"}, content_type="application/json")
     assert no_csrf.status_code == 403
-    staff.get("/admin/login/")  # sets the CSRF cookie, as the console pages do
+    staff.get("/admin/")  # sets the CSRF cookie, as the console pages do
     csrf = staff.cookies["csrftoken"].value
     with_csrf = staff.post(
         "/api/v1/knowledge/lookup", {"question": "hours?"}, content_type="application/json", headers={"X-CSRFToken": csrf}
