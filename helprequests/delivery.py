@@ -40,6 +40,9 @@ def deliver_message(message_id: int) -> int | None:
         provider_id = get_backend().send(text)
     except SmsError as exc:
         return _text_failed(message, str(exc))
+    except Exception as exc:  # a backend bug must not leave the text claimed and unrecorded forever
+        logger.exception("SMS backend failed unexpectedly for message %s", message.pk)
+        return _text_failed(message, f"{type(exc).__name__}: {exc}")
     Message.objects.filter(pk=message.pk).update(
         status=Message.Status.SENT, sent_at=timezone.now(), provider_id=provider_id[:64], claimed_until=None
     )
@@ -78,14 +81,19 @@ def check_webhook_url(url: str) -> None:
     Checked when an endpoint is created and again before every delivery, because a hostname
     can be re-pointed at an internal address after it was accepted.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # a port that is not a number in 0-65535 raises here
+        httpx.URL(url)  # the HTTP client must be able to use it too
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise UnsafeUrl(f"That is not a valid URL: {exc}.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeUrl("Webhook URLs must be http:// or https:// with a host name.")
     if settings.WEBHOOKS_ALLOW_PRIVATE:
         return
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except socket.gaierror:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port or 443)}
+    except (socket.gaierror, UnicodeError):
         raise UnsafeUrl(f"The host {parts.hostname!r} cannot be resolved.") from None
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
@@ -116,10 +124,13 @@ def deliver_webhook(delivery_id: int) -> int | None:
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}: {response.text[:200]}"
-    except (httpx.HTTPError, UnsafeUrl) as exc:
+    except Exception as exc:  # whatever went wrong, the attempt is recorded and retried or failed
         error = f"{type(exc).__name__}: {exc}"
     WebhookAttempt.objects.create(
-        delivery=delivery, number=delivery.attempts, status_code=status_code, error=error,
+        delivery=delivery,
+        number=delivery.attempts,
+        status_code=status_code,
+        error=error,
         duration_ms=int((time.monotonic() - started) * 1000),
     )
     return _record_webhook_outcome(delivery, status_code, error)

@@ -5,7 +5,11 @@ from knowledge.models import SalonProfile
 
 
 def supervisor_alert(help_request: HelpRequest, supervisor: Supervisor) -> str:
-    caller = f"{help_request.caller_name} ({help_request.caller_phone})" if help_request.caller_name else help_request.caller_phone
+    caller = (
+        f"{help_request.caller_name} ({help_request.caller_phone})"
+        if help_request.caller_name
+        else help_request.caller_phone
+    )
     return (
         f"Hey {supervisor.first_name}, I need help answering: {help_request.question}\n"
         f"Caller: {caller}. Priority: {help_request.priority}. Request #{help_request.pk}.\n"
@@ -24,6 +28,6 @@ def caller_followup(help_request: HelpRequest) -> str:
 
 def caller_timeout(help_request: HelpRequest) -> str:
     return (
-        f'{_greeting(help_request)} We\'re sorry we haven\'t answered your question "{help_request.question}" yet. '
+        f"{_greeting(help_request)} We're sorry we haven't answered your question \"{help_request.question}\" yet. "
         "A member of our team will text you the answer as soon as they can."
     )

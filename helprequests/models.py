@@ -76,7 +76,9 @@ class HelpRequest(models.Model):
     question = models.TextField()
     caller_phone = models.CharField(max_length=20)
     caller_name = models.CharField(max_length=120, blank=True)
-    call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="help_requests")
+    call = models.ForeignKey(
+        "calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="help_requests"
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.LOW)
     tags = models.JSONField(default=list, blank=True)
@@ -142,7 +144,9 @@ class HelpRequestEvent(models.Model):
     help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=12, blank=True, help_text="Empty for creation.")
     to_status = models.CharField(max_length=12)
-    actor = models.CharField(max_length=160, help_text='Who caused it, e.g. "supervisor:Maya Chen" or "system:timeout".')
+    actor = models.CharField(
+        max_length=160, help_text='Who caused it, e.g. "supervisor:Maya Chen" or "system:timeout".'
+    )
     note = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)
 

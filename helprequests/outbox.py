@@ -44,7 +44,9 @@ def emit_event(event_type: str, data: dict) -> list[WebhookDelivery]:
     deliveries = []
     for endpoint in WebhookEndpoint.objects.filter(active=True):
         if endpoint.wants(event_type):
-            delivery = WebhookDelivery.objects.create(endpoint=endpoint, event_id=event_id, type=event_type, payload=body)
+            delivery = WebhookDelivery.objects.create(
+                endpoint=endpoint, event_id=event_id, type=event_type, payload=body
+            )
             _enqueue_after_commit(deliver_webhook, delivery.pk)
             deliveries.append(delivery)
     return deliveries

@@ -99,8 +99,12 @@ def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) 
     )
     help_request.record_event("", HelpRequest.Status.PENDING, actor)
     if supervisor:
-        queue_text(supervisor.phone, texts.supervisor_alert(help_request, supervisor),
-                   kind="supervisor_alert", help_request=help_request)
+        queue_text(
+            supervisor.phone,
+            texts.supervisor_alert(help_request, supervisor),
+            kind="supervisor_alert",
+            help_request=help_request,
+        )
     else:
         logger.error("Help request %s has no supervisor to alert: add one in admin.", help_request.pk)
     emit_event("help_request.created", _event_data(help_request))
@@ -132,8 +136,12 @@ def resolve_help_request(
 
 
 def _after_resolve(help_request: HelpRequest, previous: str, supervisor, learn: bool, actor: str) -> HelpRequest:
-    help_request.record_event(previous, HelpRequest.Status.RESOLVED, actor,
-                              note="late answer" if previous == HelpRequest.Status.UNRESOLVED else "")
+    help_request.record_event(
+        previous,
+        HelpRequest.Status.RESOLVED,
+        actor,
+        note="late answer" if previous == HelpRequest.Status.UNRESOLVED else "",
+    )
     if learn:
         entry = learn_answer(
             question=help_request.question,
@@ -143,8 +151,12 @@ def _after_resolve(help_request: HelpRequest, previous: str, supervisor, learn: 
         )
         HelpRequest.objects.filter(pk=help_request.pk).update(knowledge_entry=entry)
         help_request.knowledge_entry = entry
-    queue_text(help_request.caller_phone, texts.caller_followup(help_request),
-               kind="caller_followup", help_request=help_request)
+    queue_text(
+        help_request.caller_phone,
+        texts.caller_followup(help_request),
+        kind="caller_followup",
+        help_request=help_request,
+    )
     emit_event("help_request.resolved", _event_data(help_request))
     return help_request
 
@@ -161,8 +173,12 @@ def expire_help_requests() -> int:
             if not help_request.mark_unresolved():
                 continue
             help_request.record_event(HelpRequest.Status.PENDING, HelpRequest.Status.UNRESOLVED, "system:timeout")
-            queue_text(help_request.caller_phone, texts.caller_timeout(help_request),
-                       kind="caller_timeout", help_request=help_request)
+            queue_text(
+                help_request.caller_phone,
+                texts.caller_timeout(help_request),
+                kind="caller_timeout",
+                help_request=help_request,
+            )
             emit_event("help_request.unresolved", _event_data(help_request))
             expired += 1
     if expired:

@@ -41,8 +41,9 @@ def relay_undelivered() -> int:
     """
     cutoff = timezone.now() - timedelta(seconds=settings.RELAY_AFTER_SECONDS)
     message_ids = list(
-        Message.objects.filter(Message.claimable(), status=Message.Status.QUEUED, created_at__lt=cutoff)
-        .values_list("pk", flat=True)[:500]
+        Message.objects.filter(Message.claimable(), status=Message.Status.QUEUED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:500]
     )
     delivery_ids = list(
         WebhookDelivery.objects.filter(

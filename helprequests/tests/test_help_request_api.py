@@ -149,7 +149,9 @@ def test_resolve_texts_the_caller_and_learns(api, salon):
     assert entry.source == "learned" and entry.help_request_id == created["id"]
     followup = Message.objects.get(help_request_id=created["id"], kind="caller_followup")
     assert followup.to == CALLER and "Clay Street" in followup.body and followup.body.startswith("Hi Ana")
-    events = list(HelpRequestEvent.objects.filter(help_request_id=created["id"]).values_list("from_status", "to_status"))
+    events = list(
+        HelpRequestEvent.objects.filter(help_request_id=created["id"]).values_list("from_status", "to_status")
+    )
     assert events == [("", "pending"), ("pending", "resolved")]
 
     lookup = api.post("/api/v1/knowledge/lookup", {"question": "Do you have parking nearby?"}).data

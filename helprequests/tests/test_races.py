@@ -39,12 +39,16 @@ def run_together(count: int, work) -> list:
 
 
 def test_ten_racing_resolves_give_one_200_and_nine_409s(salon, api_token):
-    help_request = services.create_help_request(question="Do you have parking?", caller_phone="+14155550150").help_request
+    help_request = services.create_help_request(
+        question="Do you have parking?", caller_phone="+14155550150"
+    ).help_request
 
     def resolve(index: int) -> int:
-        return ApiClient(api_token).post(
-            f"/api/v1/help-requests/{help_request.pk}/resolve", {"answer": f"answer {index}"}
-        ).status_code
+        return (
+            ApiClient(api_token)
+            .post(f"/api/v1/help-requests/{help_request.pk}/resolve", {"answer": f"answer {index}"})
+            .status_code
+        )
 
     codes = Counter(run_together(10, resolve))
 
@@ -57,7 +61,9 @@ def test_ten_racing_resolves_give_one_200_and_nine_409s(salon, api_token):
 
 def test_resolve_racing_the_timeout_ends_in_one_consistent_state(salon):
     for _ in range(5):
-        help_request = services.create_help_request(question="Do you do nails?", caller_phone="+14155550150").help_request
+        help_request = services.create_help_request(
+            question="Do you do nails?", caller_phone="+14155550150"
+        ).help_request
         HelpRequest.objects.filter(pk=help_request.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
         def work(index: int, request_id: int = help_request.pk):
@@ -82,11 +88,15 @@ def test_resolve_racing_the_timeout_ends_in_one_consistent_state(salon):
 
 def test_racing_creates_with_one_idempotency_key_create_one_request(salon, api_token):
     def create(index: int) -> int:
-        return ApiClient(api_token).post(
-            "/api/v1/help-requests",
-            {"question": "Do you sell gift cards?", "caller_phone": "+14155550150"},
-            headers={"Idempotency-Key": "same-key"},
-        ).status_code
+        return (
+            ApiClient(api_token)
+            .post(
+                "/api/v1/help-requests",
+                {"question": "Do you sell gift cards?", "caller_phone": "+14155550150"},
+                headers={"Idempotency-Key": "same-key"},
+            )
+            .status_code
+        )
 
     codes = Counter(run_together(8, create))
 

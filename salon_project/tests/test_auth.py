@@ -62,7 +62,10 @@ def test_staff_session_works_with_csrf_and_non_staff_is_refused():
     staff.get("/admin/")  # sets the CSRF cookie, as the console pages do
     csrf = staff.cookies["csrftoken"].value
     with_csrf = staff.post(
-        "/api/v1/knowledge/lookup", {"question": "hours?"}, content_type="application/json", headers={"X-CSRFToken": csrf}
+        "/api/v1/knowledge/lookup",
+        {"question": "hours?"},
+        content_type="application/json",
+        headers={"X-CSRFToken": csrf},
     )
     assert with_csrf.status_code == 200
 

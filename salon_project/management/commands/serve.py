@@ -24,11 +24,25 @@ class Command(BaseCommand):
         settings.CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
         commands = [[sys.executable, "-m", "daphne", "-b", host, "-p", port, "salon_project.asgi:application"]]
         if not no_worker:
-            commands.append([
-                sys.executable, "-m", "celery", "-A", "salon_project", "worker", "--beat", "--loglevel", "INFO",
-                "--pool", "solo", "--without-mingle", "--without-gossip",
-                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
-            ])
+            commands.append(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "salon_project",
+                    "worker",
+                    "--beat",
+                    "--loglevel",
+                    "INFO",
+                    "--pool",
+                    "solo",
+                    "--without-mingle",
+                    "--without-gossip",
+                    "--schedule",
+                    settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                ]
+            )
         children = [subprocess.Popen(command, env=os.environ.copy()) for command in commands]
         self.stdout.write(f"Serving on http://{host}:{port}/ (Ctrl-C stops everything)")
         try:

@@ -1,0 +1,161 @@
+"""A real Celery worker process, not eager mode: the API call commits, the job goes through the
+real broker (Redis when REDIS_URL is set, else the filesystem broker under var/broker), a
+separate worker process picks it up, reads the test database and sends the supervisor's text.
+
+The worker runs the production settings (`salon_project.settings`) pointed at this test run's
+database and at a file-writing SMS backend, and listens on a queue of its own, so neither a
+development worker sharing the broker nor stale jobs from earlier runs can interfere.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from helprequests.models import Message
+from helprequests.tests.support_salon import OWNER_PHONE, add_owner, create_help_request_via_api
+from helprequests.tests.support_sms import OUTBOX_FILE_ENV, read_outbox_file
+from salon_project.celery import app
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WAIT_SECONDS = 30
+
+
+def worker_database_url() -> str:
+    """A DATABASE_URL naming the database this test process is using right now (the test one)."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        credentials = quote(db["USER"] or "", safe="")
+        if db.get("PASSWORD"):
+            credentials += ":" + quote(db["PASSWORD"], safe="")
+        return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if connection.vendor == "sqlite":
+        name = str(db["NAME"])
+        if name == ":memory:" or name.startswith("file:"):
+            pytest.skip("the test database is in memory; a worker process cannot share it")
+        return f"sqlite:///{Path(name).resolve()}"
+    pytest.skip(f"no worker DATABASE_URL recipe for {connection.vendor}")
+
+
+def start_worker(queue: str, outbox_file: Path, log_file: Path) -> subprocess.Popen:
+    env = os.environ.copy()
+    env.update(
+        DJANGO_SETTINGS_MODULE="salon_project.settings",  # the real settings: not eager
+        CELERY_TASK_ALWAYS_EAGER="false",
+        DATABASE_URL=worker_database_url(),
+        SMS_BACKEND="helprequests.tests.support_sms.FileBackend",
+        PYTHONUNBUFFERED="1",
+    )
+    env[OUTBOX_FILE_ENV] = str(outbox_file)
+    if settings.REDIS_URL:
+        env["REDIS_URL"] = settings.REDIS_URL
+    else:
+        env.pop("REDIS_URL", None)
+        settings.CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "salon_project",
+        "worker",
+        "--pool",
+        "solo",
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        "-l",
+        "INFO",
+        "-Q",
+        queue,
+        "-n",
+        f"{queue}@%h",
+    ]
+    with open(log_file, "wb") as log:
+        return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)  # warm shutdown
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=5)
+
+
+def forget_queue(queue: str) -> None:
+    """Best effort: leave no empty queue or binding behind in a shared broker."""
+    try:
+        with app.connection_for_write() as conn:
+            declared = app.amqp.queues[queue].bind(conn.default_channel)
+            declared.declare()  # so this channel knows the bindings it has to remove
+            declared.delete()
+    except Exception:  # cleanup must never hide the test's own outcome
+        pass
+
+
+@pytest.fixture
+def not_eager():
+    """This process publishes to the real broker instead of running tasks in-process.
+
+    Set and restored by hand: `monkeypatch.setattr(app.conf, ...)` cannot undo itself, because
+    celery's Settings answers getattr from its defaults but has no attribute to restore."""
+    queue = f"test-worker-{uuid.uuid4().hex[:12]}"
+    previous = {"task_always_eager": app.conf.task_always_eager, "task_default_queue": app.conf.task_default_queue}
+    app.conf.update(task_always_eager=False, task_default_queue=queue)
+    try:
+        yield queue
+    finally:
+        app.conf.update(previous)
+        forget_queue(queue)
+
+
+def test_a_real_worker_sends_the_supervisor_alert(api, not_eager, tmp_path):
+    if settings.REDIS_URL:
+        assert app.conf.broker_url.startswith("redis"), app.conf.broker_url
+    else:
+        assert app.conf.broker_url.startswith("filesystem"), app.conf.broker_url
+    owner = add_owner()
+    outbox_file, log_file = tmp_path / "sms.jsonl", tmp_path / "worker.log"
+
+    worker = start_worker(not_eager, outbox_file, log_file)
+    try:
+        # A transactional test really commits, so the on-commit hook publishes the job to the
+        # broker as the API call returns, as it would in production.
+        help_request = create_help_request_via_api(api, "Do you sell gift cards?", caller_name="Ana Diaz")
+        message = Message.objects.get(help_request_id=help_request["id"], kind="supervisor_alert")
+
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            message.refresh_from_db()
+            if message.status != "queued" or worker.poll() is not None:
+                break
+            time.sleep(0.2)
+        time.sleep(0.5)  # a duplicate send, if there were one, would land now
+
+        log = log_file.read_text(errors="replace")
+        assert worker.poll() is None, f"the worker exited early:\n{log}"
+        message.refresh_from_db()
+        assert message.status == "sent", f"not sent within {WAIT_SECONDS}s (status {message.status}):\n{log}"
+        assert message.attempts == 1 and message.sent_at is not None
+        assert message.provider_id == f"file-msg-{message.pk}"
+
+        lines = read_outbox_file(outbox_file)
+        assert len(lines) == 1, lines
+        [sent] = lines
+        assert sent["to"] == owner.phone == OWNER_PHONE
+        assert sent["body"] == message.body and sent["reference"] == f"msg-{message.pk}"
+        assert sent["pid"] == worker.pid  # sent by the worker process, not by this one
+    finally:
+        stop_worker(worker)

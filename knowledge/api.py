@@ -1,0 +1,49 @@
+"""REST endpoints of the knowledge base (thin: the work happens in `knowledge.services`)."""
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from knowledge import services
+from knowledge.schemas import EntryFilters, EntryIn, EntryOut, EntryPatch, LookupIn, LookupOut
+
+router = Router(tags=["knowledge"])
+
+
+@router.post("/lookup", response=LookupOut)
+def lookup(request: HttpRequest, payload: LookupIn):
+    """The answer to a caller's question. `matched` is true only when an entry truly answers it;
+    otherwise the caller's question should become a help request."""
+    return services.lookup(payload.question)
+
+
+@router.get("", response=list[EntryOut])
+@paginate(LimitOffsetPagination)
+def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
+    """Entries, oldest first; `source` filters by origin, `q` searches question and answer."""
+    return services.list_entries(source=filters.source, q=filters.q)
+
+
+@router.post("", response={201: EntryOut})
+def create_entry(request: HttpRequest, payload: EntryIn):
+    """Add an entry by hand (source `manual`); it counts for the next lookup."""
+    entry = services.create_entry(question=payload.question, answer=payload.answer, category=payload.category)
+    return Status(201, entry)
+
+
+@router.get("/{int:entry_id}", response=EntryOut)
+def get_entry(request: HttpRequest, entry_id: int):
+    return services.get_entry(entry_id)
+
+
+@router.patch("/{int:entry_id}", response=EntryOut)
+def update_entry(request: HttpRequest, entry_id: int, payload: EntryPatch):
+    """Change the question, answer, category or `active`; fields left out stay as they are."""
+    return services.update_entry(entry_id, **payload.dict(exclude_unset=True))
+
+
+@router.delete("/{int:entry_id}", response={204: None})
+def deactivate_entry(request: HttpRequest, entry_id: int):
+    """Deactivate the entry: it stops matching at once, and stays listed with `active: false`."""
+    services.deactivate_entry(entry_id)
+    return Status(204, None)

@@ -1,0 +1,55 @@
+"""Request and response shapes of the knowledge API."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import StringConstraints
+
+Source = Literal["seed", "learned", "manual"]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Category = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+
+
+class LookupIn(Schema):
+    question: Question
+
+
+class LookupOut(Schema):
+    matched: bool
+    answer: str | None
+    entry_id: int | None
+    score: float
+    source: Source | None
+
+
+class EntryIn(Schema):
+    question: Question
+    answer: Answer
+    category: Category = "general"
+
+
+class EntryPatch(Schema):
+    question: Question | None = None
+    answer: Answer | None = None
+    category: Category | None = None
+    active: bool | None = None
+
+
+class EntryFilters(Schema):
+    source: Source | None = None
+    q: str | None = None
+
+
+class EntryOut(Schema):
+    id: int
+    question: str
+    answer: str
+    category: str
+    source: Source
+    help_request_id: int | None
+    times_used: int
+    active: bool
+    created_at: datetime
+    updated_at: datetime
