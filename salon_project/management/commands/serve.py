@@ -7,6 +7,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def _stop(signum, frame) -> None:
+    """A SIGTERM (from a process manager) stops the children just as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = (
         "Serve the whole system on one machine: daphne (HTTP, API, admin, websockets) and a Celery "
@@ -44,6 +49,7 @@ class Command(BaseCommand):
                 ]
             )
         children = [subprocess.Popen(command, env=os.environ.copy()) for command in commands]
+        signal.signal(signal.SIGTERM, _stop)
         self.stdout.write(f"Serving on http://{host}:{port}/ (Ctrl-C stops everything)")
         try:
             os.wait()  # the first child to exit ends the session
