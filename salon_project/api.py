@@ -9,8 +9,9 @@ from ninja.errors import AuthenticationError
 
 from helprequests.api import help_requests, messages, supervisors, webhooks
 from knowledge.api import router as knowledge
+from knowledge.models import SalonProfile
 from salon_project.auth import BearerToken, StaffSession
-from salon_project.errors import DomainError
+from salon_project.errors import DomainError, NotFound
 
 api = NinjaAPI(
     title="Salon Front Desk API",
@@ -63,6 +64,22 @@ def health(request: HttpRequest):
     database = _database_status()
     body = {"status": "ok" if database == "ok" else "degraded", "database": database, "broker": _broker_status()}
     return Status(200 if database == "ok" else 503, body)
+
+
+class SalonOut(Schema):
+    name: str
+    phone: str
+    timezone: str
+    profile: dict
+
+
+@api.get("/salon", response=SalonOut, tags=["salon"])
+def salon(request: HttpRequest):
+    """The salon's business profile as seeded: what the voice agent introduces itself with."""
+    profile = SalonProfile.current()
+    if profile is None:
+        raise NotFound("The salon has not been set up yet: run `manage.py seed_salon`.")
+    return profile
 
 
 api.add_router("/knowledge", knowledge)

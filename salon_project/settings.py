@@ -150,8 +150,24 @@ _default_sms = "twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN else "consol
 _sms_choice = env.string("SMS_BACKEND", _default_sms) or _default_sms
 SMS_BACKEND = _SMS_BACKENDS.get(_sms_choice, _sms_choice)
 
+# --- Voice: LiveKit and the LLM -------------------------------------------------------------
 SALON_API_URL = env.string("SALON_API_URL", "http://127.0.0.1:8000")
 SALON_API_TOKEN = env.string("SALON_API_TOKEN")
+LIVEKIT_URL = env.string("LIVEKIT_URL")
+LIVEKIT_API_KEY = env.string("LIVEKIT_API_KEY")
+LIVEKIT_API_SECRET = env.string("LIVEKIT_API_SECRET")
+# The name the voice worker registers under; web-call tokens dispatch this agent to their room.
+VOICE_AGENT_NAME = env.string("VOICE_AGENT_NAME", "salon-receptionist")
+# Caller tokens for web calls live at most this long (the issue caps it at 15 minutes).
+CALLER_TOKEN_TTL_SECONDS = min(env.integer("CALLER_TOKEN_TTL_SECONDS", 600, minimum=60), 900)
+HOLD_FOR_ANSWER_SECONDS = env.integer("HOLD_FOR_ANSWER_SECONDS", 45, minimum=0)
+LLM_PROVIDER = (env.string("LLM_PROVIDER", "offline") or "offline").lower()
+LLM_MODEL = env.string("LLM_MODEL")
+LLM_BASE_URL = env.string("LLM_BASE_URL")
+LLM_API_KEY = env.string("LLM_API_KEY")
+OPENAI_API_KEY = env.string("OPENAI_API_KEY")
+GROQ_API_KEY = env.string("GROQ_API_KEY")
+OPENROUTER_API_KEY = env.string("OPENROUTER_API_KEY")
 
 LOGGING = {
     "version": 1,

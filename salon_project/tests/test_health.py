@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +36,11 @@ def test_openapi_documents_every_contract_path(anonymous):
         "/api/v1/webhook-endpoints/{endpoint_id}/deliveries",
     ]:
         assert path in paths, path
+
+
+def test_salon_profile_is_served_once_seeded(api):
+    assert api.get("/api/v1/salon").status_code == 404
+    call_command("seed_salon", verbosity=0)
+    body = api.get("/api/v1/salon").data
+    assert body["name"] == "Glow & Shear Salon" and body["phone"] == "+14155550142"
+    assert body["profile"]["hours"]["monday"] == "closed"
