@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before "channels": its `runworker` (the LiveKit voice worker) shadows Channels' own.
+    "voice_worker",
     "channels",
     "salon_project",
     "knowledge",
@@ -113,6 +115,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 )
