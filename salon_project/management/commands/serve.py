@@ -26,7 +26,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Serve HTTP only.")
 
     def handle(self, *args, host: str, port: str, no_worker: bool, **options):
-        settings.CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
         commands = [[sys.executable, "-m", "daphne", "-b", host, "-p", port, "salon_project.asgi:application"]]
         if not no_worker:
             commands.append(
