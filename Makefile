@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean console demo portaudio-check
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,11 +14,25 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
+# LiveKit's console (`runworker console`, even with --text) opens audio devices through PortAudio,
+# a system library this Makefile cannot install without root: it only says how.
+portaudio-check: install
+	@$(PY) -c "import sounddevice" 2>/dev/null || echo "Note: 'make console' needs the PortAudio library: \
+	sudo apt-get install libportaudio2 (Debian/Ubuntu) or brew install portaudio (macOS)."
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_salon
 	$(PY) manage.py setup_demo
 	$(PY) manage.py serve
+
+# Type to the receptionist (needs `make run` in another terminal, and PortAudio).
+console: portaudio-check
+	$(PY) manage.py runworker console --text
+
+# The whole story, offline, with its own API server and throwaway database.
+demo: install
+	$(PY) manage.py demo
 
 test: install
 	$(PY) -m pytest -q

@@ -1,10 +1,120 @@
-from django.contrib import admin
+"""Calls in the supervisor console: who called, what was said, which questions went to a person.
 
-from calls.models import Call
+Everything here is a record the voice worker wrote, so it is read-only; the one change staff
+can make, ending a call the worker never ended (it crashed, the line dropped), goes through
+`services.end_call` like the API, so the `call.ended` webhook still goes out.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from calls import services
+from calls.models import Call, TranscriptTurn
+from helprequests.models import HelpRequest
+from salon_project.errors import DomainError
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TranscriptInline(_ReadOnlyInline):
+    model = TranscriptTurn
+    fields = ["at", "role", "text"]
+    verbose_name = "turn"
+    verbose_name_plural = "transcript"
+
+
+class HelpRequestInline(_ReadOnlyInline):
+    model = HelpRequest
+    fk_name = "call"
+    fields = ["request", "question", "status", "priority", "answer", "delivered_in_call"]
+    verbose_name_plural = "help requests opened during this call"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[HelpRequest]:
+        return super().get_queryset(request).select_related("call_answer_delivery").order_by("created_at", "pk")
+
+    @admin.display(description="request")
+    def request(self, obj: HelpRequest) -> str:
+        url = reverse("admin:helprequests_helprequest_change", args=[obj.pk])
+        return format_html('<a href="{}">#{}</a>', url, obj.pk)
+
+    @admin.display(description="told in call")
+    def delivered_in_call(self, obj: HelpRequest) -> str:
+        delivery = getattr(obj, "call_answer_delivery", None)
+        return delivery.delivered_at.strftime("%Y-%m-%d %H:%M:%S UTC") if delivery else "—"
 
 
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
-    list_display = ["id", "room", "caller_phone", "caller_name", "status", "started_at", "ended_at"]
-    list_filter = ["status"]
-    search_fields = ["room", "caller_phone", "caller_name"]
+    list_display = [
+        "id",
+        "started_at",
+        "channel",
+        "caller",
+        "status",
+        "ended_at",
+        "end_reason",
+        "help_request_count",
+        "turn_count",
+    ]
+    list_filter = ["status", "channel"]
+    search_fields = ["room", "caller_phone", "caller_name", "transcript__text"]
+    date_hierarchy = "started_at"
+    fields = ["room", "channel", "caller_phone", "caller_name", "status", "started_at", "ended_at", "end_reason"]
+    readonly_fields = fields
+    inlines = [TranscriptInline, HelpRequestInline]
+    actions = ["end_selected_calls"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Call]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_help_requests=Count("help_requests", distinct=True), _turns=Count("transcript", distinct=True))
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # calls are started by the voice worker or a web caller, through the API
+
+    def has_delete_permission(self, request: HttpRequest, obj: Call | None = None) -> bool:
+        return False  # a call is the record help requests and webhooks point at
+
+    @admin.display(description="caller")
+    def caller(self, obj: Call) -> str:
+        who = obj.caller_name or obj.caller_phone or obj.room
+        return f"{who} ({obj.caller_phone})" if obj.caller_name and obj.caller_phone else who
+
+    @admin.display(description="help requests", ordering="_help_requests")
+    def help_request_count(self, obj: Call) -> int:
+        return obj._help_requests
+
+    @admin.display(description="turns", ordering="_turns")
+    def turn_count(self, obj: Call) -> int:
+        return obj._turns
+
+    @admin.action(description="End selected calls (the worker never ended them)")
+    def end_selected_calls(self, request: HttpRequest, queryset: QuerySet[Call]) -> None:
+        ended = 0
+        for call in queryset.filter(status=Call.Status.ACTIVE):
+            try:
+                services.end_call(call.pk, reason="ended_by_staff")
+                ended += 1
+            except DomainError as exc:  # ended by the worker meanwhile
+                self.message_user(request, exc.detail, messages.WARNING)
+        self.message_user(request, f"Ended {ended} call(s).", messages.SUCCESS)

@@ -71,6 +71,20 @@ class HelpRequestMessageInline(ReadOnlyInline):
     verbose_name_plural = "texts"
 
 
+class AttachedRequestInline(ReadOnlyInline):
+    """Requests that asked the same as this one: they alerted nobody and get this one's answer."""
+
+    model = HelpRequest
+    fk_name = "duplicate_of"
+    fields = ["created_at", "caller_name", "caller_phone", "question", "status"]
+    show_change_link = True
+    verbose_name = "attached request"
+    verbose_name_plural = "attached requests (asked the same; answered together with this one)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[HelpRequest]:
+        return super().get_queryset(request).order_by("pk")
+
+
 class AnswerForm(forms.ModelForm):
     """The only thing a supervisor types on a help request: the answer, and whether to learn it."""
 
@@ -95,6 +109,10 @@ class AnswerForm(forms.ModelForm):
 def _answering_supervisor(request: HttpRequest) -> Supervisor | None:
     """The supervisor whose login this is, if the user is linked to one."""
     return Supervisor.objects.filter(user_id=request.user.pk).first()
+
+
+def _change_url(help_request_id: int) -> str:
+    return reverse("admin:helprequests_helprequest_change", args=[help_request_id])
 
 
 class WorkQueueChangeList(ChangeList):
@@ -123,6 +141,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
         "short_question",
         "caller",
         "status",
+        "duplicates",
         "priority",
         "tag_list",
         "assigned_supervisor",
@@ -151,10 +170,21 @@ class HelpRequestAdmin(admin.ModelAdmin):
         "resolved_at",
         "knowledge_entry",
         "idempotency_key",
+        "attached_to",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[HelpRequest]:
-        return HelpRequest.objects.most_urgent_first().select_related("assigned_supervisor", "answered_by")
+        return (
+            HelpRequest.objects.most_urgent_first()
+            .with_duplicate_count()
+            .select_related("assigned_supervisor", "answered_by", "duplicate_of")
+        )
+
+    def get_inlines(self, request: HttpRequest, obj: HelpRequest | None) -> list:
+        # Only a primary has attached requests; an attached one links to its primary instead.
+        # Decided by `duplicate_of`, which never changes, so a page and its POST have the same forms.
+        attached = [AttachedRequestInline] if obj is not None and obj.duplicate_of_id is None else []
+        return [*attached, *self.inlines]
 
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
         return WorkQueueChangeList
@@ -166,6 +196,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
         return False  # the audit trail must stay whole
 
     def get_fieldsets(self, request: HttpRequest, obj: HelpRequest | None = None):
+        attached = ["attached_to"] if obj and obj.duplicate_of_id else []
         fieldsets = [
             (
                 None,
@@ -179,12 +210,13 @@ class HelpRequestAdmin(admin.ModelAdmin):
                     ]
                 },
             ),
-            ("Routing", {"fields": ["status", "priority", "tag_list", "assigned_supervisor"]}),
+            ("Routing", {"fields": [*attached, "status", "priority", "tag_list", "assigned_supervisor"]}),
         ]
         # A POST always carries the answer form: a page opened while the request was pending
         # must get the service's "already resolved" sentence, not have its answer dropped.
         if request.method == "POST" or (obj and obj.status in HelpRequest.ANSWERABLE):
-            fieldsets.append(("Answer the caller", {"fields": ["answer_text", "learn"]}))
+            answer_form = {"fields": ["answer_text", "learn"], "description": self._group_note(obj)}
+            fieldsets.append(("Answer the caller", answer_form))
         if obj and obj.answer is not None:
             fieldsets.append(("Resolution", {"fields": ["answer", "answered_by", "resolved_at", "knowledge_entry"]}))
         fieldsets.append(("Technical", {"fields": ["idempotency_key"], "classes": ["collapse"]}))
@@ -234,14 +266,51 @@ class HelpRequestAdmin(admin.ModelAdmin):
             self.message_user(request, "No answer was given, so nothing changed.", messages.WARNING)
             return same_page
         learned = " It was saved to the knowledge base." if resolved.knowledge_entry_id else ""
+        others = resolved.group().exclude(pk=resolved.pk).count()
+        grouped = f", and so are the {others} request(s) asking the same" if others else ""
+        callers = "every caller" if others else "the caller"
         self.message_user(
             request,
-            f"Help request #{resolved.pk} is resolved; the caller will be texted the answer.{learned}",
+            f"Help request #{resolved.pk} is resolved{grouped}; {callers} will be texted the answer.{learned}",
             messages.SUCCESS,
         )
         if "_continue" in request.POST:
             return same_page
         return self.response_post_save_change(request, obj)
+
+    @staticmethod
+    def _group_note(obj: HelpRequest | None) -> str:
+        if obj is None:
+            return ""
+        if obj.duplicate_of_id:
+            return (
+                f"One answer serves the group: saving also answers #{obj.duplicate_of_id} and every other "
+                "request attached to it, and texts each waiting caller."
+            )
+        if obj.duplicate_count:
+            return f"Saving also answers the {obj.duplicate_count} attached request(s) below and texts each caller."
+        return ""
+
+    @admin.display(description="Duplicates", ordering="duplicate_count")
+    def duplicates(self, obj: HelpRequest) -> str:
+        """How many asked the same as this one; on an attached request, the one it belongs to."""
+        if obj.duplicate_of_id:
+            primary = obj.duplicate_of_id
+            return format_html('attached to <a href="{}">#{}</a>', _change_url(primary), primary)
+        return str(obj.duplicate_count) if obj.duplicate_count else "—"
+
+    @admin.display(description="Attached to")
+    def attached_to(self, obj: HelpRequest) -> str:
+        primary = obj.duplicate_of
+        if primary is None:
+            return "—"
+        return format_html(
+            '<a href="{}">#{} {}</a> ({}); only it alerted a supervisor.',
+            _change_url(primary.pk),
+            primary.pk,
+            Truncator(primary.question).chars(80),
+            primary.status,
+        )
 
     @admin.display(description="Question", ordering="question")
     def short_question(self, obj: HelpRequest) -> str:
@@ -356,8 +425,7 @@ class MessageAdmin(admin.ModelAdmin):
     def help_request_link(self, obj: Message) -> str:
         if obj.help_request_id is None:
             return "—"
-        url = reverse("admin:helprequests_helprequest_change", args=[obj.help_request_id])
-        return format_html('<a href="{}">#{}</a>', url, obj.help_request_id)
+        return format_html('<a href="{}">#{}</a>', _change_url(obj.help_request_id), obj.help_request_id)
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("helprequests.change_message")

@@ -34,14 +34,19 @@ webhooks = Router(tags=["webhooks"])
 _HELP_REQUEST_RELATED = ("assigned_supervisor", "answered_by")
 
 
+def _help_requests():
+    return HelpRequest.objects.with_duplicate_count().select_related(*_HELP_REQUEST_RELATED)
+
+
 def _help_request(help_request_id: int) -> HelpRequest:
-    return get_or_404(HelpRequest.objects.select_related(*_HELP_REQUEST_RELATED), help_request_id, "help request")
+    return get_or_404(_help_requests(), help_request_id, "help request")
 
 
 class HelpRequestFilters(Schema):
     status: HelpRequest.Status | None = None
     priority: HelpRequest.Priority | None = None
     supervisor_id: int | None = None
+    duplicate_of: int | None = None
 
 
 @help_requests.post("", response={200: HelpRequestOut, 201: HelpRequestOut})
@@ -51,7 +56,8 @@ def create_help_request(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
 ):
     """Open a help request: triaged, assigned and the supervisor texted. The same
-    `Idempotency-Key` again returns the first request (200) and sends nothing."""
+    `Idempotency-Key` again returns the first request (200) and sends nothing. A question that
+    asks the same as a pending one is attached to it (`duplicate_of`) and texts nobody."""
     result = services.create_help_request(
         question=payload.question,
         caller_phone=payload.caller_phone,
@@ -66,14 +72,17 @@ def create_help_request(
 @help_requests.get("", response=list[HelpRequestOut])
 @paginate(LimitOffsetPagination)
 def list_help_requests(request: HttpRequest, filters: Query[HelpRequestFilters]):
-    """Pending requests first, most urgent first, then oldest first."""
-    queryset = HelpRequest.objects.select_related(*_HELP_REQUEST_RELATED)
+    """Pending requests first, most urgent first, then oldest first. `duplicate_of=<id>` lists the
+    requests attached to that one (asked the same; answered with it)."""
+    queryset = _help_requests()
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.priority:
         queryset = queryset.filter(priority=filters.priority)
     if filters.supervisor_id is not None:
         queryset = queryset.filter(assigned_supervisor_id=filters.supervisor_id)
+    if filters.duplicate_of is not None:
+        queryset = queryset.filter(duplicate_of_id=filters.duplicate_of)
     return queryset.most_urgent_first()
 
 
@@ -85,7 +94,8 @@ def get_help_request(request: HttpRequest, help_request_id: int):
 @help_requests.post("/{int:help_request_id}/resolve", response=HelpRequestOut)
 def resolve_help_request(request: HttpRequest, help_request_id: int, payload: ResolveIn):
     """Answer a request: the caller is texted and, with `learn`, the answer is learned.
-    Already resolved: 409 and nothing is sent again."""
+    Already resolved: 409 and nothing is sent again. The answer serves the request's whole group
+    (its primary and every request attached to it): each waiting caller is texted."""
     _help_request(help_request_id)  # 404 before anything else
     supervisor = _answering_supervisor(request, payload.supervisor_id)
     services.resolve_help_request(

@@ -56,6 +56,28 @@ class HelpRequestQuerySet(models.QuerySet):
     def due_to_expire(self) -> "HelpRequestQuerySet":
         return self.filter(status=HelpRequest.Status.PENDING, expires_at__lte=timezone.now())
 
+    def with_duplicate_count(self) -> "HelpRequestQuerySet":
+        """Annotate how many requests are attached to each one, for lists (one query, not one per row)."""
+        return self.annotate(duplicate_count=Count("duplicates", distinct=True))
+
+    def primaries_to_join(self, caller_phone: str, priority: str) -> "HelpRequestQuerySet":
+        """Pending requests that a new one from this caller, with this priority, may be attached to.
+
+        Urgent requests are never grouped: each emergency alerts the owner. Across callers only
+        general (low) questions share an answer; a complaint or a booking is about the caller's
+        own visit, so only the same caller asking again joins it. Oldest first.
+        """
+        if priority == HelpRequest.Priority.URGENT:
+            return self.none()
+        askers = Q(caller_phone=caller_phone)
+        if priority == HelpRequest.Priority.LOW:
+            askers |= Q(priority=HelpRequest.Priority.LOW)
+        return (
+            self.filter(askers, status=HelpRequest.Status.PENDING, duplicate_of__isnull=True)
+            .exclude(priority=HelpRequest.Priority.URGENT)
+            .order_by("created_at", "pk")
+        )
+
 
 class HelpRequest(models.Model):
     class Status(models.TextChoices):
@@ -93,6 +115,14 @@ class HelpRequest(models.Model):
         "knowledge.KnowledgeEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     idempotency_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text="The request this one asks the same as: only that one alerted a supervisor; one answer serves both.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField(db_index=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -123,6 +153,19 @@ class HelpRequest(models.Model):
             expected, self.Status.RESOLVED, answer=answer, answered_by=answered_by, resolved_at=timezone.now()
         )
 
+    def resolve(self, answer: str, answered_by: Supervisor | None) -> str | None:
+        """Record the answer if the request is still answerable: the status it had, or None if it
+        was already resolved. A timeout may swap pending → unresolved under us; a late answer is
+        accepted, so then we try once more."""
+        for _ in range(2):
+            previous = self.status
+            if previous not in self.ANSWERABLE:
+                return None
+            if self.mark_resolved(answer, answered_by, expected=previous):
+                return previous
+            self.refresh_from_db()
+        return None
+
     def mark_unresolved(self) -> bool:
         """The timeout: only a pending request whose deadline has passed can time out."""
         changed = HelpRequest.objects.filter(
@@ -131,6 +174,25 @@ class HelpRequest(models.Model):
         if changed:
             self.status = self.Status.UNRESOLVED
         return bool(changed)
+
+    @property
+    def primary_pk(self) -> int:
+        """The id of the group's primary: this request's own, unless it is attached to another."""
+        return self.duplicate_of_id or self.pk
+
+    def group(self) -> HelpRequestQuerySet:
+        """The primary and every request attached to it (this one included), primary first."""
+        return HelpRequest.objects.filter(Q(pk=self.primary_pk) | Q(duplicate_of_id=self.primary_pk)).order_by("pk")
+
+    def lock_group(self) -> list["HelpRequest"]:
+        """The group, read after locking the primary's row (PostgreSQL; a no-op on SQLite).
+
+        The primary's row is the group's lock: creating an attached request locks it too, so
+        while we hold it nobody joins unseen. It is taken in its own statement first, because a
+        locking read of the whole group would not see a row attached while it waited.
+        """
+        HelpRequest.objects.select_for_update().filter(pk=self.primary_pk).first()
+        return list(self.group().select_related("answered_by"))
 
     def record_event(self, from_status: str, to_status: str, actor: str, note: str = "") -> "HelpRequestEvent":
         return HelpRequestEvent.objects.create(
@@ -214,6 +276,9 @@ class Message(Outbound):
     )
     provider_id = models.CharField(max_length=64, blank=True, help_text="The SMS provider's id, e.g. Twilio's SID.")
     sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_in_call_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the voice agent told the caller this answer during the call."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

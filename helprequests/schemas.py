@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field, StringConstraints, field_validator
 
-from helprequests.models import WebhookEndpoint
+from helprequests.models import HelpRequest, WebhookEndpoint
 from salon_project.schemas import NonBlank, PhoneNumber
 
 
@@ -36,6 +36,17 @@ class HelpRequestOut(Schema):
     created_at: datetime
     expires_at: datetime
     resolved_at: datetime | None
+    duplicate_of: int | None = Field(description="The request this one asks the same as; null for a primary.")
+    duplicate_count: int = Field(description="How many requests are attached to this one.")
+
+    @staticmethod
+    def resolve_duplicate_of(obj: HelpRequest) -> int | None:
+        return obj.duplicate_of_id
+
+    @staticmethod
+    def resolve_duplicate_count(obj: HelpRequest) -> int:
+        counted = getattr(obj, "duplicate_count", None)  # annotated by with_duplicate_count() in lists
+        return obj.duplicates.count() if counted is None else counted
 
 
 class ResolveIn(Schema):
@@ -83,6 +94,7 @@ class MessageOut(Schema):
     attempts: int
     created_at: datetime
     sent_at: datetime | None
+    delivered_in_call_at: datetime | None
 
 
 class WebhookEndpointIn(Schema):

@@ -3,19 +3,29 @@
 The API, the admin, the console pages and the management commands all call these, so a rule
 lives in one place. Each runs in one transaction: the state change, its audit row, the texts
 and webhook events it causes are stored together or not at all.
+
+Coalescing: a question that asks the same as a pending one is attached to it (`duplicate_of`)
+instead of alerting a supervisor again; answering any request of such a group answers them all.
+Concurrency, on PostgreSQL: creates decide "new or attached" one at a time (an advisory lock), and
+the primary's row is the group's lock (see `HelpRequest.lock_group`), so two callers asking at
+once give one alert and a request attached while the group is being answered is never left out.
+On SQLite (the single-process default) neither lock exists: two simultaneous identical creates
+may both become primaries, i.e. one alert too many, never a lost answer.
 """
 
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from helprequests import messages as texts
 from helprequests.models import HelpRequest, Supervisor
 from helprequests.outbox import emit_event, queue_text
 from helprequests.schemas import HelpRequestOut
 from helprequests.triage import triage
-from knowledge.services import learn_answer
+from knowledge.matching import same_question
+from knowledge.services import current_index, learn_answer
+from salon_project.broadcast import broadcast
 from salon_project.errors import Conflict, Invalid, NotFound
 
 logger = logging.getLogger("salon.helprequests")
@@ -85,7 +95,7 @@ def _same_request_or_conflict(existing: HelpRequest, question: str, caller_phone
 
 def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) -> HelpRequest:
     result = triage(question)
-    supervisor = choose_supervisor(result.priority, result.tags)
+    primary = _primary_to_join(question, caller_phone, result.priority)
     help_request = HelpRequest.objects.create(
         question=question,
         caller_phone=caller_phone,
@@ -93,12 +103,17 @@ def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) 
         call_id=call_id,
         priority=result.priority,
         tags=result.tags,
-        assigned_supervisor=supervisor,
+        assigned_supervisor=primary.assigned_supervisor if primary else choose_supervisor(result.priority, result.tags),
         idempotency_key=idempotency_key,
-        expires_at=HelpRequest.default_expiry(),
+        expires_at=primary.expires_at if primary else HelpRequest.default_expiry(),
+        duplicate_of=primary,
     )
-    help_request.record_event("", HelpRequest.Status.PENDING, actor)
-    if supervisor:
+    note = f"attached to #{primary.pk}" if primary else ""
+    help_request.record_event("", HelpRequest.Status.PENDING, actor, note=note)
+    supervisor = help_request.assigned_supervisor
+    if primary:
+        logger.info("Help request %s asks the same as #%s: attached, no new alert.", help_request.pk, primary.pk)
+    elif supervisor:
         queue_text(
             supervisor.phone,
             texts.supervisor_alert(help_request, supervisor),
@@ -111,59 +126,97 @@ def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) 
     return help_request
 
 
+# Any constant works; it only has to be the same in every process.
+_CREATE_LOCK = 0x5A10_0C0A_1E5C
+
+
+def _primary_to_join(question: str, caller_phone: str, priority: str) -> HelpRequest | None:
+    """The pending request this question asks the same as, locked, or None to open a new one.
+
+    Runs inside the create's transaction. On PostgreSQL creates take turns here (an advisory
+    lock held until commit), so of two callers asking at once the second sees the first's request.
+    """
+    if priority == HelpRequest.Priority.URGENT:
+        return None  # each emergency alerts the owner
+    vocabulary = current_index().vocabulary  # staff names, so "Jordan" is a person, as in lookups
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CREATE_LOCK])
+    candidates = HelpRequest.objects.primaries_to_join(caller_phone, priority)
+    for candidate in candidates.only("pk", "question"):
+        if same_question(question, candidate.question, vocabulary):
+            # Locked, and still pending: a resolve that got there first leaves nothing to join.
+            primary = candidates.select_for_update().filter(pk=candidate.pk).first()
+            if primary:
+                return primary
+    return None
+
+
 def resolve_help_request(
     help_request_id: int, *, answer: str, supervisor: Supervisor | None = None, learn: bool = True, actor: str = "api"
 ) -> HelpRequest:
     """Record a supervisor's answer, text it to the caller and (with `learn`) teach it.
 
     Accepted while pending and, as a late answer, after a timeout. Exactly one of any number of
-    racing resolves wins; the others get Conflict and send nothing.
+    racing resolves wins; the others get Conflict and send nothing. The answer serves the whole
+    group: the primary and every request attached to it that is still waiting are resolved too.
     """
     answer = answer.strip()
     if not answer:
         raise Invalid("The answer must not be blank.")
     with transaction.atomic():
-        help_request = _get(help_request_id)
-        for _ in range(2):  # a timeout may swap pending → unresolved under us; then try once more
-            previous = help_request.status
-            if previous not in HelpRequest.ANSWERABLE:
-                break
-            if help_request.mark_resolved(answer, supervisor, expected=previous):
-                return _after_resolve(help_request, previous, supervisor, learn, actor)
-            help_request.refresh_from_db()
-        who = f" by {help_request.answered_by.name}" if help_request.answered_by else ""
-        raise Conflict(f"Help request {help_request.pk} is already {help_request.status}{who}; nothing was sent again.")
+        group = _get(help_request_id).lock_group()
+        requested = next(member for member in group if member.pk == help_request_id)
+        previous = requested.resolve(answer, supervisor)
+        if previous is None:
+            who = f" by {requested.answered_by.name}" if requested.answered_by else ""
+            raise Conflict(f"Help request {requested.pk} is already {requested.status}{who}; nothing was sent again.")
+        answered = [(requested, previous)]
+        for member in group:
+            if member is not requested and (member_previous := member.resolve(answer, supervisor)):
+                answered.append((member, member_previous))
+        _after_resolve(sorted(answered, key=lambda pair: pair[0].pk), requested, learn, actor)
+        return requested
 
 
-def _after_resolve(help_request: HelpRequest, previous: str, supervisor, learn: bool, actor: str) -> HelpRequest:
-    help_request.record_event(
-        previous,
-        HelpRequest.Status.RESOLVED,
-        actor,
-        note="late answer" if previous == HelpRequest.Status.UNRESOLVED else "",
-    )
-    if learn:
-        entry = learn_answer(
-            question=help_request.question,
-            answer=help_request.answer,
-            help_request_id=help_request.pk,
-            category=(help_request.tags or ["general"])[0],
+def _after_resolve(answered: list[tuple[HelpRequest, str]], requested: HelpRequest, learn: bool, actor: str) -> None:
+    """For each request just resolved (primary first): an audit event, the caller's text (once per
+    caller) and a webhook; the answer is learned once, from the first one's question."""
+    lead = answered[0][0]
+    entry = (
+        learn_answer(
+            question=lead.question,
+            answer=lead.answer,
+            help_request_id=lead.pk,
+            category=(lead.tags or ["general"])[0],
+            answered_by=requested.answered_by.name if requested.answered_by else actor,
         )
-        HelpRequest.objects.filter(pk=help_request.pk).update(knowledge_entry=entry)
-        help_request.knowledge_entry = entry
-    queue_text(
-        help_request.caller_phone,
-        texts.caller_followup(help_request),
-        kind="caller_followup",
-        help_request=help_request,
+        if learn
+        else None
     )
-    emit_event("help_request.resolved", _event_data(help_request))
-    return help_request
+    if entry:
+        HelpRequest.objects.filter(pk__in=[member.pk for member, _ in answered]).update(knowledge_entry=entry)
+    texted: set[str] = set()
+    for member, previous in answered:
+        if entry:
+            member.knowledge_entry = entry
+        notes = ["late answer"] if previous == HelpRequest.Status.UNRESOLVED else []
+        if member is not requested:
+            notes.append(f"answered with #{requested.pk}")
+        member.record_event(previous, HelpRequest.Status.RESOLVED, actor, note="; ".join(notes))
+        if member.caller_phone not in texted:  # a caller who asked twice is texted once
+            texted.add(member.caller_phone)
+            queue_text(member.caller_phone, texts.caller_followup(member), kind="caller_followup", help_request=member)
+        emit_event("help_request.resolved", _event_data(member))
+        if member.call_id:  # a voice agent may be keeping this caller on the line (calls/consumers.py)
+            event = {"type": "help_request.resolved", "help_request_id": member.pk, "call_id": member.call_id}
+            broadcast(f"call-{member.call_id}", {**event, "answer": member.answer})
 
 
 def expire_help_requests() -> int:
     """The timeout sweep: every pending request past its deadline becomes unresolved.
 
+    Attached requests share their primary's deadline, so a group times out in the same sweep.
     Each request is swapped in its own short transaction, so a resolve racing the sweep for the
     same request leaves exactly one winner, and one slow row never holds up the rest.
     """
@@ -173,12 +226,14 @@ def expire_help_requests() -> int:
             if not help_request.mark_unresolved():
                 continue
             help_request.record_event(HelpRequest.Status.PENDING, HelpRequest.Status.UNRESOLVED, "system:timeout")
-            queue_text(
-                help_request.caller_phone,
-                texts.caller_timeout(help_request),
-                kind="caller_timeout",
-                help_request=help_request,
-            )
+            told = help_request.group().filter(caller_phone=help_request.caller_phone, messages__kind="caller_timeout")
+            if not told.exists():  # a caller who asked twice is told once
+                queue_text(
+                    help_request.caller_phone,
+                    texts.caller_timeout(help_request),
+                    kind="caller_timeout",
+                    help_request=help_request,
+                )
             emit_event("help_request.unresolved", _event_data(help_request))
             expired += 1
     if expired:

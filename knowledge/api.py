@@ -6,6 +6,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from knowledge import services
 from knowledge.schemas import EntryFilters, EntryIn, EntryOut, EntryPatch, LookupIn, LookupOut
+from salon_project.auth import actor_of
 
 router = Router(tags=["knowledge"])
 
@@ -20,13 +21,15 @@ def lookup(request: HttpRequest, payload: LookupIn):
 @router.get("", response=list[EntryOut])
 @paginate(LimitOffsetPagination)
 def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
-    """Entries, oldest first; `source` filters by origin, `q` searches question and answer."""
-    return services.list_entries(source=filters.source, q=filters.q)
+    """Entries, oldest first; `source` filters by origin, `review_status` by review state (e.g.
+    `needs_review`: answers held because they contradict a seed fact), `q` searches the text."""
+    return services.list_entries(source=filters.source, q=filters.q, review_status=filters.review_status)
 
 
 @router.post("", response={201: EntryOut})
 def create_entry(request: HttpRequest, payload: EntryIn):
-    """Add an entry by hand (source `manual`); it counts for the next lookup."""
+    """Add an entry by hand (source `manual`); it counts for the next lookup, unless it contradicts a
+    seed fact: then it is created with `review_status: needs_review` and waits for approval."""
     entry = services.create_entry(question=payload.question, answer=payload.answer, category=payload.category)
     return Status(201, entry)
 
@@ -38,7 +41,8 @@ def get_entry(request: HttpRequest, entry_id: int):
 
 @router.patch("/{int:entry_id}", response=EntryOut)
 def update_entry(request: HttpRequest, entry_id: int, payload: EntryPatch):
-    """Change the question, answer, category or `active`; fields left out stay as they are."""
+    """Change the question, answer, category or `active`; fields left out stay as they are. A new
+    question or answer of a learned or manual entry is checked against the seed facts again."""
     return services.update_entry(entry_id, **payload.dict(exclude_unset=True))
 
 
@@ -47,3 +51,17 @@ def deactivate_entry(request: HttpRequest, entry_id: int):
     """Deactivate the entry: it stops matching at once, and stays listed with `active: false`."""
     services.deactivate_entry(entry_id)
     return Status(204, None)
+
+
+@router.post("/{int:entry_id}/approve", response=EntryOut)
+def approve_entry(request: HttpRequest, entry_id: int):
+    """Approve an entry held for review: it goes live and is preferred over the seed facts it
+    contradicts. 409 unless it is `needs_review`."""
+    return services.approve_entry(entry_id, reviewed_by=actor_of(request))
+
+
+@router.post("/{int:entry_id}/reject", response=EntryOut)
+def reject_entry(request: HttpRequest, entry_id: int):
+    """Reject an entry held for review: it never matches (it stays listed). 409 unless it is
+    `needs_review`."""
+    return services.reject_entry(entry_id, reviewed_by=actor_of(request))

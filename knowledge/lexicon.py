@@ -27,10 +27,14 @@ COUNT = "?count"
 INTENTS = frozenset({PRICE, DURATION, WHEN, PERSON, LOCATION, PHONE, COUNT})
 
 # --- concepts with a special role -------------------------------------------------------------
+BOOK = "book"  # booking an appointment
 HOURS = "hours"  # opening hours: open, close, hours
 AVAILABILITY = "availability"  # a person's or a slot's availability: never a static fact
 WORK = "work"  # becomes AVAILABILITY next to a person's name, else dropped
 DURATION_WORD = "duration"  # "3 hours", "45 minutes" in a text (not opening hours)
+WHEREABOUTS = "whereabouts"  # "where", before matching decides whether it means the salon's location
+PERSONAL = "personal"  # the caller's own appointment, stylist or bill: known to no static fact
+DAYPART = "daypart"  # morning, evening ...: answered by opening times, and by nothing else
 
 # Multi-word expressions, rewritten before anything else (longest first). A value may expand to
 # several tokens; tokens starting with "?" are intents, "@" marks a concept that skips stemming.
@@ -125,11 +129,96 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("special", "event"): ("@special-event",),
     ("special", "events"): ("@special-event",),
     ("close", "by"): (),
+    ("close", "to", "the"): (),
+    ("set", "aside"): (),
+    ("in", "person"): (),
+    ("is", "it", "true"): (),
+    ("i", "can", "use"): (),
+    ("can", "i", "use"): (),
+    # a stylist's gender is not in any profile ("men's cuts" says whom Sam serves, not who Sam is)
+    **{
+        (gender, staff): ("@staff-gender", "@staff", PERSON)
+        for gender in ("male", "female", "man", "woman", "lady", "guy", "girl")
+        for staff in ("stylist", "stylists", "hairdresser", "hairdressers", "barber", "barbers", "colorist")
+    },
+    ("is", "that", "true"): (),
+    # opening hours said other ways
+    ("you", "start"): ("@" + HOURS,),
+    ("you", "begin"): ("@" + HOURS,),
+    ("doors", "open"): ("@" + HOURS,),
+    # money slang
+    ("run", "me"): (PRICE,),
+    ("set", "me", "back"): (PRICE,),
+    ("price", "list"): (PRICE, "@service"),
+    ("your", "prices"): (PRICE, "@service"),
+    ("your", "rates"): (PRICE, "@service"),
+    ("how", "much", "notice"): (WHEN, "@ahead"),
+    # where
+    ("part", "of", "town"): ("@neighborhood",),
+    ("part", "of", "the", "city"): ("@neighborhood",),
+    ("cross", "street"): ("@neighborhood",),
+    ("cross", "streets"): ("@neighborhood",),
+    ("web", "address"): ("@website",),
+    ("web", "page"): ("@website",),
+    # booking, paying
+    ("i", "schedule"): ("@book",),
+    ("to", "schedule"): ("@book",),
+    ("write", "a", "check"): ("@check",),
+    ("write", "you", "a", "check"): ("@check",),
+    ("personal", "check"): ("@check",),
+    ("personal", "checks"): ("@check",),
+    ("apple", "pay"): ("@applepay", "@mobilepay", "@pay"),
+    ("google", "pay"): ("@googlepay", "@mobilepay", "@pay"),
+    ("samsung", "pay"): ("@samsungpay", "@mobilepay", "@pay"),
+    ("single", "process"): ("variant:single",),
+    ("full", "head"): ("variant:full",),
+    ("half", "head"): ("variant:partial",),
+    ("partial", "head"): ("variant:partial",),
+    ("who", "runs"): (PERSON, "@owner"),
+    ("who", "run"): (PERSON, "@owner"),
+    ("pay", "with", "my", "phone"): ("@pay", "@mobilepay"),
+    ("pay", "with", "your", "phone"): ("@pay", "@mobilepay"),
+    # services said other ways
+    ("clean", "up"): ("@haircut",),
+    ("cleaned", "up"): ("@haircut",),
+    ("tidy", "up"): ("@haircut",),
+    ("tidied", "up"): ("@haircut",),
+    ("shape", "up"): ("@haircut",),
+    # a beard trim is not a haircut: "how much is a trim?" must not get the beard's price
+    **{phrase: ("@beardtrim",) for phrase in (("beard", "trim"), ("beard", "trims"), ("beard", "trimming"))},
+    **{phrase: ("@beardtrim",) for phrase in (("trim", "my", "beard"), ("trim", "beard"), ("trim", "the", "beard"))},
+    **{phrase: ("@beardtrim",) for phrase in (("beard", "cleaned", "up"), ("beard", "tidied", "up"))},
+    ("special", "occasion"): ("@special-event",),
+    ("special", "occasions"): ("@special-event",),
+    ("hair", "products"): ("@product",),
+    ("hair", "product"): ("@product",),
+    # things the demo salon does not know, named so that their words stay together
+    ("gift", "card"): ("@giftcard",),
+    ("gift", "cards"): ("@giftcard",),
+    ("gift", "certificate"): ("@giftcard",),
+    ("gift", "certificates"): ("@giftcard",),
+    ("gift", "voucher"): ("@giftcard",),
+    ("gift", "vouchers"): ("@giftcard",),
+    ("wi", "fi"): ("@wifi",),
+    ("internet", "access"): ("@wifi",),
+    ("wheelchair", "access"): ("@accessibility",),
+    ("wheelchair", "accessible"): ("@accessibility",),
+    ("loyalty", "program"): ("@loyalty",),
+    ("rewards", "program"): ("@loyalty",),
+    ("reward", "program"): ("@loyalty",),
+    ("punch", "card"): ("@loyalty",),
+    ("loyalty", "card"): ("@loyalty",),
+    ("rewards", "card"): ("@loyalty",),
     ("quick", "question"): (),
     ("check", "in"): ("@checkin",),
     ("check", "ins"): ("@checkin",),
     # time words relative to now: unknowable from static facts, so left as (uncovered) content
     ("right", "now"): ("@now",),
+    ("day", "after"): ("@relative-day",),
+    ("days", "after"): ("@relative-day",),
+    ("weekend", "after"): ("@relative-day",),
+    ("week", "of"): ("@relative-day",),
+    **{("day", "before", h): ("@relative-day", f"holiday:{h}") for h in ("christmas", "thanksgiving", "easter")},
     ("this", "week"): ("@now",),
     ("next", "week"): ("@now",),
     # holidays (several words, or a word that would otherwise be a weekday)
@@ -162,8 +251,15 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("easter", "monday"): ("holiday:easter-monday",),
 }
 
+NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+).split()
+
 # Whole words looked up before stemming (slots and intents).
 SURFACE: dict[str, tuple[str, ...]] = {
+    # spoken numbers are numbers (soft, like digits): "he's seven"
+    **{word: (f"num:{value}",) for value, word in enumerate(NUMBER_WORDS) if word != "one"},
     **{
         form: (f"day:{day}",)
         for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -181,8 +277,9 @@ SURFACE: dict[str, tuple[str, ...]] = {
     "easter": ("holiday:easter",),
     "halloween": ("holiday:halloween",),
     "hanukkah": ("holiday:hanukkah",),
-    "holiday": ("holiday",),
-    "holidays": ("holiday",),
+    # "holidays" in general is a value of the holiday slot too: "hours on holidays" is not "hours"
+    "holiday": ("holiday:any",),
+    "holidays": ("holiday:any",),
     # who is asked for
     "men": ("audience:men",),
     "man": ("audience:men",),
@@ -207,6 +304,7 @@ SURFACE: dict[str, tuple[str, ...]] = {
     "childrens": ("audience:children",),
     "toddler": ("audience:children",),
     "toddlers": ("audience:children",),
+    **{w: ("audience:children",) for w in ("son", "sons", "daughter", "daughters", "boy", "boys", "girl", "girls")},
     # variants of one service
     "full": ("variant:full",),
     "partial": ("variant:partial",),
@@ -228,7 +326,9 @@ SURFACE: dict[str, tuple[str, ...]] = {
     "anybody": (PERSON,),
     "someone": (PERSON,),
     "somebody": (PERSON,),
-    "where": (LOCATION, "location"),
+    # "where are you?" asks for the salon's location; "where can I park?" for parking (matching
+    # keeps WHEREABOUTS only when the question names nothing else)
+    "where": (LOCATION, WHEREABOUTS),
     "address": (LOCATION, "location"),
     "number": (PHONE, "phone"),
     "cost": (PRICE,),
@@ -245,6 +345,13 @@ SURFACE: dict[str, tuple[str, ...]] = {
     "expensive": (PRICE,),
     "cheap": (PRICE,),
     "rate": (PRICE,),
+    "person": (PERSON,),
+    "name": (PERSON,),
+    "names": (PERSON,),
+    # the caller's own booking or bill (see matching._PERSONAL): never a general fact
+    "personalrecord": (PERSONAL,),
+    # a card brand is a way to pay
+    **{w: ("card", "pay") for w in ("visa", "mastercard", "amex")},
     "rates": (PRICE,),
     "opening": (HOURS,),
     "openings": (AVAILABILITY,),
@@ -253,7 +360,7 @@ SURFACE: dict[str, tuple[str, ...]] = {
 # Domain synonyms: concept -> words that mean it. Words are stemmed when the table is built, so
 # list surface forms; a form listed here never reaches the stopword list.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    HOURS: ("hours", "open", "opens", "close", "closes", "closed", "closing"),
+    HOURS: ("hours", "open", "opens", "close", "closes", "closed", "closing", "shut", "shuts"),
     AVAILABILITY: (
         "available",
         "availability",
@@ -343,6 +450,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "canceling",
         "cancellation",
         "cancellations",
+        "cancelation",
+        "cancelations",
     ),
     "late": ("late", "lateness", "tardy", "delayed"),
     "arrive": ("arrive", "arrives", "arriving", "arrival"),
@@ -371,10 +480,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "neighborhood": ("neighborhood", "neighbourhood", "neighborhoods", "area"),
     "phone": ("phone", "telephone", "call", "calls", "calling"),
     "email": ("email", "emails"),
-    "website": ("website", "websites", "site", "online", "internet", "webpage"),
+    "website": ("website", "websites", "site", "online", "webpage"),
     "walkin": ("walkin", "walkins"),
     "noshow": ("noshow", "noshows", "miss", "missed", "misses"),
     "purchase": (
+        "sale",
         "sell",
         "sells",
         "selling",
@@ -392,18 +502,68 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "stocks",
     ),
     # the salon's history ("when did you open?") is not its opening hours, and is not in the profile
-    "past": ("did", "opened", "founded", "established", "started"),
+    "past": ("did", "opened", "founded", "established"),
+    "discount": ("discount", "discounts", "discounted", "deal", "deals", "promo", "promos", "promotion", "promotions"),
+    "nail": ("nail", "nails", "manicure", "manicures", "mani"),
+    "pedicure": ("pedicure", "pedicures", "pedi"),
+    "accessibility": (
+        "wheelchair",
+        "wheelchairs",
+        "accessible",
+        "accessibility",
+        "handicap",
+        "handicapped",
+        "disabled",
+        "disability",
+    ),
+    "wifi": ("wifi", "internet"),
+    "restroom": ("restroom", "restrooms", "bathroom", "bathrooms", "toilet", "toilets", "washroom", "washrooms"),
+    "loyalty": ("loyalty", "rewards", "reward"),
+    "special-event": ("prom", "proms", "gala", "galas", "quinceanera", "homecoming"),
+    "allow": ("allow", "allows", "allowed", "permit", "permits", "permitted", "welcome", "welcomed"),
     # generic words, kept only as weak evidence (see SOFT)
+    "style": ("style", "styles", "styled", "styling"),
+    "relative": (
+        "mom",
+        "moms",
+        "mother",
+        "dad",
+        "father",
+        "sister",
+        "brother",
+        "husband",
+        "wife",
+        "friend",
+        "friends",
+        "partner",
+        "boyfriend",
+        "girlfriend",
+        "grandma",
+        "grandmother",
+        "grandpa",
+        "grandfather",
+        "aunt",
+        "uncle",
+        "cousin",
+        "niece",
+        "nephew",
+        "fiance",
+        "fiancee",
+    ),
+    "vehicle": ("car", "cars", "vehicle", "vehicles", "truck", "suv"),
+    "program": ("program", "programs", "programme", "scheme"),
     "salon": ("salon", "salons", "shop", "place", "business", "store", "studio"),
     "hair": ("hair", "hairs"),
     "service": ("service", "services"),
     "policy": ("policy", "policies", "rule", "rules"),
-    "client": ("client", "clients", "customer", "customers"),
+    "client": ("client", "clients", "customer", "customers", "people", "folks"),
     "day": ("day", "days", "daily"),
     "week": ("week", "weeks", "weekly"),
     "time": ("time", "times"),
     # parts of a day: no fact is about them, so "evening appointments" is never answered by accident
-    "daypart": ("morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "night", "tonight"),
+    DAYPART: ("morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "night", "nights"),
+    # relative to today: unknowable from static facts
+    "now": ("today", "tonight", "tomorrow", "tmrw", "now"),
 }
 
 # Concepts that count as weak evidence: a question made only of these matches nothing unless it
@@ -418,10 +578,39 @@ SOFT = frozenset(
         "day",
         "week",
         "time",
-        "holiday",
         "required",
+        "style",
+        "relative",
+        "vehicle",
+        "program",
     }
 )
+
+# What a concept implies, added wherever it is read (questions and answers alike): a cheque or a
+# card is a way to pay, a no-show is about an appointment, a neighborhood is a location.
+IMPLIES: dict[str, tuple[str, ...]] = {
+    **{method: ("pay",) for method in ("check", "cash", "credit", "debit", "card", "venmo", "paypal", "zelle")},
+    **{method: ("pay",) for method in ("bitcoin", "crypto", "applepay", "googlepay", "samsungpay", "mobilepay")},
+    "noshow": ("book",),
+    "beardtrim": ("beard",),
+    "neighborhood": ("location",),
+    **{place: ("location",) for place in ("street", "avenue", "road", "boulevard", "corner", "block")},
+}
+
+# Nouns that a word right before them only qualifies: "color consultations" are consultations and
+# "late cancellations" cancellations, so a fact saying them does not answer "how much is color?"
+# or "what if I'm late?" (see `matching.Analysis.modifiers`).
+COMPOUND_HEADS = frozenset({"consultation", "cancel", "test"})
+
+# "when" starts a question only at the start or after one of these; elsewhere it joins two
+# clauses ("do I pay a deposit when I book?") and asks for no time.
+QUESTION_LEADS = frozenset(
+    {"and", "or", "but", "so", "until", "till", "since", "from", "by", "about", "know", "tell", "me", "us"}
+    | {"wondering", "ask", "asking", "idea", "sure", "say", "exactly", "then"}
+)
+
+# Praise words that, in a "who" question, only ask who does something ("who's best for balayage").
+EVALUATIVE: tuple[str, ...] = ("good", "best", "great", "top", "better")
 
 # Concepts that qualify something but cannot carry a question alone ("new" in "new clients"):
 # they must be covered like any content word, but a match needs at least one other anchor.
@@ -691,7 +880,6 @@ STOPWORDS = frozenset(
         "take",
         "takes",
         "taking",
-        "welcome",
         "kind",
         "kinds",
         "type",
@@ -720,7 +908,6 @@ STOPWORDS = frozenset(
         "normally",
         "able",
         "possible",
-        "allowed",
         "fine",
         "sure",
         "try",
@@ -745,5 +932,16 @@ STOPWORDS = frozenset(
         "options",
         "way",
         "ways",
+        "anywhere",
+        "somewhere",
+        "anyplace",
+        "along",
+        "put",
+        "without",
+        "handle",
+        "handles",
+        "handled",
+        "exactly",
+        "little",
     }
 )

@@ -1,15 +1,21 @@
 """Lexical, offline matching of a caller's question against knowledge entries.
 
 The receptionist must never state a wrong fact: an unmatched question becomes a help request and
-a person answers it, while a wrong match sends the caller away misinformed. So matching is built
-as a chain of gates that each can only say "no", followed by a score that ranks what is left:
+a person answers it, while a wrong match sends the caller away misinformed. So matching is a
+retrieval step, a chain of gates that can each only say "no", and a score that ranks what is
+left and is compared with a threshold calibrated on labelled questions
+(`manage.py calibrate_matcher`). The README's "How matching works" tells the why.
 
 1. Analysis: normalise (contractions, fillers, punctuation), rewrite multi-word phrases, stem
    lightly, map synonyms to shared concepts (`lexicon.py`), and read off
    - content concepts ("balayage", "check", "hours"), some of them soft ("salon", "hair");
    - slots: days, holidays, audiences (men/women/children), service variants, staff members;
    - intents: what kind of information is asked for (a price, a duration, a time, a person ...).
-2. Gates, per entry (any failure rules the entry out):
+2. Retrieval (`Index`): an inverted index from each concept, and each intent an answer can
+   satisfy, to the entries that have it. An entry can only answer a question if it has every
+   content concept and intent of the question, so the candidates are the intersection of those
+   postings (rarest first): a few entries, however large the knowledge base.
+3. Gates, per candidate (any failure rules it out):
    - coverage: every content concept of the question appears in the entry, within its question
      plus one clause of its answer (sentences, and the comma/semicolon parts of a list, so "men's"
      and "color" cannot be picked from two different items of a menu), and every intent is
@@ -17,24 +23,29 @@ as a chain of gates that each can only say "no", followed by a score that ranks 
      name ...). A caller asking about a dog, parking or gift cards therefore gets no match: no
      entry mentions them;
    - slot agreement: a day, holiday, audience, variant or person named in the question must be
-     the entry's; an entry whose own question names a day/holiday/audience/variant does not answer
-     a question that leaves it open ("hours on Monday" is not "your hours");
+     the entry's. An entry whose own question names a day/holiday/audience/variant does not
+     answer a question that leaves it open ("hours on Monday" is not "your hours"), unless the
+     index holds no alternative for what was asked (the only color service is single-process);
    - a staff member's availability is never a general fact; safety words and complaints are only
      answered by an entry whose own question says the same (e.g. an answer learned for it);
-   - the answer must speak about what is asked: the covering clause shares a concept with the
-     question, or the entry's question is nearly the caller's (a learned "No." still answers the
-     question it was learned for);
-   - an anchor: the question must have one real topic word (not only "new", "free", "hair").
-3. Score in [0, 1] for entries that pass: 0.5 + 0.5 * focus, where focus is the mean of two
-   weighted Dice overlaps (rare words weigh more): question vs. the entry's own question, and
-   question vs. the answer clause that covers it. An entry is matched at `MATCH_THRESHOLD`.
-   The best entry wins; on a tie a learned or manual answer beats a seed fact, then the newest.
-   A question whose normalised text equals an entry's question scores 1.0 (a learned answer
-   always matches the wording it was learned from). An entry that fails a gate scores below 0.5
-   (a share of the question-to-question overlap, shown to help debugging).
+   - what the entry is about: a seed fact's covering clause must share a concept with the
+     question (the profile states facts in its answers); a learned or hand-written answer is an
+     answer to its own question, so the caller must name at least half (by weight) of what that
+     question is about ("Is there a college nearby?" does not reach "discounts for college
+     students"), unless the two questions are nearly the same;
+   - an anchor: the question must have one real topic word (not only "new", "free", "hair"),
+     or be as general as the entry's own question ("what are your prices?" -> the menu).
+4. Score in [0, 1] for entries that pass: 0.5 + 0.5 * focus, where focus is the mean of the
+   weighted Dice overlap of the question with the entry's own question and of how much of the
+   entry is about the question (the covering clause for a seed fact; the share of the entry's
+   question named by the caller for a learned one). Concepts weigh by rarity (idf). An entry is
+   matched at `MATCH_THRESHOLD`. The best entry wins; on a tie a learned or manual answer beats a
+   seed fact, then the newest. A question whose normalised text equals an entry's question scores
+   1.0 (a learned answer always matches the wording it was learned from). An entry that fails a
+   gate scores below 0.5 (a share of the question-to-question overlap, to help debugging).
 
 Everything works on plain `Document`s, so it is testable without a database; `services.py`
-builds the index from the active `KnowledgeEntry` rows and caches it.
+builds the index from the matchable `KnowledgeEntry` rows and caches it.
 """
 
 from __future__ import annotations
@@ -46,21 +57,44 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from knowledge import lexicon
-from knowledge.lexicon import AVAILABILITY, COUNT, DURATION, LOCATION, PERSON, PHONE, PRICE, WHEN, WORK
+from knowledge.lexicon import (
+    AVAILABILITY,
+    COUNT,
+    DAYPART,
+    DURATION,
+    HOURS,
+    INTENTS,
+    LOCATION,
+    PERSON,
+    PERSONAL,
+    PHONE,
+    PRICE,
+    WHEN,
+    WHEREABOUTS,
+    WORK,
+)
 
-# An entry is matched at or above this score. Passing every gate gives 0.5 and the gates make the
-# decisions that matter; the threshold only drops entries that barely touch the question (focus
-# under 0.1: the caller's words are a small fraction of what the entry is about).
-MATCH_THRESHOLD = 0.55
+# An entry is matched at or above this score. Passing every gate gives at least 0.5; the
+# threshold drops entries that pass the gates but are mostly about something else. Chosen with
+# `manage.py calibrate_matcher` on the labelled development set (knowledge/tests/data): the
+# middle of the widest score gap below which no wrong answer is given, and above which the most
+# right ones are kept. Rerun it after changing the lexicon or the gates.
+MATCH_THRESHOLD = 0.59
 # Similarity to the entry's own question that counts as "nearly the same question". Needed when
 # the question has no topic word of its own ("tell me about your services") or when the answer
 # never mentions what was asked (a learned "No, sorry.").
 SAME_QUESTION_MIN = 0.8
+# A learned or manual entry answers its own question, and a fact whose answer clause does not hold
+# every topic word of the caller's question is read through its own question: then the caller
+# must name at least this share (by weight) of what that question is about.
+TOPIC_SHARE_MIN = 0.5
 
 SLOT_KINDS = ("day", "holiday", "audience", "variant", "person")
 # Slots that make an entry narrower than a question which leaves them open.
 NARROWING_SLOTS = ("day", "holiday", "audience", "variant")
 SOURCE_PREFERENCE = {"learned": 2, "manual": 2, "seed": 1}
+# Entries that are an answer to their own question (a caller's or an editor's), not a stated fact.
+KEYED_SOURCES = frozenset({"learned", "manual"})
 
 INTENT_WEIGHT = 1.5
 SOFT_WEIGHT = 0.3
@@ -107,9 +141,11 @@ def _build_word_table() -> tuple[dict[str, str], dict[str, str]]:
 _SYNONYM_SURFACE, _SYNONYM_STEM = _build_word_table()
 _STOP_STEMS = frozenset(stem(w) for w in lexicon.STOPWORDS | lexicon.FILLERS) - set(_SYNONYM_STEM)
 _RISK = frozenset(stem(w) for w in lexicon.RISK_WORDS)
+_EVALUATIVE = frozenset(stem(w) for w in lexicon.EVALUATIVE)
 _MAX_PHRASE = max(len(k) for k in lexicon.PHRASES)
 
 _CONTRACTIONS = [
+    (r"\by'?all\b", "you"),
     (r"\bcan't\b", "can not"),
     (r"\bwon't\b", "will not"),
     (r"n't\b", " not"),
@@ -126,10 +162,30 @@ _DURATION_TEXT = re.compile(
     r"\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|half an?)\s+(?:and a half\s+)?(?:hours?|hrs?|minutes?|mins?)\b"
 )
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+# The caller asks about their own booking, stylist or bill ("when is my appointment?", "do I have
+# a booking?", "am I booked in?"): marked with a word the lexicon reads as `PERSONAL`.
+_RECORD = r"(?:appointment|appt|booking|reservation|stylist|colou?rist|barber|hairdresser|balance|bill|total|order)s?"
+_PERSONAL = re.compile(
+    rf"(?:\b(?:is|was|are|were)\s+|'s\s+)my\s+(?:next\s+|upcoming\s+|last\s+)?{_RECORD}\b"
+    rf"|\b(?:do|did)\s+i\s+(?:still\s+)?have\s+(?:an?|my|any)\s+{_RECORD}\b"
+    r"|\bam\s+i\s+(?:booked|scheduled|on the (?:list|schedule|books))\b"
+)
+
+
+# "when a chair is free" says available, not no charge.
+_FREE_AS_AVAILABLE = re.compile(
+    r"\b(chairs?|seats?|spots?|slots?|stations?|stylists?|someone|anyone|somebody|anybody|one)\s+(is|are|gets?)\s+free\b"
+)
+
+
+def _lowered(text: str) -> str:
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    return _FREE_AS_AVAILABLE.sub(r"\1 \2 available", t)
 
 
 def _words(text: str) -> list[str]:
-    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    t = _lowered(text)
+    t = _PERSONAL.sub(lambda m: f"{m.group(0)} personalrecord ", t)
     t = _CLOCK.sub(lambda m: f" {m.group(1)} {m.group(3)}m ", t)
     t = _DURATION_TEXT.sub(" duration ", t)  # "3 hours" is a duration, not opening hours
     for pattern, repl in _CONTRACTIONS:
@@ -191,11 +247,16 @@ def _is_plain_word(word: str) -> bool:
 
 @dataclass(frozen=True)
 class Analysis:
-    """What a text says, as concepts. `key` is the normalised text, for exact-wording matches."""
+    """What a text says, as concepts. `key` is the normalised text, for exact-wording matches.
+
+    `modifiers` are (concept, head) pairs for a word said right before a compound head ("color"
+    in "color consultations"); `loose` are the concepts said at least once on their own."""
 
     key: str
     concepts: frozenset[str]
     intents: frozenset[str]
+    modifiers: frozenset[tuple[str, str]] = frozenset()
+    loose: frozenset[str] = frozenset()
 
     def slots(self, kind: str) -> frozenset[str]:
         return frozenset(c for c in self.concepts if c.startswith(kind + ":"))
@@ -223,16 +284,56 @@ def analyse(text: str, vocabulary: Vocabulary | None = None) -> Analysis:
     vocabulary = vocabulary or Vocabulary()
     concepts: set[str] = set()
     intents: set[str] = set()
+    modifiers: set[tuple[str, str]] = set()
+    loose: set[str] = set()
     words = _words(text)
-    for word in _rewrite_phrases(words):
-        for concept in _concepts_of(word, vocabulary):
-            (intents if concept in lexicon.INTENTS else concepts).add(concept)
-    if WORK in concepts:  # "is Jordan working" asks for availability; "how does it work" does not
+    tokens = _rewrite_phrases(words)
+    read = [
+        ()
+        if word == "when" and i and tokens[i - 1] not in lexicon.QUESTION_LEADS | lexicon.FILLERS
+        else _concepts_of(word, vocabulary)  # "... when I book": a conjunction, asks for no time
+        for i, word in enumerate(tokens)
+    ]
+    for i, found in enumerate(read):
+        heads = lexicon.COMPOUND_HEADS.intersection(read[i + 1]) if i + 1 < len(read) else ()
+        for concept in found:
+            if concept in INTENTS:
+                intents.add(concept)
+                continue
+            concepts.add(concept)
+            if heads and ":" not in concept and not _is_soft(concept) and concept not in heads:
+                modifiers.update((concept, head) for head in heads)
+            else:
+                loose.add(concept)
+    for concept in list(concepts):
+        implied = lexicon.IMPLIES.get(concept, ())
+        concepts.update(implied)
+        loose.update(implied)
+    names_person = any(c.startswith("person:") for c in concepts)
+    if WORK in concepts:
+        # "is Jordan working" asks for availability, "who works there" for the team; "how does
+        # it work" for neither
         concepts.discard(WORK)
-        if any(c.startswith("person:") for c in concepts):
+        if names_person:
             concepts.add(AVAILABILITY)
+        elif PERSON in intents:
+            concepts.add("staff")
+            loose.add("staff")
+    if PERSON in intents:  # "who's best for highlights" asks who does them, not for a ranking
+        concepts -= _EVALUATIVE
+        if not names_person:  # "who should I book with for balayage?": booking is the channel
+            concepts.discard(lexicon.BOOK)
+    if WHEREABOUTS in concepts:  # "where are you?" is the salon's location; "where do I park?" is not
+        concepts.discard(WHEREABOUTS)
+        loose.discard(WHEREABOUTS)
+        if not any(not _is_soft(c) for c in concepts):
+            concepts.add("location")
+            loose.add("location")
+    if DAYPART in concepts and HOURS in concepts:  # "open Friday night" is answered by the times
+        concepts.discard(DAYPART)
+        intents.add(WHEN)
     key = " ".join(w for w in words if w not in lexicon.FILLERS)
-    return Analysis(key, frozenset(concepts), frozenset(intents))
+    return Analysis(key, frozenset(concepts), frozenset(intents), frozenset(modifiers), frozenset(loose))
 
 
 def _concepts_of(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
@@ -271,24 +372,38 @@ _EVIDENCE_PATTERNS = {
         r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b"
         r"|\b\d+\s+(?:hours?|minutes?|days?)\s+(?:ahead|before|in advance)"
     ),
+    # a street address, or where something is relative to something else
     LOCATION: re.compile(
         r"\b\d+\s+(?:[a-z]+\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|way|drive|dr|place|pl)\b"
+        r"|\b(?:on|at|off)\s+(?:[a-z]+\s+){1,2}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|way|drive|square)\b"
+        r"|\b(?:behind|beside|opposite|across from|next to|next door|around the corner|upstairs|downstairs"
+        r"|(?:at|in) the (?:back|front|end|corner|basement)|(?:out|round|around|in) back"
+        r"|on the (?:ground|first|second|top) floor"
+        r"|blocks? (?:away|from)|down the (?:street|road|block|hall))\b"
     ),
     PHONE: re.compile(r"\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b"),
     COUNT: re.compile(r"\b\d+\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"),
 }
+# A learned answer that says no ("No, sorry, we only do hair.") answers every kind of question
+# about what its question asked: "how much is a perm?" -> "We don't do perms."
+_DENIAL = re.compile(r"^\W*(?:no\b|nope\b|sorry\b|unfortunately\b|we (?:do not|don't|can ?not|can't) )")
 
 
 def evidence(text: str, analysis: Analysis) -> frozenset[str]:
     """The intents this text can answer: it states a price, a time, a staff member's name ..."""
-    lowered = text.lower()
+    lowered = _lowered(text)
     found = {intent for intent, pattern in _EVIDENCE_PATTERNS.items() if pattern.search(lowered)}
     if analysis.slots("person"):
         found.add(PERSON)
     return frozenset(found)
 
 
-_CLAUSE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|[;:]\s+|,(?!\d)\s*")
+# Sentences end a clause, and so do semicolons, colons and the commas of a list; a comma before
+# a phrase that describes what precedes it ("our colorist, specializing in balayage") does not.
+_CLAUSE_END = re.compile(
+    r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|[;:]\s+"
+    r"|,(?!\d)(?!\s*(?:[a-z]+ing|in|at|on|between|near|with|including|especially|from)\b)\s*"
+)
 
 
 def clauses(text: str) -> list[str]:
@@ -324,70 +439,197 @@ class Match:
 @dataclass(frozen=True)
 class _Unit:
     """One clause of an entry's answer. A question must be covered by the entry's own question
-    plus one such clause (`concepts`, `satisfies`); `own` is what the clause alone is about."""
+    plus one such clause (`concepts`, `satisfies`); `own` is what the clause alone is about;
+    `bound` maps a concept said there only before a compound head to those heads."""
 
     concepts: frozenset[str]
     satisfies: frozenset[str]
     own: frozenset[str]
+    bound: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def covers(self, query: Analysis) -> bool:
+        if not (query.hard <= self.concepts and query.intents <= self.satisfies):
+            return False
+        # "color" said here only in "color consultations" answers a question naming consultations
+        return all(self.bound[c] & query.concepts for c in query.hard if c in self.bound)
 
 
 @dataclass(frozen=True)
 class _Entry:
     document: Document
     question: Analysis
-    all_concepts: frozenset[str]
+    provides: frozenset[str]  # every concept of the entry and every intent one of its units satisfies
     units: tuple[_Unit, ...]
+    keyed: bool  # learned or manual: an answer to its own question
+    question_terms: frozenset[str]  # the concepts and intents of its own question
+    topic: frozenset[str]  # what its own question is about (its anchors)
+
+
+@dataclass(frozen=True)
+class _Weights:
+    """Weights of one entry that depend on the whole index (idf), so kept per index."""
+
+    core: float  # its question's concepts less slots: the least it brings to a comparison
+    topic: float  # what its question is about
+    person: float  # the staff members among that
+
+
+_NOTHING: frozenset[int] = frozenset()
 
 
 class Index:
-    """The active entries, analysed once; `best()` answers a question against them."""
+    """The matchable entries, analysed once, with an inverted index; `best()` answers a question."""
 
-    def __init__(self, documents: Iterable[Document], vocabulary: Vocabulary | None = None):
+    def __init__(
+        self, documents: Iterable[Document], vocabulary: Vocabulary | None = None, previous: Index | None = None
+    ):
+        """`previous`: an index of (mostly) the same documents, whose analysed entries are reused
+        for the documents that did not change, so a rebuild after one learned answer is cheap."""
         self.vocabulary = vocabulary or Vocabulary()
-        self.entries = [self._prepare(d) for d in documents]
+        reuse = previous._prepared if previous is not None and previous.vocabulary == self.vocabulary else {}
+        self.entries: list[_Entry] = [reuse.get(d) or self._prepare(d) for d in documents]
+        self._prepared = {entry.document: entry for entry in self.entries}
+        postings: dict[str, set[int]] = {}
+        question_postings: dict[str, set[int]] = {}
+        by_key: dict[str, list[int]] = {}
         df: Counter[str] = Counter()
-        for entry in self.entries:
-            df.update(entry.all_concepts)
+        narrowed: Counter[str] = Counter()
+        for position, entry in enumerate(self.entries):
+            for term in entry.provides:
+                postings.setdefault(term, set()).add(position)
+            for term in entry.question.concepts:
+                question_postings.setdefault(term, set()).add(position)
+            if entry.question.key:
+                by_key.setdefault(entry.question.key, []).append(position)
+            df.update(entry.provides - INTENTS)
+            if any(entry.question.slots(kind) for kind in NARROWING_SLOTS):
+                narrowed.update(c for c in entry.question.anchors if ":" not in c)
+        self._postings = {term: frozenset(ids) for term, ids in postings.items()}
+        self._question_postings = {term: frozenset(ids) for term, ids in question_postings.items()}
+        self._by_key = by_key
+        # How many entries narrow each topic by a slot: "hours" has one per day, "color" only the
+        # single-process one (so "how long does color take" may be answered by it).
+        self._narrowed = narrowed
         n = max(len(self.entries), 1)
         self._idf = {c: math.log(1 + n / k) for c, k in df.items()}
         self._unseen_idf = math.log(1 + n)
+        self._weights = {
+            id(entry): _Weights(
+                self._mass(c for c in entry.question.concepts if ":" not in c),
+                self._mass(entry.topic),
+                self._mass(c for c in entry.topic if c.startswith("person:")),
+            )
+            for entry in self.entries
+        }
 
     def _prepare(self, document: Document) -> _Entry:
         question = analyse(document.question, self.vocabulary)
         question_evidence = evidence(document.question, question) | question.intents
+        keyed = document.source in KEYED_SOURCES
+        denial = INTENTS if keyed and _DENIAL.match(document.answer.lower()) else frozenset()
         units = []
-        all_concepts = set(question.concepts)
+        provides = set(question.concepts) | question_evidence | denial
         for clause in clauses(document.answer):
             part = analyse(clause, self.vocabulary)
-            all_concepts |= part.concepts
-            satisfies = evidence(clause, part) | part.intents
+            satisfies = evidence(clause, part) | part.intents | denial
+            provides |= part.concepts | satisfies
             units.append(
-                _Unit(question.concepts | part.concepts, question_evidence | satisfies, part.concepts | satisfies)
+                _Unit(
+                    question.concepts | part.concepts,
+                    question_evidence | satisfies,
+                    part.concepts | satisfies,
+                    _bound(question, part),
+                )
             )
-        return _Entry(document, question, frozenset(all_concepts), tuple(units))
+        terms = question.concepts | question.intents
+        return _Entry(document, question, frozenset(provides), tuple(units), keyed, terms, question.anchors)
 
     def weight(self, concept: str) -> float:
-        if concept in lexicon.INTENTS:
+        if concept in INTENTS:
             return INTENT_WEIGHT
         idf = self._idf.get(concept, self._unseen_idf)
         return idf * SOFT_WEIGHT if _is_soft(concept) else idf
 
+    def _mass(self, concepts: Iterable[str]) -> float:
+        return sum(self.weight(c) for c in concepts)
+
     def _dice(self, a: frozenset[str], b: frozenset[str]) -> float:
-        total = sum(self.weight(c) for c in a) + sum(self.weight(c) for c in b)
-        return 2 * sum(self.weight(c) for c in a & b) / total if total else 0.0
+        total = self._mass(a) + self._mass(b)
+        return 2 * self._mass(a & b) / total if total else 0.0
 
     def best(self, question: str) -> Match:
         """The best entry for `question`; `matched` only when it passes every gate and the threshold."""
-        query = analyse(question, self.vocabulary)
-        best = Match(None, 0.0, False, "no entries")
-        best_rank: tuple = (-1.0,)
-        for entry in self.entries:
+        ranked = self._ranked(analyse(question, self.vocabulary), every=False)
+        if not ranked:
+            return Match(None, 0.0, False, "no entry has every word, intent and topic of the question")
+        return ranked[0][1]
+
+    def matches(self, question: str) -> list[Match]:
+        """Every entry that answers `question` (score at or above the threshold), best first."""
+        return [match for _, match in self._ranked(analyse(question, self.vocabulary), every=True) if match.matched]
+
+    def _ranked(self, query: Analysis, every: bool) -> list[tuple[tuple, Match]]:
+        """Candidates scored best first. Each is first given a cheap upper bound of its score (its
+        overlap with the caller's question can only shrink, and what the entry is about counts at
+        most 1), and dropped when it cannot pass the topic gates; then they are scored in order of
+        that bound until no bound can beat the best score found (`every`: the threshold)."""
+        asked = query.concepts | query.intents
+        weights = {term: self.weight(term) for term in asked}
+        asked_mass = sum(weights.values())
+        bounded = []
+        for position in self._candidates(query):
+            entry = self.entries[position]
+            if query.key and query.key == entry.question.key:
+                bounded.append((1.0, position))
+                continue
+            shared = sum(weights[term] for term in asked & entry.question_terms)
+            own = self._weights[id(entry)].core + sum(weights[term] for term in asked & entry.question.intents)
+            similarity = 2 * shared / (asked_mass + max(shared, own)) if shared else 0.0
+            if similarity < SAME_QUESTION_MIN and not self._about_the_same(query, entry):
+                continue  # fails a topic gate whatever the rest
+            bounded.append((0.75 + 0.25 * similarity, position))
+        bounded.sort(reverse=True)
+        ranked: list[tuple[tuple, Match]] = []
+        floor = MATCH_THRESHOLD if every else 0.0
+        for bound, position in bounded:
+            if bound < floor:
+                break
+            entry = self.entries[position]
             score, reason = self._score(query, entry)
             rank = (score, SOURCE_PREFERENCE.get(entry.document.source, 0), entry.document.id)
-            if rank > best_rank:
-                best_rank = rank
-                best = Match(entry.document, round(score, 4), score >= MATCH_THRESHOLD, reason)
-        return best
+            ranked.append((rank, Match(entry.document, round(score, 4), score >= MATCH_THRESHOLD, reason)))
+            if not every:
+                floor = max(floor, score)
+        ranked.sort(key=lambda item: item[0], reverse=True)
+        return ranked
+
+    def _about_the_same(self, query: Analysis, entry: _Entry) -> bool:
+        """The topic gates (short of "nearly the same question"): a learned answer's question must
+        be mostly named by the caller; a fact's question must share a topic with the caller's."""
+        if entry.keyed:
+            return self._named_share(query, entry) >= TOPIC_SHARE_MIN
+        return _same_topic(query, entry)
+
+    def _candidates(self, query: Analysis) -> set[int]:
+        """Entries that could pass the coverage gate (they have every hard concept and intent of
+        the question), plus those asked in the very same words. Exact, not a shortlist."""
+        found = set(self._by_key.get(query.key, ())) if query.key else set()
+        if query.hard:
+            required, postings = query.hard | query.intents, self._postings
+        elif query.concepts:
+            # Only soft words: an entry can answer only if its own question is this general too.
+            required, postings = query.concepts, self._question_postings
+        else:
+            return found
+        lists = sorted((postings.get(term, _NOTHING) for term in required), key=len)
+        if not lists[0]:
+            return found
+        candidates = set(lists[0])
+        for ids in lists[1:]:
+            candidates &= ids
+            if not candidates:
+                break
+        return found | candidates
 
     def _score(self, query: Analysis, entry: _Entry) -> tuple[float, str]:
         """(score, reason): 1.0 for the same wording; >= 0.5 only when every gate passes; below
@@ -397,36 +639,153 @@ class Index:
         asked = query.concepts | query.intents
         if not asked:
             return 0.0, "nothing to match"
-        similarity = self._dice(asked, entry.question.concepts | entry.question.intents)
-        units = [u for u in entry.units if query.hard <= u.concepts and query.intents <= u.satisfies]
-        # How much the covering clause is about the question; what a clause can answer (a price,
-        # a name) counts only when it was asked for.
-        aboutness = max(
-            (self._dice(asked, (u.own - lexicon.INTENTS) | (u.own & query.intents)) for u in units), default=0.0
-        )
-        failed = _failed_gate(query, entry, units, similarity, aboutness)
+        similarity = self._dice(asked, self._question_side(query, entry))
+        failed = self._refusal(query, entry)
+        if not failed:
+            units = [u for u in entry.units if u.covers(query)]
+            if not units:
+                failed = "the entry does not cover every word or what is asked"
+        if not failed:
+            if entry.keyed:
+                about = self._named_share(query, entry)
+                if about < TOPIC_SHARE_MIN and similarity < SAME_QUESTION_MIN:
+                    failed = "the caller names too little of what the learned question asked"
+            else:
+                # How much the covering clause is about the question; what a clause can answer (a
+                # price, a name) counts only when it was asked for.
+                about = max(self._dice(asked, (u.own - INTENTS) | (u.satisfies & query.intents)) for u in units)
+                if not about and similarity < SAME_QUESTION_MIN:
+                    failed = "the answer does not speak about what is asked"
+                elif similarity >= SAME_QUESTION_MIN:
+                    pass
+                elif not _same_topic(query, entry):
+                    failed = "the fact's own question is about something else"
+                elif (
+                    not any(query.anchors <= u.own for u in units) and self._named_share(query, entry) < TOPIC_SHARE_MIN
+                ):
+                    # "how far in advance should I book?": "book" from the question, "ahead" from a
+                    # clause about cancelling
+                    failed = "the caller's words meet only across the fact's question and answer"
+        if not failed and not query.anchors and similarity < SAME_QUESTION_MIN and not _as_general(query, entry):
+            failed = "the question has no topic word of its own"
         if failed:
             return 0.49 * similarity, failed
-        return 0.5 + 0.5 * (similarity + aboutness) / 2, "covered"
+        return 0.5 + 0.5 * (similarity + about) / 2, "covered"
+
+    @staticmethod
+    def _question_side(query: Analysis, entry: _Entry) -> frozenset[str]:
+        """What of the entry's own question a caller's question is compared with: its concepts,
+        less the slots the caller leaves open (when the entry is not refused for them, it holds the
+        only option), and the intents the caller asks (an entry may tell more than was asked)."""
+        terms = entry.question.concepts | (entry.question.intents & query.intents)
+        open_slots = {c for c in entry.question.concepts if c.partition(":")[0] in NARROWING_SLOTS} - query.concepts
+        if PERSON in query.intents:  # "who does color?": Jordan is the answer, not a word to repeat
+            open_slots |= entry.question.slots("person") - query.concepts
+        return terms - open_slots if open_slots else terms
+
+    def _named_share(self, query: Analysis, entry: _Entry) -> float:
+        """The share (by weight) of what the entry's own question is about that the caller names.
+        A slot counts as named when the caller names a value of its kind (the slot check has made
+        sure it agrees: "Christmas" names "holidays"); a staff member is the answer to "who"."""
+        weights = self._weights[id(entry)]
+        mass = weights.topic
+        named = entry.topic & query.concepts
+        if PERSON in query.intents:
+            mass -= weights.person
+            named = {c for c in named if not c.startswith("person:")}
+        named_kinds = {c.partition(":")[0] for c in query.concepts if ":" in c}
+        if named_kinds:
+            named = set(named) | {c for c in entry.topic if ":" in c and c.partition(":")[0] in named_kinds}
+            if PERSON in query.intents:
+                named = {c for c in named if not c.startswith("person:")}
+        return self._mass(named) / mass if mass > 1e-9 else 0.0
+
+    def _refusal(self, query: Analysis, entry: _Entry) -> str:
+        """Why `entry` cannot answer `query` whatever its wording, or "": safety, slots, availability."""
+        if query.risky - entry.question.concepts:
+            return "a safety or complaint word the entry's question does not share"
+        for kind in SLOT_KINDS:
+            named = query.slots(kind)
+            if not named <= entry.provides:
+                return f"the question names a {kind} the entry does not"
+            if kind in NARROWING_SLOTS and not named and entry.question.slots(kind) and self._narrows(query, entry):
+                return f"the entry is about a {kind} the question leaves open"
+        if PERSONAL in query.concepts and PERSONAL not in entry.question.concepts:
+            return "the caller's own booking or bill is not a general fact"
+        if AVAILABILITY in query.concepts and query.slots("person"):
+            if not ({AVAILABILITY} | query.slots("person")) <= entry.question.concepts:
+                return "a staff member's availability is not a general fact"
+        return ""
+
+    def _narrows(self, query: Analysis, entry: _Entry) -> bool:
+        """Whether the entry's slot leaves out alternatives to what the caller asked about: yes,
+        unless every topic they share is narrowed by this entry alone in the whole index."""
+        shared = [c for c in query.anchors & entry.question.concepts if ":" not in c]
+        return not shared or any(self._narrowed[c] > 1 for c in shared)
 
 
-def _failed_gate(query: Analysis, entry: _Entry, units: list[_Unit], similarity: float, aboutness: float) -> str:
-    """Why `entry` cannot answer `query`, or "" when it can. Each rule only ever refuses."""
-    if query.risky - entry.question.concepts:
-        return "a safety or complaint word the entry's question does not share"
-    for kind in SLOT_KINDS:
-        named = query.slots(kind)
-        if not named <= entry.all_concepts:
-            return f"the question names a {kind} the entry does not"
-        if kind in NARROWING_SLOTS and not named and entry.question.slots(kind):
-            return f"the entry is about a {kind} the question leaves open"
-    if AVAILABILITY in query.concepts and query.slots("person"):
-        if not ({AVAILABILITY} | query.slots("person")) <= entry.question.concepts:
-            return "a staff member's availability is not a general fact"
-    if not units:
-        return "the entry does not cover every word or what is asked"
-    if not aboutness and similarity < SAME_QUESTION_MIN:
-        return "the answer does not speak about what is asked"
-    if not query.anchors and similarity < SAME_QUESTION_MIN:
-        return "the question has no topic word of its own"
-    return ""
+def _bound(*parts: Analysis) -> dict[str, frozenset[str]]:
+    """Concepts that `parts` say only right before a compound head, with those heads."""
+    loose = frozenset().union(*(p.loose for p in parts))
+    bound: dict[str, set[str]] = {}
+    for part in parts:
+        for concept, head in part.modifiers:
+            if concept not in loose:
+                bound.setdefault(concept, set()).add(head)
+    return {concept: frozenset(heads) for concept, heads in bound.items()}
+
+
+def _same_topic(query: Analysis, entry: _Entry) -> bool:
+    """A fact answers a question about what its own question is about: they share a topic word,
+    or the caller asks "who" and the fact is about a person ("who does fades?" -> Sam's
+    specialties), or both are general. "What's the charge if I'm late?" shares no word with
+    "what if I need to cancel?", whose answer mentions late cancellations."""
+    return (
+        bool(query.anchors & entry.question.concepts)
+        or (PERSON in query.intents and bool(entry.question.slots("person")))
+        or _as_general(query, entry)
+    )
+
+
+def _as_general(query: Analysis, entry: _Entry) -> bool:
+    """A question with no topic word of its own ("what are your prices?") reaches an entry whose
+    own question is as general and says the same ("what services do you offer?")."""
+    return bool(query.concepts) and not entry.question.anchors and query.concepts <= entry.question.concepts
+
+
+# --- question to question -----------------------------------------------------------------------
+
+
+def same_question(a: str, b: str, vocabulary: Vocabulary | None = None) -> bool:
+    """Whether two callers' questions ask the same thing, so that one answer serves both.
+
+    Used to attach a new help request to a pending one instead of alerting a supervisor twice.
+    Stricter than matching an entry, because a wrong pairing texts a caller someone else's answer:
+    the same wording, or the same topic concepts, slots, risk words, intents and numbers, with
+    only the words around them free (synonyms, inflections, fillers, soft words like "salon").
+    At least one topic word must also be said in both: the lexicon groups some words loosely to
+    find facts (a manicure and a pedicure are both "nail"), which must not make them one question.
+    So "can I buy a gift card" is "are gift cards sold here", but neither "can I buy shampoo" nor
+    "can I buy a gift card online". A question with no topic word needs the same wording.
+    """
+    x, y = analyse(a, vocabulary), analyse(b, vocabulary)
+    if x.key and x.key == y.key:
+        return True
+    if not x.anchors or x.hard != y.hard or x.intents != y.intents:
+        return False
+    if set(re.findall(r"\d+", a)) != set(re.findall(r"\d+", b)):  # "3 hours" is only a duration once analysed
+        return False
+    said_a, said_b = ({stem(word) for word in _words(text) if analyse(word, vocabulary).anchors} for text in (a, b))
+    return bool(said_a & said_b)
+
+
+# --- public helpers for callers outside the matcher ---------------------------------------------
+
+
+def matches(index: Index, question: str) -> list[Match]:
+    """Every entry of `index` that answers `question`, best first (ranked as `Index.best` ranks).
+
+    For checks that must see all the facts a question reaches, not only the winner: a learned
+    answer is compared with every seed fact its question would match (`knowledge.contradictions`).
+    """
+    return index.matches(question)

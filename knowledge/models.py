@@ -28,10 +28,19 @@ class SalonProfile(models.Model):
 
 
 class KnowledgeEntry(models.Model):
+    """One question and its answer. Only an `active` entry whose review status is `live` is used
+    by the lookup; see `knowledge.services` for who sets what."""
+
     class Source(models.TextChoices):
         SEED = "seed", "Seed (business profile)"
         LEARNED = "learned", "Learned from a supervisor"
         MANUAL = "manual", "Added by hand"
+
+    class ReviewStatus(models.TextChoices):
+        LIVE = "live", "Live"
+        # It contradicts a seed fact: held back until a supervisor approves or rejects it.
+        NEEDS_REVIEW = "needs_review", "Needs review"
+        REJECTED = "rejected", "Rejected"
 
     question = models.TextField()
     answer = models.TextField()
@@ -44,6 +53,17 @@ class KnowledgeEntry(models.Model):
     help_request = models.ForeignKey(
         "helprequests.HelpRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Provenance: who gave the answer (a name, as the supervisor was called when they answered;
+    # knowledge cannot link the Supervisor model). When: `created_at` (see `learned_at`).
+    answered_by_name = models.CharField(max_length=200, blank=True)
+    review_status = models.CharField(
+        max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.LIVE, db_index=True
+    )
+    review_note = models.TextField(blank=True, help_text="Why it was held for review: the seed facts it contradicts.")
+    # The seed entries it contradicts; once approved, it is preferred over them (services.lookup).
+    conflicts_with = models.JSONField(default=list, blank=True)
+    reviewed_by = models.CharField(max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     times_used = models.PositiveIntegerField(default=0)
     last_used_at = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
@@ -57,6 +77,15 @@ class KnowledgeEntry(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+    @property
+    def learned_at(self):
+        """When the answer was learned: the entry is created in the resolving transaction."""
+        return self.created_at if self.source == self.Source.LEARNED else None
+
+    @property
+    def matchable(self) -> bool:
+        return self.active and self.review_status == self.ReviewStatus.LIVE
 
     def record_use(self) -> None:
         """Count a lookup answered by this entry (an atomic increment, safe under load)."""

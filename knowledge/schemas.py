@@ -3,10 +3,11 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import StringConstraints
 
 Source = Literal["seed", "learned", "manual"]
+ReviewStatus = Literal["live", "needs_review", "rejected"]
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Category = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
@@ -40,6 +41,7 @@ class EntryPatch(Schema):
 class EntryFilters(Schema):
     source: Source | None = None
     q: str | None = None
+    review_status: ReviewStatus | None = None
 
 
 class EntryOut(Schema):
@@ -53,3 +55,14 @@ class EntryOut(Schema):
     active: bool
     created_at: datetime
     updated_at: datetime
+    # Governance (extra to the contract): where a learned answer came from, and whether it is used.
+    answered_by: str = Field(..., alias="answered_by_name", description="Who gave the answer (a name; may be empty).")
+    learned_at: datetime | None = Field(None, description="When it was learned (learned entries only).")
+    last_used_at: datetime | None
+    review_status: ReviewStatus = Field(
+        ..., description="Only `live` (and active) entries match; `needs_review` contradicts a seed fact."
+    )
+    review_note: str = Field(..., description="Why it was held: the seed entries it contradicts, and how.")
+    conflicts_with: list[int] = Field(..., description="Ids of the seed entries it contradicts.")
+    reviewed_by: str
+    reviewed_at: datetime | None

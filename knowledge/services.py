@@ -2,12 +2,17 @@
 
 The API, the admin, the console and helprequests all go through these functions.
 
-The matcher's index of active entries is cached per process and rebuilt when the table changed.
-"Changed" is read from the database on every lookup (one aggregate query: count of entries, count
-of active ones, newest `updated_at`, plus the profile's `updated_at`), so an answer learned in the
-web process counts at once in a Celery worker or another web process too. Anything that edits
-entries must therefore move `updated_at` (use `save()`, or set it in `update()`); the helpers
-here do.
+Governance: a learned or hand-written answer that contradicts a seed fact (another price, time,
+duration, day, or yes where the profile says no; see `knowledge.contradictions`) is stored with
+review status `needs_review` instead of going live; a supervisor approves or rejects it. Only
+active, live entries match. An approved answer is preferred over the seed facts it contradicts.
+
+The matcher's index of matchable entries is cached per process and rebuilt when the table
+changed. "Changed" is read from the database on every lookup (one aggregate query: count of
+entries, count of matchable ones, newest `updated_at`, plus the profile's `updated_at`), so an
+answer learned in the web process counts at once in a Celery worker or another web process too.
+Anything that edits entries must therefore move `updated_at` (use `save()`, or set it in
+`update()`); the helpers here do.
 """
 
 from __future__ import annotations
@@ -17,10 +22,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
-from knowledge.matching import Document, Index, Vocabulary
+from knowledge.contradictions import Contradiction, find_conflicts
+from knowledge.matching import Document, Index, Match, Vocabulary, matches
 from knowledge.models import KnowledgeEntry, SalonProfile
-from salon_project.errors import Invalid, NotFound
+from salon_project.errors import Conflict, Invalid, NotFound
+
+Review = KnowledgeEntry.ReviewStatus
 
 
 @dataclass(frozen=True)
@@ -35,36 +44,46 @@ class LookupResult:
 # --- the cached index ---------------------------------------------------------------------------
 
 _lock = threading.Lock()
-_cached: tuple[tuple, Index] | None = None
+_cached: tuple[tuple, Index, dict[int, list[int]]] | None = None
+MATCHABLE = Q(active=True, review_status=Review.LIVE)
 
 
 def _signature() -> tuple:
     entries = KnowledgeEntry.objects.aggregate(
-        total=Count("id"), active=Count("id", filter=Q(active=True)), latest=Max("updated_at")
+        total=Count("id"), matchable=Count("id", filter=MATCHABLE), latest=Max("updated_at")
     )
     profile = SalonProfile.objects.aggregate(total=Count("id"), latest=Max("updated_at"))
-    return entries["total"], entries["active"], entries["latest"], profile["total"], profile["latest"]
+    return entries["total"], entries["matchable"], entries["latest"], profile["total"], profile["latest"]
 
 
-def _build_index() -> Index:
+def _build() -> tuple[Index, dict[int, list[int]]]:
+    """The index of matchable entries, and which approved answers overrule which seed entries."""
     profile = SalonProfile.current()
-    documents = [
-        Document(pk, question, answer, source)
-        for pk, question, answer, source in KnowledgeEntry.objects.filter(active=True)
-        .order_by("id")
-        .values_list("id", "question", "answer", "source")
-    ]
-    return Index(documents, Vocabulary.from_profile(profile.profile if profile else None))
+    documents = []
+    preferred: dict[int, list[int]] = {}
+    rows = KnowledgeEntry.objects.filter(MATCHABLE).order_by("id")
+    for pk, question, answer, source, conflicts in rows.values_list(
+        "id", "question", "answer", "source", "conflicts_with"
+    ):
+        documents.append(Document(pk, question, answer, source))
+        if source != KnowledgeEntry.Source.SEED:
+            for seed_id in conflicts or []:
+                preferred.setdefault(seed_id, []).append(pk)
+    return Index(documents, Vocabulary.from_profile(profile.profile if profile else None)), preferred
 
 
-def current_index() -> Index:
-    """The index of active entries, rebuilt only when the table (or the profile) changed."""
+def _current() -> tuple[Index, dict[int, list[int]]]:
     global _cached
     signature = _signature()
     with _lock:
         if _cached is None or _cached[0] != signature:
-            _cached = (signature, _build_index())
-        return _cached[1]
+            _cached = (signature, *_build())
+        return _cached[1], _cached[2]
+
+
+def current_index() -> Index:
+    """The index of active, live entries, rebuilt only when the table (or the profile) changed."""
+    return _current()[0]
 
 
 # --- operations ---------------------------------------------------------------------------------
@@ -76,37 +95,106 @@ def lookup(question: str) -> LookupResult:
     A wrong answer is worse than none (none escalates to a person), so the matcher abstains when
     in doubt; see `knowledge.matching`. A match counts as a use of the entry.
     """
-    match = current_index().best(question)
+    index, preferred = _current()
+    match = index.best(question)
     if not match.matched or match.document is None:
         return LookupResult(False, None, None, match.score, None)
-    entry = KnowledgeEntry.objects.filter(pk=match.document.id, active=True).first()
-    if entry is None:  # deactivated or deleted since the index was read
+    if match.document.id in preferred:
+        match = _approved_instead(index, question, match, preferred[match.document.id])
+    entry = KnowledgeEntry.objects.filter(MATCHABLE, pk=match.document.id).first()
+    if entry is None:  # deactivated, flagged or deleted since the index was read
         return LookupResult(False, None, None, match.score, None)
     entry.record_use()
     return LookupResult(True, entry.answer, entry.pk, match.score, entry.source)
 
 
+def _approved_instead(index: Index, question: str, seed_match: Match, approved_ids: list[int]) -> Match:
+    """A supervisor approved an answer over this seed fact: when that answer also answers the
+    question, it is the one given, whatever the scores (the seed fact is known to be stale)."""
+    for match in matches(index, question):
+        if match.document is not None and match.document.id in approved_ids:
+            return match
+    return seed_match
+
+
 def learn_answer(
-    *, question: str, answer: str, help_request_id: int | None, category: str = "general"
+    *,
+    question: str,
+    answer: str,
+    help_request_id: int | None,
+    category: str = "general",
+    answered_by: str = "",
 ) -> KnowledgeEntry:
-    """Remember a supervisor's answer to a caller's question; the next lookup can use it."""
-    return _create(question, answer, category, KnowledgeEntry.Source.LEARNED, help_request_id=help_request_id)
+    """Remember a supervisor's answer to a caller's question; the next lookup can use it.
+
+    It is held for review (`needs_review`, not matched) when it contradicts a seed fact its
+    question reaches; the caller has been told the answer either way.
+    """
+    return _create(
+        question, answer, category, KnowledgeEntry.Source.LEARNED, help_request_id=help_request_id, by=answered_by
+    )
 
 
-def create_entry(*, question: str, answer: str, category: str = "general") -> KnowledgeEntry:
-    """An entry added by hand (source `manual`)."""
-    return _create(question, answer, category, KnowledgeEntry.Source.MANUAL)
+def create_entry(*, question: str, answer: str, category: str = "general", answered_by: str = "") -> KnowledgeEntry:
+    """An entry added by hand (source `manual`); checked against the seed like a learned one."""
+    return _create(question, answer, category, KnowledgeEntry.Source.MANUAL, by=answered_by)
 
 
-def _create(question: str, answer: str, category: str, source: str, help_request_id: int | None = None):
-    return KnowledgeEntry.objects.create(
+def _create(
+    question: str, answer: str, category: str, source: str, help_request_id: int | None = None, by: str = ""
+) -> KnowledgeEntry:
+    entry = KnowledgeEntry(
         question=_required(question, "question"),
         answer=_required(answer, "answer"),
         category=(category or "general").strip()[:40] or "general",
         source=source,
         help_request_id=help_request_id,
+        answered_by_name=(by or "").strip()[:200],
         active=True,
     )
+    _apply_check(entry)
+    entry.save()
+    return entry
+
+
+def check_against_seed(question: str, answer: str) -> list[Contradiction]:
+    """The seed facts (active ones) that `question` reaches and `answer` contradicts."""
+    return find_conflicts(question, answer, current_index())
+
+
+def _apply_check(entry: KnowledgeEntry) -> None:
+    """Set the review state of a new or re-worded entry: live, or held with a note saying why."""
+    conflicts = check_against_seed(entry.question, entry.answer)
+    entry.review_status = Review.NEEDS_REVIEW if conflicts else Review.LIVE
+    entry.conflicts_with = [c.seed.id for c in conflicts]
+    entry.review_note = "\n".join(c.describe() for c in conflicts)
+    entry.reviewed_by, entry.reviewed_at = "", None
+
+
+def approve_entry(entry_id: int, *, reviewed_by: str = "") -> KnowledgeEntry:
+    """Let a held answer go live; from now on it is preferred over the seed facts it contradicts."""
+    return _review(entry_id, Review.LIVE, reviewed_by, "approved")
+
+
+def reject_entry(entry_id: int, *, reviewed_by: str = "") -> KnowledgeEntry:
+    """Keep a held answer out of the lookup for good (it stays listed, as `rejected`)."""
+    return _review(entry_id, Review.REJECTED, reviewed_by, "rejected")
+
+
+def _review(entry_id: int, status: str, reviewed_by: str, verb: str) -> KnowledgeEntry:
+    """One conditional UPDATE, so of two supervisors deciding at once exactly one wins."""
+    now = timezone.now()
+    changed = KnowledgeEntry.objects.filter(pk=entry_id, review_status=Review.NEEDS_REVIEW).update(
+        review_status=status, reviewed_by=(reviewed_by or "").strip()[:200], reviewed_at=now, updated_at=now
+    )
+    entry = get_entry(entry_id)
+    if not changed:
+        decided = f" (decided by {entry.reviewed_by})" if entry.reviewed_by else ""
+        raise Conflict(
+            f"Knowledge entry {entry_id} is {entry.get_review_status_display().lower()}{decided}, not waiting "
+            f"for review; only an entry that needs review can be {verb}."
+        )
+    return entry
 
 
 def get_entry(entry_id: int) -> KnowledgeEntry:
@@ -116,11 +204,15 @@ def get_entry(entry_id: int) -> KnowledgeEntry:
     return entry
 
 
-def list_entries(*, source: str | None = None, q: str | None = None) -> QuerySet[KnowledgeEntry]:
+def list_entries(
+    *, source: str | None = None, q: str | None = None, review_status: str | None = None
+) -> QuerySet[KnowledgeEntry]:
     """Entries, oldest first; `q` searches question and answer."""
     entries = KnowledgeEntry.objects.order_by("id")
     if source:
         entries = entries.filter(source=source)
+    if review_status:
+        entries = entries.filter(review_status=review_status)
     if q and q.strip():
         entries = entries.filter(Q(question__icontains=q.strip()) | Q(answer__icontains=q.strip()))
     return entries
@@ -130,11 +222,17 @@ EDITABLE_FIELDS = ("question", "answer", "category", "active")
 
 
 def update_entry(entry_id: int, **changes: Any) -> KnowledgeEntry:
-    """Change an entry's question, answer, category or active flag; other keys are refused."""
+    """Change an entry's question, answer, category or active flag; other keys are refused.
+
+    A new wording of a learned or manual entry is checked against the seed again, like a new
+    entry: it goes live, or is held for review (even if an earlier wording was approved or
+    rejected: that decision was about other words).
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise Invalid(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     entry = get_entry(entry_id)
+    before = (entry.question, entry.answer)
     for name, value in changes.items():
         if name in ("question", "answer"):
             value = _required(value, name)
@@ -144,8 +242,12 @@ def update_entry(entry_id: int, **changes: Any) -> KnowledgeEntry:
             if not isinstance(value, bool):
                 raise Invalid("active must be true or false.")
         setattr(entry, name, value)
-    if changes:
-        entry.save()
+    if not changes:
+        return entry
+    reworded = (entry.question, entry.answer) != before
+    if reworded and entry.source != KnowledgeEntry.Source.SEED:
+        _apply_check(entry)
+    entry.save()
     return entry
 
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError
 
+from calls.api import router as calls
 from helprequests.api import help_requests, messages, supervisors, webhooks
 from knowledge.api import router as knowledge
 from knowledge.models import SalonProfile
@@ -87,3 +88,4 @@ api.add_router("/help-requests", help_requests)
 api.add_router("/supervisors", supervisors)
 api.add_router("/messages", messages)
 api.add_router("/webhook-endpoints", webhooks)
+api.add_router("/calls", calls)

@@ -1,4 +1,8 @@
-"""ASGI entry point: plain HTTP goes to Django, websockets to Channels consumers."""
+"""ASGI entry point: plain HTTP goes to Django, websockets to Channels consumers.
+
+Websockets authenticate with a bearer token header or a staff session (salon_project.ws_auth);
+session connections must also come from one of ALLOWED_HOSTS (the Origin check lives there).
+"""
 
 import os
 
@@ -7,15 +11,14 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salon_project.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up first)
 
 from salon_project.routing import websocket_urlpatterns  # noqa: E402
+from salon_project.ws_auth import TokenOrSessionAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": TokenOrSessionAuthMiddleware(URLRouter(websocket_urlpatterns)),
     }
 )

@@ -1,3 +1,9 @@
-"""Websocket routes of the live console (filled in by the console pages)."""
+"""Websocket routes (Channels). Authentication happens before these, in salon_project.ws_auth."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from calls.consumers import CallConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/calls/<int:call_id>/", CallConsumer.as_asgi()),
+]

@@ -108,6 +108,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
 
 CELERY_BROKER_DIR = VAR_DIR / "broker"
+if EMBEDDED:
+    CELERY_BROKER_DIR.mkdir(exist_ok=True)
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"socket_connect_timeout": 2}

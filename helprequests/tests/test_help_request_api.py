@@ -147,6 +147,7 @@ def test_resolve_texts_the_caller_and_learns(api, salon):
     assert body["answered_by"] == {"id": maya["id"], "name": "Maya Chen"}
     entry = KnowledgeEntry.objects.get(pk=body["knowledge_entry_id"])
     assert entry.source == "learned" and entry.help_request_id == created["id"]
+    assert entry.answered_by_name == "Maya Chen"
     followup = Message.objects.get(help_request_id=created["id"], kind="caller_followup")
     assert followup.to == CALLER and "Clay Street" in followup.body and followup.body.startswith("Hi Ana")
     events = list(

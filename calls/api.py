@@ -1,0 +1,113 @@
+"""REST endpoints for calls (thin: the work happens in calls/services.py).
+
+The voice worker records each call here: start, transcript turns, end, and answers it told the
+caller while on hold. A web page starts a web call here too and gets back its room, a caller
+token and the LiveKit URL.
+"""
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Header, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from calls import services
+from calls.models import Call
+from calls.schemas import AnswerDeliveredIn, AnswerDeliveredOut, CallIn, CallOut, EndIn, TurnIn, TurnOut
+from salon_project.errors import get_or_404
+
+router = Router(tags=["calls"])
+
+
+class DetailOut(Schema):
+    """The error body (`{"detail": "<sentence>"}`), declared so the OpenAPI shows each case."""
+
+    detail: str
+
+
+def _calls() -> QuerySet[Call]:
+    return Call.objects.prefetch_related("transcript", "help_requests")
+
+
+def _call(call_id: int) -> Call:
+    return get_or_404(_calls(), call_id, "call")
+
+
+class CallFilters(Schema):
+    status: Call.Status | None = None
+    room: str | None = None
+
+
+@router.post("", response={200: CallOut, 201: CallOut, 409: DetailOut, 503: DetailOut})
+def start_call(
+    request: HttpRequest,
+    payload: CallIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+):
+    """Start a call. With a `room` (the voice worker picked up a phone call) the call is recorded.
+    Without one (a web caller) the server names the room and returns `caller_token` (a LiveKit
+    JWT that may only join that room with a microphone, expires within 15 minutes, and dispatches
+    the receptionist agent with `{"call_id": id}` as job metadata) and `livekit_url`; 503 when
+    LiveKit is not configured. The same `Idempotency-Key` again returns the same call (200), with
+    a fresh token for a web call still active. 409 when the room already has an active call."""
+    result = services.start_call(
+        room=payload.room,
+        caller_phone=payload.caller_phone,
+        caller_name=payload.caller_name,
+        channel=payload.channel,
+        idempotency_key=idempotency_key or None,
+    )
+    call = _call(result.call.pk)
+    call.caller_token = result.caller_token
+    return Status(201 if result.created else 200, call)
+
+
+@router.get("", response=list[CallOut])
+@paginate(LimitOffsetPagination)
+def list_calls(request: HttpRequest, filters: Query[CallFilters]):
+    """Newest first; `?status=active` for calls in progress, `?room=` for one LiveKit room's calls
+    (a worker job replacing one that died finds the call to continue with both)."""
+    queryset = _calls()
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.room:
+        queryset = queryset.filter(room=filters.room)
+    return queryset.order_by("-started_at", "-id")
+
+
+@router.get("/{int:call_id}", response={200: CallOut, 404: DetailOut})
+def get_call(request: HttpRequest, call_id: int):
+    return _call(call_id)
+
+
+@router.post("/{int:call_id}/transcript", response={200: TurnOut, 201: TurnOut, 404: DetailOut, 409: DetailOut})
+def add_turn(
+    request: HttpRequest,
+    call_id: int,
+    payload: TurnIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+):
+    """Append one utterance (`caller` or `agent`) as it happens. 409 once the call has ended.
+    The same `Idempotency-Key` again returns the first turn (200) instead of adding it twice."""
+    turn, created = services.add_turn(
+        call_id, role=payload.role, text=payload.text, idempotency_key=idempotency_key or None
+    )
+    return Status(201 if created else 200, turn)
+
+
+@router.post("/{int:call_id}/end", response={200: CallOut, 404: DetailOut, 409: DetailOut})
+def end_call(request: HttpRequest, call_id: int, payload: EndIn):
+    """End the call with a reason (e.g. `caller_hung_up`, `goodbye`, `transferred`, `error`).
+    Already ended: 409, and the first end stands."""
+    services.end_call(call_id, reason=payload.reason)
+    return _call(call_id)
+
+
+@router.post(
+    "/{int:call_id}/answers-delivered",
+    response={200: AnswerDeliveredOut, 404: DetailOut, 409: DetailOut},
+)
+def answer_delivered(request: HttpRequest, call_id: int, payload: AnswerDeliveredIn):
+    """Hold-on-call: the agent told the caller a supervisor's answer during the call (after the
+    `help_request.resolved` push on `/ws/calls/{id}/`). Recorded once; a retry returns the same
+    record. 422 when the help request was not asked on this call, 409 while it has no answer."""
+    return services.record_answer_delivered(call_id, payload.help_request_id)

@@ -1,0 +1,43 @@
+"""The one door live updates leave through: a group send on the Channels layer, after commit.
+
+Why after commit: a listener that hears "help request 12 was answered" reacts at once (the
+voice agent reads the answer out, then reports it delivered through the API). If the event
+went out before the transaction committed, that report could find the request still pending,
+and if the transaction rolled back, the caller would have been told an answer that does not
+exist.
+
+Why best effort: a push is a shortcut, not the record. The database holds the truth, and a
+listener that (re)connects is sent what it missed (see calls/consumers.py), so a channel layer
+hiccup is logged and never fails the operation that caused the event.
+
+Event `type`s use dots (`help_request.resolved`); Channels delivers them to the consumer method
+with the dots replaced by underscores (`help_request_resolved`).
+"""
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger("salon.broadcast")
+
+
+def broadcast(group: str, event: dict[str, Any]) -> None:
+    """Send `event` to every consumer in `group` once the current transaction commits (at once
+    outside a transaction). Call it from synchronous code, inside the transaction that causes it."""
+    if "type" not in event:
+        raise ValueError("A channel layer event needs a 'type' naming the consumer handler.")
+    transaction.on_commit(lambda: _send(group, dict(event)))
+
+
+def _send(group: str, event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        logger.warning("No channel layer is configured; %s to %s was not sent.", event["type"], group)
+        return
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except Exception:
+        logger.warning("Could not send %s to %s over the channel layer.", event["type"], group, exc_info=True)

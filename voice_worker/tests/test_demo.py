@@ -1,0 +1,53 @@
+"""`manage.py demo`: the whole story, offline, on the embedded default, printed as it happens."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+
+def test_the_demo_tells_the_whole_story():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "salon_project.settings",
+        "LLM_PROVIDER": "",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("DATABASE_URL", None)  # its own throwaway SQLite database, whatever the tests use
+    done = subprocess.run(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "demo", "--pace", "0"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    out = done.stdout
+    assert done.returncode == 0, done.stderr[-3000:]
+    steps = [
+        "Call 1: Ana Diaz calls",
+        "Caller:       How much is a blowout?",
+        "Receptionist: Our blowout is $55",
+        "Caller:       Do you have parking?",
+        "no answer on file, so it will not guess",
+        "opens help request #1",
+        "Receptionist: Let me check with my supervisor and get back to you.",
+        "ended (goodbye)",
+        "phone buzzes",
+        "answers request #1",
+        "Ana Diaz is texted at +14155550150",
+        "the receptionist learned it",
+        "Call 2: Ben Okoro calls",
+        "Is there somewhere to park my car",
+        "checks the salon's knowledge base: found the answer",
+        "Receptionist: Yes! There is a public garage on Clay Street",
+    ]
+    at = 0
+    for step in steps:  # each one, in the order it happened
+        found = out.find(step, at)
+        assert found >= 0, f"{step!r} missing after position {at} of:\n{out}"
+        at = found + len(step)
+    assert "Traceback" not in out + done.stderr
