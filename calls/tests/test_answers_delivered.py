@@ -69,7 +69,7 @@ def test_only_questions_of_this_call_can_be_reported(api, call):
 
 def test_the_answers_missed_are_the_resolved_undelivered_ones(api, call):
     told = ask_during_call(api, call["id"], "Is there parking near the salon?")
-    missed = ask_during_call(api, call["id"], "Can I bring my dog to my appointment?")
+    missed = ask_during_call(api, call["id"], "Is it okay to bring my dog along to my appointment?")
     ask_during_call(api, call["id"], "Do you offer scalp massages with a wash?")  # still pending
     resolve(api, told["id"], "Yes, on Clay Street.")
     resolve(api, missed["id"], "Small dogs are welcome.")

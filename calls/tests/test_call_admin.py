@@ -23,7 +23,7 @@ def recorded_call(api) -> dict:
     told = ask_during_call(api, call["id"], "Is there parking near the salon?")
     resolve(api, told["id"], "Yes, the garage on Clay Street.")
     api.post(f"/api/v1/calls/{call['id']}/answers-delivered", {"help_request_id": told["id"]})
-    waiting = ask_during_call(api, call["id"], "Can I bring my dog to my appointment?")
+    waiting = ask_during_call(api, call["id"], "Is it okay to bring my dog along to my appointment?")
     return {**call, "told": told["id"], "waiting": waiting["id"]}
 
 

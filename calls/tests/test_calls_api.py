@@ -58,7 +58,7 @@ def test_transcript_turns_are_appended_in_order(api):
 
 def test_a_resent_turn_with_the_same_key_is_recorded_once(api):
     call = start_call(api)
-    path, turn = f"/api/v1/calls/{call['id']}/transcript", {"role": "caller", "text": "Are you open Sunday?"}
+    path, turn = f"/api/v1/calls/{call['id']}/transcript", {"role": "caller", "text": "Are you open on Sundays?"}
     first = api.post(path, turn, headers={"Idempotency-Key": "turn-1"})
     again = api.post(path, turn, headers={"Idempotency-Key": "turn-1"})
 

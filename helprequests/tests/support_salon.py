@@ -15,7 +15,7 @@ def add_owner(name: str = "Maya Chen", phone: str = OWNER_PHONE) -> Supervisor:
     return Supervisor.objects.create(name=name, phone=phone, is_owner=True, available=True)
 
 
-def create_help_request_via_api(api, question: str = "Do you sell gift cards?", caller_phone: str = CALLER, **extra):
+def create_help_request_via_api(api, question: str = "Do you sell gift vouchers?", caller_phone: str = CALLER, **extra):
     response = api.post("/api/v1/help-requests", {"question": question, "caller_phone": caller_phone, **extra})
     assert response.status_code == 201, response.data
     return response.data

@@ -51,9 +51,9 @@ def flashed(response) -> list[str]:
 
 @pytest.mark.django_db
 def test_changelist_lists_pending_then_most_urgent_then_oldest(admin_client, ask):
-    low = ask("Do you sell gift cards?")
+    low = ask("Do you sell gift vouchers?")
     urgent = ask("My scalp is burning after the color, is that an allergic reaction?")
-    done = ask("Do you have parking?")
+    done = ask("Is there parking close by?")
     services.resolve_help_request(done.pk, answer="Yes, behind the salon.", learn=False)
 
     response = admin_client.get(CHANGELIST)
@@ -64,8 +64,8 @@ def test_changelist_lists_pending_then_most_urgent_then_oldest(admin_client, ask
 
 @pytest.mark.django_db
 def test_changelist_can_be_sorted_by_a_column(admin_client, ask):
-    first = ask("Do you sell gift cards?")
-    second = ask("Do you have parking?")
+    first = ask("Do you sell gift vouchers?")
+    second = ask("Is there parking close by?")
     column = HelpRequestAdmin.list_display.index("id")
 
     response = admin_client.get(CHANGELIST, {"o": f"-{column}"})
@@ -79,7 +79,7 @@ def test_changelist_can_be_sorted_by_a_column(admin_client, ask):
 )
 def test_changelist_filters(admin_client, ask, owner, query):
     urgent = ask("My scalp is burning after the color, is that an allergic reaction?")
-    done = ask("Do you have parking?")
+    done = ask("Is there parking close by?")
     services.resolve_help_request(done.pk, answer="Yes.", learn=False)
     HelpRequest.objects.filter(pk=done.pk).update(assigned_supervisor=None)
 
@@ -92,8 +92,8 @@ def test_changelist_filters(admin_client, ask, owner, query):
 @pytest.mark.django_db
 @pytest.mark.parametrize("term", ["gift", CALLER, "Dana"])
 def test_changelist_search(admin_client, ask, term):
-    wanted = ask("Do you sell gift cards?", caller_name="Dana")
-    other = ask("Do you have parking?")
+    wanted = ask("Do you sell gift vouchers?", caller_name="Dana")
+    other = ask("Is there parking close by?")
     HelpRequest.objects.filter(pk=other.pk).update(caller_phone="+14155550199")
 
     response = admin_client.get(CHANGELIST, {"q": term})
@@ -103,8 +103,8 @@ def test_changelist_search(admin_client, ask, term):
 
 @pytest.mark.django_db
 def test_search_finds_answers(admin_client, ask):
-    wanted = ask("Do you have parking?")
-    ask("Do you sell gift cards?")
+    wanted = ask("Is there parking close by?")
+    ask("Do you sell gift vouchers?")
     services.resolve_help_request(wanted.pk, answer="Free parking behind the salon.", learn=False)
 
     response = admin_client.get(CHANGELIST, {"q": "behind"})
@@ -116,7 +116,7 @@ def test_search_finds_answers(admin_client, ask):
 def test_answering_resolves_through_the_service_and_learns(admin_client, admin_user, ask, owner):
     owner.user = admin_user
     owner.save()
-    help_request = ask("Do you sell gift cards?")
+    help_request = ask("Do you sell gift vouchers?")
 
     response = answer(admin_client, help_request, "Yes, in any amount at the front desk.")
 
@@ -139,7 +139,7 @@ def test_answering_resolves_through_the_service_and_learns(admin_client, admin_u
 
 @pytest.mark.django_db
 def test_answering_without_learning_adds_no_knowledge(admin_client, ask):
-    help_request = ask("Do you sell gift cards?")
+    help_request = ask("Do you sell gift vouchers?")
 
     answer(admin_client, help_request, "Yes, at the front desk.", learn=False)
 
@@ -152,7 +152,7 @@ def test_answering_without_learning_adds_no_knowledge(admin_client, ask):
 
 @pytest.mark.django_db
 def test_answering_a_resolved_request_shows_the_conflict_and_changes_nothing(admin_client, ask, owner):
-    help_request = ask("Do you sell gift cards?")
+    help_request = ask("Do you sell gift vouchers?")
     services.resolve_help_request(help_request.pk, answer="Yes.", supervisor=owner, learn=False)
     before = HelpRequest.objects.values().get(pk=help_request.pk)
     events, texts, entries = HelpRequestEvent.objects.count(), Message.objects.count(), KnowledgeEntry.objects.count()
@@ -175,7 +175,7 @@ def test_answering_a_resolved_request_shows_the_conflict_and_changes_nothing(adm
 
 @pytest.mark.django_db
 def test_saving_without_an_answer_changes_nothing(admin_client, ask):
-    help_request = ask("Do you sell gift cards?")
+    help_request = ask("Do you sell gift vouchers?")
     before = HelpRequest.objects.values().get(pk=help_request.pk)
 
     response = answer(admin_client, help_request, "   ")
@@ -187,7 +187,7 @@ def test_saving_without_an_answer_changes_nothing(admin_client, ask):
 
 @pytest.mark.django_db
 def test_change_page_shows_the_answer_form_only_while_answerable(admin_client, ask):
-    help_request = ask("Do you sell gift cards?")
+    help_request = ask("Do you sell gift vouchers?")
     assert b'name="answer_text"' in admin_client.get(change_url(help_request)).content
 
     services.resolve_help_request(help_request.pk, answer="Yes.", learn=False)
@@ -200,7 +200,7 @@ def test_change_page_shows_the_answer_form_only_while_answerable(admin_client, a
 
 @pytest.mark.django_db
 def test_help_requests_cannot_be_added_or_deleted_in_admin(admin_client, ask):
-    help_request = ask("Do you sell gift cards?")
+    help_request = ask("Do you sell gift vouchers?")
 
     assert admin_client.get(reverse("admin:helprequests_helprequest_add")).status_code == 403
     delete = reverse("admin:helprequests_helprequest_delete", args=[help_request.pk])
@@ -210,7 +210,7 @@ def test_help_requests_cannot_be_added_or_deleted_in_admin(admin_client, ask):
 
 @pytest.mark.django_db
 def test_send_again_requeues_failed_texts_only(admin_client, ask, django_capture_on_commit_callbacks):
-    help_request = ask("Do you sell gift cards?")
+    help_request = ask("Do you sell gift vouchers?")
     failed = Message.objects.create(
         to=CALLER,
         body="Hi",
@@ -239,8 +239,8 @@ def test_send_again_requeues_failed_texts_only(admin_client, ask, django_capture
 
 @pytest.mark.django_db
 def test_supervisor_changelist_counts_open_requests(admin_client, ask, owner):
-    ask("Do you sell gift cards?")
-    ask("Do you have parking?")
+    ask("Do you sell gift vouchers?")
+    ask("Is there parking close by?")
 
     response = admin_client.get(reverse("admin:helprequests_supervisor_changelist"))
 
@@ -306,13 +306,13 @@ def test_webhook_secret_is_shown_on_the_change_page_only(admin_client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["message", "webhookdelivery", "webhookendpoint", "supervisor", "helprequest"])
 def test_other_changelists_load(admin_client, ask, name):
-    ask("Do you sell gift cards?")
+    ask("Do you sell gift vouchers?")
     assert admin_client.get(reverse(f"admin:helprequests_{name}_changelist")).status_code == 200
 
 
 @pytest.mark.django_db
 def test_knowledge_admin_shows_provenance_and_deactivates(admin_client, ask):
-    help_request = ask("Do you sell gift cards?")
+    help_request = ask("Do you sell gift vouchers?")
     services.resolve_help_request(help_request.pk, answer="Yes, at the front desk.")
     entry = KnowledgeEntry.objects.get(help_request=help_request)
     changelist = reverse("admin:knowledge_knowledgeentry_changelist")

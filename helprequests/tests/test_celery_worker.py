@@ -133,7 +133,7 @@ def test_a_real_worker_sends_the_supervisor_alert(api, not_eager, tmp_path):
     try:
         # A transactional test really commits, so the on-commit hook publishes the job to the
         # broker as the API call returns, as it would in production.
-        help_request = create_help_request_via_api(api, "Do you sell gift cards?", caller_name="Ana Diaz")
+        help_request = create_help_request_via_api(api, "Do you sell gift vouchers?", caller_name="Ana Diaz")
         message = Message.objects.get(help_request_id=help_request["id"], kind="supervisor_alert")
 
         deadline = time.monotonic() + WAIT_SECONDS

@@ -40,11 +40,11 @@ def kinds(help_request_id: int) -> list[str]:
 @pytest.mark.parametrize(
     "a, b",
     [
-        ("Do you sell gift cards?", "Can I buy a gift card?"),
-        ("Do you have parking?", "Is there parking near the salon?"),
-        ("Do you do hair extensions?", "Do you offer extensions?"),
-        ("Is the salon wheelchair accessible?", "Do you have wheelchair access?"),
-        ("Do you have a loyalty program?", "um, do you guys have like a loyalty program?"),
+        ("Do you sell gift vouchers?", "Can I buy a gift card?"),
+        ("Is there parking close by?", "Is there parking near the salon?"),
+        ("Do you offer hair extensions?", "Do you offer extensions?"),
+        ("Can a wheelchair get into the salon?", "Do you have wheelchair access?"),
+        ("Is there a loyalty program?", "um, do you guys have like a loyalty program?"),
         ("Tell me about your services", "tell me about your services!"),
     ],
 )
@@ -55,10 +55,10 @@ def test_the_same_question_in_other_words(a, b):
 @pytest.mark.parametrize(
     "a, b",
     [
-        ("Do you sell gift cards?", "Do you sell shampoo?"),
-        ("Do you sell gift cards?", "Do you sell gift cards online?"),  # a narrower question
-        ("Do you do hair extensions?", "How much are hair extensions?"),  # a price is asked
-        ("Do you do manicures?", "Do you do pedicures?"),
+        ("Do you sell gift vouchers?", "Do you sell shampoo?"),
+        ("Do you sell gift vouchers?", "Do you sell gift vouchers online?"),  # a narrower question
+        ("Do you offer hair extensions?", "How much are hair extensions?"),  # a price is asked
+        ("Do you offer manicures?", "Do you do pedicures?"),
         ("Can I bring 2 kids?", "Can I bring 3 kids?"),
         ("Do you have new client discounts?", "Do you have discounts?"),
         ("Tell me about your services", "What services do you have?"),  # no topic word: wording only
@@ -74,7 +74,7 @@ def test_different_questions_stay_apart(a, b):
 @pytest.mark.django_db
 def test_the_same_question_in_other_words_is_attached_with_no_second_alert(api, salon):
     endpoint = WebhookEndpoint.objects.create(url="http://127.0.0.1:9/hooks")
-    primary = create(api, "Do you sell gift cards?", ANA)
+    primary = create(api, "Do you sell gift vouchers?", ANA)
     attached = create(api, "Can I buy a gift card?", BEN, caller_name="Ben")
 
     assert attached["duplicate_of"] == primary["id"] and primary["duplicate_of"] is None
@@ -96,7 +96,7 @@ def test_the_same_question_in_other_words_is_attached_with_no_second_alert(api, 
 
 @pytest.mark.django_db
 def test_a_third_asker_joins_the_primary_not_an_attached_request(api, salon):
-    primary = create(api, "Do you have parking?", ANA)
+    primary = create(api, "Is there parking close by?", ANA)
     create(api, "Is there parking near the salon?", BEN)
     third = create(api, "do you guys have parking", CY)
 
@@ -109,9 +109,9 @@ def test_a_third_asker_joins_the_primary_not_an_attached_request(api, salon):
 @pytest.mark.parametrize(
     "first, second",
     [
-        ("Do you sell gift cards?", "Do you sell shampoo?"),
-        ("Do you sell gift cards?", "Do you sell gift cards online?"),
-        ("Do you have parking?", "Do you have wifi?"),
+        ("Do you sell gift vouchers?", "Do you sell shampoo?"),
+        ("Do you sell gift vouchers?", "Do you sell gift vouchers online?"),
+        ("Is there parking close by?", "Do you have wifi?"),
     ],
 )
 def test_unrelated_questions_stay_separate(api, salon, first, second):
@@ -147,7 +147,7 @@ def test_a_question_about_the_callers_own_booking_is_shared_only_with_the_same_c
 
 @pytest.mark.django_db
 def test_only_a_pending_request_is_joined(api, salon):
-    first = create(api, "Do you sell gift cards?", ANA)
+    first = create(api, "Do you sell gift vouchers?", ANA)
     api.post(f"/api/v1/help-requests/{first['id']}/resolve", {"answer": "Yes, at the desk.", "learn": False})
 
     again = create(api, "Can I buy a gift card?", BEN)
@@ -162,7 +162,7 @@ def test_only_a_pending_request_is_joined(api, salon):
 def group(api, salon) -> list[dict]:
     """Ana asks, Ben asks the same in other words, then Ana asks again."""
     return [
-        create(api, "Do you sell gift cards?", ANA, caller_name="Ana"),
+        create(api, "Do you sell gift vouchers?", ANA, caller_name="Ana"),
         create(api, "Can I buy a gift card?", BEN, caller_name="Ben"),
         create(api, "do you guys sell gift cards", ANA, caller_name="Ana"),
     ]
@@ -180,7 +180,7 @@ def test_resolving_the_primary_texts_every_waiting_caller_once_and_learns_once(a
     rows = HelpRequest.objects.filter(pk__in=[r["id"] for r in group]).order_by("pk")
     assert {(row.status, row.answer) for row in rows} == {("resolved", answer_text)}
     entry = KnowledgeEntry.objects.get(source="learned")
-    assert entry.help_request_id == primary["id"] and entry.question == "Do you sell gift cards?"
+    assert entry.help_request_id == primary["id"] and entry.question == "Do you sell gift vouchers?"
     assert {row.knowledge_entry_id for row in rows} == {entry.pk}
     followups = Message.objects.filter(kind="caller_followup")
     assert Counter(followups.values_list("to", flat=True)) == {ANA: 1, BEN: 1}
@@ -264,7 +264,7 @@ def test_admin_lists_the_duplicates_and_links_an_attached_request_to_its_primary
     assert "Saving also answers the 2 attached request(s)" in page.content.decode()
 
     attached_page = admin_client.get(change_url(ben)).content.decode()
-    assert f'<a href="{change_url(primary)}">#{primary.pk} Do you sell gift cards?</a>' in attached_page
+    assert f'<a href="{change_url(primary)}">#{primary.pk} Do you sell gift vouchers?</a>' in attached_page
 
 
 @pytest.mark.django_db
@@ -285,7 +285,7 @@ on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="
 @pytest.mark.django_db(transaction=True)
 @on_postgresql
 def test_callers_asking_the_same_at_once_give_one_alert(salon, api_token):
-    wordings = ["Do you sell gift cards?", "Can I buy a gift card?", "do you guys sell gift cards"]
+    wordings = ["Do you sell gift vouchers?", "Can I buy a gift card?", "do you guys sell gift cards"]
 
     def ask(index: int) -> int:
         body = {"question": wordings[index % len(wordings)], "caller_phone": f"+1415555016{index}"}
@@ -303,7 +303,7 @@ def test_callers_asking_the_same_at_once_give_one_alert(salon, api_token):
 @on_postgresql
 def test_a_caller_asking_while_the_group_is_answered_is_never_left_waiting(salon):
     for _ in range(5):
-        primary = services.create_help_request(question="Do you have parking?", caller_phone=ANA).help_request
+        primary = services.create_help_request(question="Is there parking close by?", caller_phone=ANA).help_request
 
         def work(index: int, primary_id: int = primary.pk):
             if index == 0:

@@ -60,13 +60,13 @@ def test_the_text_is_stored_queued_when_the_api_returns_and_sent_after_commit(
     api, owner, outbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as after_commit:
-        help_request = create_help_request_via_api(api, "Do you sell gift cards?", caller_name="Ana Diaz")
+        help_request = create_help_request_via_api(api, "Do you sell gift vouchers?", caller_name="Ana Diaz")
 
     # The API call has returned: the text exists, waiting, and nothing has left the building.
     alert = Message.objects.get(help_request_id=help_request["id"])
     assert alert.kind == "supervisor_alert" and alert.to == OWNER_PHONE
     assert alert.status == "queued" and alert.attempts == 0 and alert.sent_at is None
-    assert "Do you sell gift cards?" in alert.body and CALLER in alert.body
+    assert "Do you sell gift vouchers?" in alert.body and CALLER in alert.body
     assert outbox == []
     listed = api.get(f"/api/v1/messages?help_request_id={help_request['id']}").data
     assert [(m["id"], m["status"]) for m in listed["items"]] == [(alert.pk, "queued")]

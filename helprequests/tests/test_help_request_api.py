@@ -10,14 +10,14 @@ pytestmark = pytest.mark.django_db
 CALLER = "+14155550150"
 
 
-def create(api, question="Do you sell gift cards?", **extra):
+def create(api, question="Do you sell gift vouchers?", **extra):
     body = {"question": question, "caller_phone": CALLER, **extra}
     headers = extra.pop("headers", None)
     return api.post("/api/v1/help-requests", {k: v for k, v in body.items() if k != "headers"}, headers=headers)
 
 
 def test_create_assigns_a_supervisor_and_texts_them(api, salon):
-    response = create(api, "Do you sell gift cards?", caller_name="Ana Diaz")
+    response = create(api, "Do you sell gift vouchers?", caller_name="Ana Diaz")
 
     assert response.status_code == 201
     body = response.data
@@ -28,7 +28,7 @@ def test_create_assigns_a_supervisor_and_texts_them(api, salon):
     assert body["expires_at"] > body["created_at"]
     alert = Message.objects.get(help_request_id=body["id"], kind="supervisor_alert")
     assert alert.to == "+14155550102"
-    assert alert.body.startswith("Hey Jordan, I need help answering: Do you sell gift cards?")
+    assert alert.body.startswith("Hey Jordan, I need help answering: Do you sell gift vouchers?")
     assert f"#{body['id']}" in alert.body and "Ana Diaz" in alert.body and "low" in alert.body
     assert HelpRequestEvent.objects.get(help_request_id=body["id"]).to_status == "pending"
 
@@ -94,7 +94,7 @@ def test_idempotency_key_replay_returns_the_same_request_and_sends_nothing(api, 
 
 def test_idempotency_key_reused_for_another_question_is_409(api, salon):
     create(api, headers={"Idempotency-Key": "k1"})
-    response = create(api, "Do you have parking?", headers={"Idempotency-Key": "k1"})
+    response = create(api, "Is there parking close by?", headers={"Idempotency-Key": "k1"})
     assert response.status_code == 409
     assert "different" in response.data["detail"]
     assert HelpRequest.objects.count() == 1
@@ -112,7 +112,7 @@ def test_list_puts_pending_first_most_urgent_then_oldest(api, salon):
     low = create(api, "Do you have wifi?").data
     urgent = create(api, "I think I'm having an allergic reaction to the dye").data
     high = create(api, "I want a refund, I was overcharged").data
-    low2 = create(api, "Do you sell gift cards?").data
+    low2 = create(api, "Do you sell gift vouchers?").data
     api.post(f"/api/v1/help-requests/{low['id']}/resolve", {"answer": "Yes, free wifi."})
 
     items = api.get("/api/v1/help-requests").data["items"]
@@ -133,7 +133,7 @@ def test_list_rejects_unknown_filter_values(api, salon):
 
 
 def test_resolve_texts_the_caller_and_learns(api, salon):
-    created = create(api, "Do you have parking nearby?", caller_name="Ana").data
+    created = create(api, "Is there parking close by nearby?", caller_name="Ana").data
     maya = next(s for s in api.get("/api/v1/supervisors").data["items"] if s["is_owner"])
 
     response = api.post(
@@ -155,7 +155,7 @@ def test_resolve_texts_the_caller_and_learns(api, salon):
     )
     assert events == [("", "pending"), ("pending", "resolved")]
 
-    lookup = api.post("/api/v1/knowledge/lookup", {"question": "Do you have parking nearby?"}).data
+    lookup = api.post("/api/v1/knowledge/lookup", {"question": "Is there parking close by nearby?"}).data
     assert lookup["matched"] and lookup["source"] == "learned" and "Clay Street" in lookup["answer"]
 
 

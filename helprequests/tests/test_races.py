@@ -40,7 +40,7 @@ def run_together(count: int, work) -> list:
 
 def test_ten_racing_resolves_give_one_200_and_nine_409s(salon, api_token):
     help_request = services.create_help_request(
-        question="Do you have parking?", caller_phone="+14155550150"
+        question="Is there parking close by?", caller_phone="+14155550150"
     ).help_request
 
     def resolve(index: int) -> int:
@@ -92,7 +92,7 @@ def test_racing_creates_with_one_idempotency_key_create_one_request(salon, api_t
             ApiClient(api_token)
             .post(
                 "/api/v1/help-requests",
-                {"question": "Do you sell gift cards?", "caller_phone": "+14155550150"},
+                {"question": "Do you sell gift vouchers?", "caller_phone": "+14155550150"},
                 headers={"Idempotency-Key": "same-key"},
             )
             .status_code

@@ -12,7 +12,7 @@ from helprequests.models import HelpRequest, HelpRequestEvent, Message
 pytestmark = pytest.mark.django_db
 
 
-def open_request(question="Do you have a loyalty program?") -> HelpRequest:
+def open_request(question="Is there a loyalty program?") -> HelpRequest:
     return services.create_help_request(question=question, caller_phone="+14155550150", caller_name="Lee").help_request
 
 

@@ -215,7 +215,7 @@ def test_help_request_created_reaches_the_receiver_signed(api, receiver, owner, 
     endpoint = subscribe(api, receiver.url, ["help_request.created"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        help_request = create_help_request_via_api(api, "Do you sell gift cards?", caller_name="Ana Diaz")
+        help_request = create_help_request_via_api(api, "Do you sell gift vouchers?", caller_name="Ana Diaz")
 
     assert len(receiver.requests) == 1
     [received] = receiver.requests
@@ -227,7 +227,7 @@ def test_help_request_created_reaches_the_receiver_signed(api, receiver, owner, 
     assert verify_signature(signature, received.body, endpoint["secret"])
     assert abs(time.time() - signature_timestamp(signature)) < 60
     # ...and fails for anything else.
-    tampered = received.body.replace(b"gift cards", b"gift cardz")
+    tampered = received.body.replace(b"gift vouchers", b"gift voucherz")
     assert tampered != received.body
     assert not verify_signature(signature, tampered, endpoint["secret"])
     assert not verify_signature(signature, received.body, "whsec_someone-else")
@@ -281,7 +281,7 @@ def test_endpoints_only_get_the_events_they_subscribed_to(api, owner, django_cap
         all_events = subscribe(api, everything.url, [])  # empty = all
 
         with django_capture_on_commit_callbacks(execute=True):
-            help_request = create_help_request_via_api(api, "Can I bring my dog?")
+            help_request = create_help_request_via_api(api, "Is it okay to bring my dog along?")
 
         assert resolved_only.requests == []
         assert [json.loads(r.body)["type"] for r in everything.requests] == ["help_request.created"]

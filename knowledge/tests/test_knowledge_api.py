@@ -12,7 +12,7 @@ def test_lookup_answers_a_known_question_and_abstains_otherwise(api, salon):
     assert body["matched"] is True and "$45" in body["answer"] and body["source"] == "seed"
     assert isinstance(body["entry_id"], int) and 0 < body["score"] <= 1
 
-    unknown = api.post("/api/v1/knowledge/lookup", {"question": "Do you sell gift cards?"}).data
+    unknown = api.post("/api/v1/knowledge/lookup", {"question": "Do you sell gift vouchers?"}).data
     assert unknown == {"matched": False, "answer": None, "entry_id": None, "score": unknown["score"], "source": None}
 
 

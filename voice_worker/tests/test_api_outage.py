@@ -32,7 +32,7 @@ def test_an_outage_during_a_call_loses_nothing_and_creates_one_help_request(salo
         async with SalonApi(proxy.url, salon_server.token, outbox=outbox) as api:
             call = await start_call(api)
             await proxy.down()
-            result = await call.session.run(user_input="Do you have parking?")
+            result = await call.session.run(user_input="Is there parking close by?")
             result.expect.contains_function_call(name="request_help")
             during = {
                 "reply": said(result),
@@ -57,11 +57,11 @@ def test_an_outage_during_a_call_loses_nothing_and_creates_one_help_request(salo
     assert "/api/v1/help-requests" in during["queued"]
     assert still_queued == len(during["queued"]) + 3  # and the caller's goodbye, the agent's, the end
     [request] = salon_server.help_requests()
-    assert request["question"] == "Do you have parking?" and request["caller_phone"] == "+14155550150"
+    assert request["question"] == "Is there parking close by?" and request["caller_phone"] == "+14155550150"
     assert request["call_id"] == call_id
     recorded = salon_server.get(f"/api/v1/calls/{call_id}")
     assert recorded["status"] == "ended" and recorded["end_reason"] == "goodbye"
-    assert [turn["text"] for turn in recorded["transcript"]][1:3] == ["Do you have parking?", reply]
+    assert [turn["text"] for turn in recorded["transcript"]][1:3] == ["Is there parking close by?", reply]
     assert outbox.failed_entries() == []
 
 
@@ -71,7 +71,7 @@ def test_a_call_that_starts_while_the_api_is_down_is_recorded_in_order_when_it_i
         async with SalonApi(proxy.url, salon_server.token, outbox=outbox) as api:
             call = await start_call(api, phone="+14155550161")
             first = await call.session.run(user_input="How much is a men's haircut?")
-            await call.session.run(user_input="Do you sell gift cards?")
+            await call.session.run(user_input="Do you sell gift vouchers?")
             await call.session.run(user_input="Thanks, goodbye")
             await call.call.aclose()
             assert call.call.call_id is None
@@ -85,11 +85,11 @@ def test_a_call_that_starts_while_the_api_is_down_is_recorded_in_order_when_it_i
     [recorded] = salon_server.get("/api/v1/calls")["items"]
     texts = [turn["text"] for turn in recorded["transcript"]]
     assert texts[0].startswith("Hi, thanks for calling the salon")  # the profile was unreachable too
-    assert texts[1:] and texts.index("How much is a men's haircut?") < texts.index("Do you sell gift cards?")
+    assert texts[1:] and texts.index("How much is a men's haircut?") < texts.index("Do you sell gift vouchers?")
     assert recorded["status"] == "ended"
     requests = salon_server.help_requests()
     assert sorted(request["question"] for request in requests) == [
-        "Do you sell gift cards?",
+        "Do you sell gift vouchers?",
         "How much is a men's haircut?",
     ]
     assert {request["call_id"] for request in requests} == {recorded["id"]}  # linked once the call existed
@@ -133,7 +133,7 @@ def test_the_outbox_is_a_file_that_another_process_sends(salon_server, tmp_path)
     write = Write(
         "POST",
         "/api/v1/help-requests",
-        {"question": "Can I bring my dog?", "caller_phone": "+14155550170"},
+        {"question": "Is it okay to bring my dog along?", "caller_phone": "+14155550170"},
         idempotency_key="call-9:turn-3:dog",
         description="a help request",
     )
@@ -153,7 +153,7 @@ def test_the_outbox_is_a_file_that_another_process_sends(salon_server, tmp_path)
 
     assert run(later_in_another_worker()) == 0
     [request] = salon_server.help_requests()
-    assert request["question"] == "Can I bring my dog?"
+    assert request["question"] == "Is it okay to bring my dog along?"
     assert os.listdir(folder / "pending") == []
 
 
@@ -180,11 +180,11 @@ def test_reads_give_up_quickly_when_the_api_is_down(salon_server):
             loop = asyncio.get_running_loop()
             started = loop.time()
             with pytest.raises(ApiUnavailable):
-                await api.lookup("How much is a blowout?")
+                await api.lookup("What does a blowout cost?")
             first = loop.time() - started
             started = loop.time()
             with pytest.raises(ApiUnavailable):
-                await api.lookup("How much is a blowout?")
+                await api.lookup("What does a blowout cost?")
             return first, loop.time() - started, await api.salon()
 
     first, second, profile = run(scenario())

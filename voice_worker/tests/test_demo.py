@@ -29,9 +29,9 @@ def test_the_demo_tells_the_whole_story():
     assert done.returncode == 0, done.stderr[-3000:]
     steps = [
         "Call 1: Ana Diaz calls",
-        "Caller:       How much is a blowout?",
+        "Caller:       What does a blowout cost?",
         "Receptionist: Our blowout is $55",
-        "Caller:       Do you have parking?",
+        "Caller:       Is there parking close by?",
         "no answer on file, so it will not guess",
         "opens help request #1",
         "Receptionist: Let me check with my supervisor and get back to you.",

@@ -71,7 +71,7 @@ def test_an_answer_pushed_during_the_hold_is_told_at_once_and_reported(salon_ser
         async with PushFrontDoor(salon_server.url) as door, SalonApi(door.url, salon_server.token) as api:
             call = await start_call(api, hold_seconds=20)
             heard = Heard(call.session)
-            result = await call.session.run(user_input="Do you sell gift cards?")
+            result = await call.session.run(user_input="Do you sell gift vouchers?")
             escalated = escalation_of(result)
             call_id, request_id = call.call.call_id, escalated["help_request_id"]
             await door.wait_for_listener(call_id)
@@ -116,7 +116,7 @@ def test_when_the_hold_runs_out_the_caller_is_told_to_expect_a_text(salon_server
             call = await start_call(api, hold_seconds=5)
             call.call.company_every = 1.5
             heard = Heard(call.session)
-            result = await call.session.run(user_input="Can I bring my dog to my appointment?")
+            result = await call.session.run(user_input="Is it okay to bring my dog along to my appointment?")
             request_id = escalation_of(result)["help_request_id"]
             over = await heard.wait_for("haven't heard back", timeout=10)
             # A late answer is not told in the call any more: the text takes over.
@@ -218,7 +218,7 @@ def test_hold_on_call_end_to_end_over_daphne(salon_server, daphne_url):
         async with SalonApi(daphne_url, token) as api:
             call = await start_call(api, hold_seconds=20)
             heard = Heard(call.session)
-            result = await call.session.run(user_input="Do you sell gift cards?")
+            result = await call.session.run(user_input="Do you sell gift vouchers?")
             request_id = escalation_of(result)["help_request_id"]
             await asyncio.sleep(0.5)  # the agent is listening on the call's websocket by now
             # The supervisor answers (from the console, or here through the API).

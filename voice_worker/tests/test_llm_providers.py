@@ -115,9 +115,9 @@ def test_a_streaming_model_drives_the_same_tools(no_keys, salon_server, outbox, 
         async def scenario():
             async with api_for(salon_server, outbox) as api:
                 call = await start_call(api, model=build_llm())
-                result = await call.session.run(user_input="How much is a blowout?")
+                result = await call.session.run(user_input="What does a blowout cost?")
                 result.expect.next_event().is_function_call(
-                    name="lookup_answer", arguments={"question": "How much is a blowout?"}
+                    name="lookup_answer", arguments={"question": "What does a blowout cost?"}
                 )
                 output = json.loads(result.expect.next_event().is_function_call_output().event().item.output)
                 result.expect.next_event().is_message(role="assistant")

@@ -52,26 +52,26 @@ class Conversation:
 
 
 def test_a_question_is_looked_up_and_the_answer_said():
-    talk = Conversation().caller("How much is a blowout?")
-    assert talk.next() == Call("lookup_answer", {"question": "How much is a blowout?"})
-    talk.tool("lookup_answer", {"question": "How much is a blowout?"}, {"status": "answered", "answer": "It is $55."})
+    talk = Conversation().caller("What does a blowout cost?")
+    assert talk.next() == Call("lookup_answer", {"question": "What does a blowout cost?"})
+    talk.tool("lookup_answer", {"question": "What does a blowout cost?"}, {"status": "answered", "answer": "It is $55."})
     assert talk.next() == Say("It is $55. Is there anything else I can help you with?")
 
 
 @pytest.mark.parametrize("status", ["unknown", "unavailable"])
 def test_no_answer_means_asking_a_supervisor_never_guessing(status):
-    talk = Conversation().caller("Do you have parking?")
-    talk.tool("lookup_answer", {"question": "Do you have parking?"}, {"status": status})
-    assert talk.next() == Call("request_help", {"question": "Do you have parking?"})
-    talk.tool("request_help", {"question": "Do you have parking?"}, {"status": "escalated", "holding": False})
+    talk = Conversation().caller("Is there parking close by?")
+    talk.tool("lookup_answer", {"question": "Is there parking close by?"}, {"status": status})
+    assert talk.next() == Call("request_help", {"question": "Is there parking close by?"})
+    talk.tool("request_help", {"question": "Is there parking close by?"}, {"status": "escalated", "holding": False})
     said = talk.next()
     assert isinstance(said, Say) and said.text.startswith(ESCALATION)
 
 
 def test_a_callback_number_is_asked_for_read_back_and_confirmed():
-    talk = Conversation().caller("Do you sell gift cards?")
-    talk.tool("lookup_answer", {"question": "Do you sell gift cards?"}, {"status": "unknown"})
-    talk.tool("request_help", {"question": "Do you sell gift cards?"}, {"status": "need_callback_number"})
+    talk = Conversation().caller("Do you sell gift vouchers?")
+    talk.tool("lookup_answer", {"question": "Do you sell gift vouchers?"}, {"status": "unknown"})
+    talk.tool("request_help", {"question": "Do you sell gift vouchers?"}, {"status": "need_callback_number"})
     assert talk.next() == Say(ASK_NUMBER)
     talk.agent(ASK_NUMBER).caller("um, I'm not sure")
     assert "again" in talk.next().text  # no number in that: ask again
@@ -83,12 +83,12 @@ def test_a_callback_number_is_asked_for_read_back_and_confirmed():
     )
     assert talk.next() == Say(f"Thanks. I have {spoken}. Is that right?")
     talk.agent(f"Thanks. I have {spoken}. Is that right?").caller("Yes, that's right.")
-    assert talk.next() == Call("request_help", {"question": "Do you sell gift cards?"})
+    assert talk.next() == Call("request_help", {"question": "Do you sell gift vouchers?"})
 
 
 def test_a_wrong_read_back_is_corrected():
-    talk = Conversation().caller("Do you sell gift cards?")
-    talk.tool("request_help", {"question": "Do you sell gift cards?"}, {"status": "need_callback_number"})
+    talk = Conversation().caller("Do you sell gift vouchers?")
+    talk.tool("request_help", {"question": "Do you sell gift vouchers?"}, {"status": "need_callback_number"})
     talk.caller("415 555 0100")
     talk.tool(
         "save_callback_number", {"phone_number": "4155550100"}, {"status": "confirm", "callback_number_spoken": "x"}
@@ -113,9 +113,9 @@ def test_small_talk_is_not_looked_up():
 
 
 def test_an_outage_is_an_apology_and_a_promised_call_back():
-    talk = Conversation().caller("Do you have parking?")
+    talk = Conversation().caller("Is there parking close by?")
     talk.tool(
-        "request_help", {"question": "Do you have parking?"}, {"status": "queued", "callback_number_spoken": "4 1 5"}
+        "request_help", {"question": "Is there parking close by?"}, {"status": "queued", "callback_number_spoken": "4 1 5"}
     )
     said = talk.next().text
     assert "sorry" in said.lower() and "call you back at 4 1 5" in said and ESCALATION not in said
@@ -129,7 +129,7 @@ def test_an_outage_is_an_apology_and_a_promised_call_back():
         ("plus one 415-555-0150", "+14155550150"),
         ("four one five double five five zero one five zero", "4155550150"),
         ("call me at five five five", None),
-        ("Do you have parking?", None),
+        ("Is there parking close by?", None),
     ],
 )
 def test_phone_numbers_as_people_say_them(heard, number):
@@ -142,7 +142,7 @@ def test_it_is_a_real_llm_streaming_tool_calls_and_text():
         agent = Receptionist(api=api, call=CallRecord(api, room="r", caller=CallerInfo("web"), key="k"))
         tools = [tool for tool in agent.tools if isinstance(tool, llm.Tool)]
         brain = OfflineBrain()
-        asked = await brain.chat(chat_ctx=Conversation().caller("Are you open Sunday?").ctx, tools=tools).collect()
+        asked = await brain.chat(chat_ctx=Conversation().caller("Are you open on Sundays?").ctx, tools=tools).collect()
         chunks = [chunk async for chunk in brain.chat(chat_ctx=Conversation().caller("Hi").ctx, tools=tools)]
         no_tools = await brain.chat(chat_ctx=Conversation().caller("Are you open?").ctx, tools=[]).collect()
         await api.aclose()
@@ -150,7 +150,7 @@ def test_it_is_a_real_llm_streaming_tool_calls_and_text():
 
     asked, chunks, no_tools = asyncio.run(scenario())
     [call] = asked.tool_calls
-    assert call.name == "lookup_answer" and json.loads(call.arguments) == {"question": "Are you open Sunday?"}
+    assert call.name == "lookup_answer" and json.loads(call.arguments) == {"question": "Are you open on Sundays?"}
     assert all(isinstance(chunk, llm.ChatChunk) for chunk in chunks)
     assert "".join(chunk.delta.content for chunk in chunks) == GREETING_REPLY
     assert no_tools.tool_calls == [] and no_tools.text  # without tools it talks instead

@@ -17,9 +17,9 @@ def test_a_known_question_is_answered_from_the_knowledge_base(salon_server, outb
     async def scenario():
         async with api_for(salon_server, outbox) as api:
             call = await start_call(api)
-            result = await call.session.run(user_input="How much is a blowout?")
+            result = await call.session.run(user_input="What does a blowout cost?")
             result.expect.next_event().is_function_call(
-                name="lookup_answer", arguments={"question": "How much is a blowout?"}
+                name="lookup_answer", arguments={"question": "What does a blowout cost?"}
             )
             output = result.expect.next_event().is_function_call_output().event().item
             result.expect.next_event().is_message(role="assistant")
@@ -36,7 +36,7 @@ def test_a_known_question_is_answered_from_the_knowledge_base(salon_server, outb
     recorded = salon_server.get(f"/api/v1/calls/{call_id}")
     assert [(turn["role"], turn["text"]) for turn in recorded["transcript"][:2]] == [
         ("agent", greeting({"name": "Glow & Shear Salon"})),
-        ("caller", "How much is a blowout?"),
+        ("caller", "What does a blowout cost?"),
     ]
     assert recorded["channel"] == "phone" and recorded["caller_phone"] == "+14155550150"
 
@@ -45,18 +45,18 @@ def test_an_unknown_question_is_escalated_with_exactly_one_help_request(salon_se
     async def scenario():
         async with api_for(salon_server, outbox) as api:
             call = await start_call(api)
-            first = await call.session.run(user_input="Do you have parking?")
+            first = await call.session.run(user_input="Is there parking close by?")
             first.expect.next_event().is_function_call(name="lookup_answer")
             assert json.loads(first.expect.next_event().is_function_call_output().event().item.output)["status"] == (
                 "unknown"
             )
             first.expect.next_event().is_function_call(
-                name="request_help", arguments={"question": "Do you have parking?"}
+                name="request_help", arguments={"question": "Is there parking close by?"}
             )
             escalated = json.loads(first.expect.next_event().is_function_call_output().event().item.output)
             first.expect.next_event().is_message(role="assistant")
             # Asked again in the same call: still one request.
-            again = await call.session.run(user_input="Sorry, do you have parking?")
+            again = await call.session.run(user_input="Sorry, Is there parking close by?")
             await hang_up(call)
             return call.call.call_id, escalated, said(first), said(again)
 
@@ -65,7 +65,7 @@ def test_an_unknown_question_is_escalated_with_exactly_one_help_request(salon_se
     assert reply.startswith(ESCALATION)
     [request] = salon_server.help_requests()
     assert escalated["status"] == "escalated" and escalated["help_request_id"] == request["id"]
-    assert request["question"] == "Do you have parking?"
+    assert request["question"] == "Is there parking close by?"
     assert request["caller_phone"] == "+14155550150" and request["caller_name"] == "Ana Diaz"
     assert request["call_id"] == call_id and request["status"] == "pending"
     assert ESCALATION in second_reply
@@ -78,13 +78,13 @@ def test_a_caller_without_a_known_number_is_asked_for_one_and_it_is_read_back(sa
     async def scenario():
         async with api_for(salon_server, outbox) as api:
             call = await start_call(api, phone=None, name="", channel="web")
-            asked = await call.session.run(user_input="Do you sell gift cards?")
+            asked = await call.session.run(user_input="Do you sell gift vouchers?")
             assert salon_server_has_no_requests_yet(asked)
             given = await call.session.run(user_input="Sure, it's four one five, 555 0188")
             given.expect.next_event().is_function_call(name="save_callback_number")
             confirmed = await call.session.run(user_input="Yes, that's right")
             confirmed.expect.next_event().is_function_call(
-                name="request_help", arguments={"question": "Do you sell gift cards?"}
+                name="request_help", arguments={"question": "Do you sell gift vouchers?"}
             )
             await hang_up(call)
             return said(asked), said(given), said(confirmed), call.call.call_id
@@ -96,7 +96,7 @@ def test_a_caller_without_a_known_number_is_asked_for_one_and_it_is_read_back(sa
     assert confirmed.startswith(ESCALATION)
     [request] = salon_server.help_requests()
     assert request["caller_phone"] == "+14155550188"
-    assert request["question"] == "Do you sell gift cards?" and request["call_id"] == call_id
+    assert request["question"] == "Do you sell gift vouchers?" and request["call_id"] == call_id
 
 
 def salon_server_has_no_requests_yet(result) -> bool:

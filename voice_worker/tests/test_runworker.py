@@ -202,7 +202,7 @@ def test_console_text_works_in_a_terminal_with_no_keys(salon_server, tmp_path):
     try:
         assert terminal.expect("Type to talk to your agent", timeout=60), terminal.screen()[-3000:]
         mark = len(terminal.screen())
-        terminal.type_line("How much is a blowout?")
+        terminal.type_line("What does a blowout cost?")
         assert terminal.expect(r"lookup_answer", timeout=30, since=mark), terminal.screen()[-3000:]
         assert terminal.expect(r"Our blowout is \$55", timeout=30, since=mark), terminal.screen()[-3000:]
         mark = len(terminal.screen())
@@ -216,4 +216,4 @@ def test_console_text_works_in_a_terminal_with_no_keys(salon_server, tmp_path):
     assert "model the offline brain" in screen and "Traceback" not in screen
     [call] = salon_server.get("/api/v1/calls")["items"]
     assert call["channel"] == "web" and call["status"] == "ended" and call["end_reason"] == "goodbye"
-    assert [turn["text"] for turn in call["transcript"]][1] == "How much is a blowout?"
+    assert [turn["text"] for turn in call["transcript"]][1] == "What does a blowout cost?"
