@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean console demo portaudio-check
+.PHONY: run test lint install clean eval bench console demo portaudio-check
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,21 @@ demo: install
 
 test: install
 	$(PY) -m pytest -q
+
+# Judge the answers (lookup, triage, learning) on a questions file, in a throwaway SQLite database
+# migrated and seeded for the run: `make eval EVAL_FILE=path/to/questions.yaml`.
+EVAL_FILE ?= ../shared/eval/questions.yaml
+eval: install
+	@dir=$$(mktemp -d); \
+	DATABASE_URL=sqlite:///$$dir/eval.sqlite3 $(PY) manage.py migrate --noinput -v0 && \
+	DATABASE_URL=sqlite:///$$dir/eval.sqlite3 $(PY) manage.py seed_salon -v0 && \
+	DATABASE_URL=sqlite:///$$dir/eval.sqlite3 $(PY) manage.py eval_answers $(EVAL_FILE); \
+	status=$$?; rm -rf $$dir; exit $$status
+
+# Lookup latency over HTTP (daphne) at 1k and 20k entries, beside a baseline request of the same
+# server; BENCH_ARGS="--database postgres" runs it on a throwaway PostgreSQL database.
+bench: install
+	$(PY) bench/lookup.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -103,12 +103,12 @@ def grow_to(total: int) -> int:
 class Server:
     """daphne serving the project, as in production; stopped with SIGTERM."""
 
-    def __init__(self, port: int, database_url: str):
+    def __init__(self, port: int, database_url: str, application: str):
         env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
         env.pop("REDIS_URL", None)
         self.base = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "salon_project.asgi:application"],
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -139,7 +139,7 @@ class Server:
 def measure(base: str, token: str, questions: list[str], requests: int) -> dict:
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        baseline = "/api/v1/ping" if client.get("/api/v1/ping").status_code == 200 else "/api/v1/health"
+        baseline = "/api/v1/ping" if client.get("/api/v1/ping").status_code == 204 else "/api/v1/health"
         started = time.perf_counter()
         first = client.post("/api/v1/knowledge/lookup", json={"question": questions[0]})
         first_ms = (time.perf_counter() - started) * 1000
@@ -168,6 +168,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8103)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--application", default="salon_project.asgi:application", help="The ASGI app to serve.")
     args = parser.parse_args()
 
     database = Database(args.database, args.postgres_url)
@@ -181,7 +182,7 @@ def main() -> int:
         token = ApiToken.issue("bench")[1]
         for size in sorted(args.sizes):
             entries = grow_to(size)
-            server = Server(args.port, database.url)
+            server = Server(args.port, database.url, args.application)
             try:
                 result = measure(server.base, token, questions, args.requests)
             finally:

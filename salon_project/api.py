@@ -67,6 +67,12 @@ def health(request: HttpRequest):
     return Status(200 if database == "ok" else 503, body)
 
 
+@api.get("/ping", response={204: None}, tags=["health"])
+def ping(request: HttpRequest):
+    """Does nothing but authenticate: the baseline `make bench` compares lookups against."""
+    return Status(204, None)
+
+
 class SalonOut(Schema):
     name: str
     phone: str

@@ -72,3 +72,8 @@ def test_staff_session_works_with_csrf_and_non_staff_is_refused():
     guest = Client()
     guest.login(username="guest", password="pw")
     assert guest.get("/api/v1/supervisors").status_code == 401
+
+
+def test_ping_only_authenticates(api, anonymous):
+    assert api.get("/api/v1/ping").status_code == 204
+    assert anonymous.get("/api/v1/ping").status_code == 401

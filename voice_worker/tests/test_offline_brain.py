@@ -54,7 +54,9 @@ class Conversation:
 def test_a_question_is_looked_up_and_the_answer_said():
     talk = Conversation().caller("What does a blowout cost?")
     assert talk.next() == Call("lookup_answer", {"question": "What does a blowout cost?"})
-    talk.tool("lookup_answer", {"question": "What does a blowout cost?"}, {"status": "answered", "answer": "It is $55."})
+    talk.tool(
+        "lookup_answer", {"question": "What does a blowout cost?"}, {"status": "answered", "answer": "It is $55."}
+    )
     assert talk.next() == Say("It is $55. Is there anything else I can help you with?")
 
 
@@ -115,7 +117,9 @@ def test_small_talk_is_not_looked_up():
 def test_an_outage_is_an_apology_and_a_promised_call_back():
     talk = Conversation().caller("Is there parking close by?")
     talk.tool(
-        "request_help", {"question": "Is there parking close by?"}, {"status": "queued", "callback_number_spoken": "4 1 5"}
+        "request_help",
+        {"question": "Is there parking close by?"},
+        {"status": "queued", "callback_number_spoken": "4 1 5"},
     )
     said = talk.next().text
     assert "sorry" in said.lower() and "call you back at 4 1 5" in said and ESCALATION not in said

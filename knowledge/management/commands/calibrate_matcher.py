@@ -45,6 +45,9 @@ class Observation:
 class Calibration:
     observations: list[Observation]
     answerable: int  # questions that should be answered (answer items and learned wordings)
+    # entries that pass the gates for a question but would be a wrong answer, and lose today to a
+    # better one: what only the ranking keeps from the caller
+    runners_up: list[Observation]
 
     def at(self, threshold: float) -> tuple[int, int]:
         """(right, wrong) answers given at `threshold`."""
@@ -76,13 +79,26 @@ def _best(index: Index, question: str) -> matching.Match | None:
     return match if match.document is not None and match.score >= GATE_FLOOR else None
 
 
+def _wrong_runners_up(index: Index, item: evalset.Question, best: matching.Match | None) -> list[Observation]:
+    query = matching.analyse(item.q, index.vocabulary)
+    found = []
+    for entry in index.entries:
+        score = index._score(query, entry)[0]
+        if score < GATE_FLOOR or (best is not None and entry.document == best.document):
+            continue
+        if item.expect == "escalate" or not evalset.has_facts(entry.document.answer, item.facts):
+            found.append(Observation(f"{item.q} -> {entry.document.question}", round(score, 4), False))
+    return found
+
+
 def calibrate(profile: dict, questions: list[evalset.Question], lessons: list[evalset.Lesson]) -> Calibration:
     """Questions against the salon's facts alone; learned wordings once every lesson is taught."""
-    observations = []
+    observations, runners_up = [], []
     answerable = 0
     facts_only, _ = build_index(profile, [])
     for item in questions:
         match = _best(facts_only, item.q)
+        runners_up += _wrong_runners_up(facts_only, item, match)
         if item.expect == "answer":
             answerable += 1
             right = None if match is None else evalset.has_facts(match.document.answer, item.facts)
@@ -101,7 +117,7 @@ def calibrate(profile: dict, questions: list[evalset.Question], lessons: list[ev
             match = _best(index, wording)
             stolen = match is not None and match.document.id == entry_id
             observations.append(Observation(wording, match.score if stolen else 0.0, False if stolen else None))
-    return Calibration(observations, answerable)
+    return Calibration(observations, answerable, runners_up)
 
 
 class Command(BaseCommand):
@@ -144,6 +160,15 @@ class Command(BaseCommand):
         for o in sorted(calibration.observations, key=lambda o: -o.score):
             if o.right is False and o.score >= GATE_FLOOR:
                 self.stdout.write(f"  wrong if given: {o.score:.3f} {o.question!r}")
+        above = sorted(
+            (o for o in calibration.runners_up if o.score >= matching.MATCH_THRESHOLD), key=lambda o: -o.score
+        )
+        self.stdout.write(
+            f"{len(calibration.runners_up)} runners-up would be wrong answers (they pass the gates but lose to a "
+            f"better entry); {len(above)} of them score at or above MATCH_THRESHOLD, e.g.:"
+        )
+        for o in above[:5]:
+            self.stdout.write(f"  {o.score:.3f} {o.question!r}")
         right, wrong = calibration.at(matching.MATCH_THRESHOLD)
         self.stdout.write(
             f"highest wrong score {ceiling:.3f}, lowest right score above it {floor:.3f}: "

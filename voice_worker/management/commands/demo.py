@@ -34,7 +34,12 @@ from voice_worker.worker import start_receptionist
 
 ANA = {"name": "Ana Diaz", "phone": "+14155550150"}
 BEN = {"name": "Ben Okoro", "phone": "+14155550177"}
-ANA_LINES = ["What does a blowout cost?", "Are you open on Sundays?", "Is there parking close by?", "Okay, thank you. Bye!"]
+ANA_LINES = [
+    "What does a blowout cost?",
+    "Are you open on Sundays?",
+    "Is there parking close by?",
+    "Okay, thank you. Bye!",
+]
 BEN_LINES = ["Hi! Is there somewhere to park my car near the salon?", "Great, that's all. Bye!"]
 SUPERVISOR_ANSWER = (
     "Yes! There is a public garage on Clay Street, one block away, and metered street parking on Fillmore."
