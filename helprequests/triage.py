@@ -81,8 +81,8 @@ URGENT = _words(
     r"doctor",
     r"poison",
 )
-# Complaints, money going the wrong way, or today's appointment in trouble.
-HIGH = _words(
+# A caller unhappy with the service: high priority, and tagged `complaint`.
+COMPLAINT_WORDS = (
     r"complain",
     r"unhappy",
     r"not happy",
@@ -121,6 +121,11 @@ HIGH = _words(
     r"(?:an hour|hours|\d+ minutes) late",
     r"kept me waiting",
     r"had to leave",
+    r"manager",
+)
+# Complaints, money going the wrong way, or today's appointment in trouble.
+HIGH = _words(
+    *COMPLAINT_WORDS,
     r"refund",
     r"overcharg",
     r"charged (?:me )?twice",
@@ -138,7 +143,6 @@ HIGH = _words(
     r"wrong (?:amount|price|charge)",
     r"money back",
     r"dispute",
-    r"manager",
     r"today'?s appointment",
     r"appointment (?:is |was )?today",
     r"running late",
@@ -174,25 +178,7 @@ MEDIUM = _words(
 
 TAG_RULES: dict[str, re.Pattern] = {
     "medical": URGENT,
-    "complaint": _words(
-        r"complain",
-        r"unhappy",
-        r"not happy",
-        r"disappoint",
-        r"terrible",
-        r"awful",
-        r"horrible",
-        r"ruin",
-        r"worst",
-        r"rude",
-        r"angry",
-        r"upset",
-        r"botch",
-        r"mess(?:ed)? up",
-        r"uneven",
-        r"wrong colou?r",
-        r"manager",
-    ),
+    "complaint": _words(*COMPLAINT_WORDS),
     "pricing": _words(
         r"pric",
         r"cost",
