@@ -2,9 +2,12 @@
 and the in-memory SMS outbox."""
 
 import json
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from helprequests.sms import InMemoryBackend
@@ -65,3 +68,18 @@ def outbox():
     InMemoryBackend.outbox.clear()
     yield InMemoryBackend.outbox
     InMemoryBackend.outbox.clear()
+
+
+def subprocess_database_url() -> str:
+    """A DATABASE_URL naming the database this test process is using right now (the test one),
+    for a worker or daphne process a test starts; skips the test when it cannot be shared."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        credentials = quote(db["USER"] or "", safe="")
+        if db.get("PASSWORD"):
+            credentials += ":" + quote(db["PASSWORD"], safe="")
+        return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    name = str(db["NAME"])
+    if connection.vendor != "sqlite" or name == ":memory:" or name.startswith("file:"):
+        pytest.skip("the test database cannot be shared with another process")
+    return f"sqlite:///{Path(name).resolve()}"

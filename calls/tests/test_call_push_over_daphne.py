@@ -15,7 +15,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import aiohttp
 import httpx
@@ -25,26 +24,13 @@ from django.db import connection
 
 from calls import services
 from calls.tests.support import add_owner, ask_during_call, resolve, start_call
+from conftest import subprocess_database_url
 from salon_project.broadcast import broadcast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 START_SECONDS = 30
 WAIT = 5
-
-
-def _database_url() -> str:
-    """A DATABASE_URL naming the database this test process is using right now (the test one)."""
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        credentials = quote(db["USER"] or "", safe="")
-        if db.get("PASSWORD"):
-            credentials += ":" + quote(db["PASSWORD"], safe="")
-        return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    name = str(db["NAME"])
-    if connection.vendor != "sqlite" or name == ":memory:" or name.startswith("file:"):
-        pytest.skip("the test database cannot be shared with a daphne process")
-    return f"sqlite:///{Path(name).resolve()}"
 
 
 def _free_port() -> int:
@@ -59,7 +45,7 @@ def daphne(django_db_setup, tmp_path_factory) -> Iterator[str]:
     port = _free_port()
     log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "salon_project.settings", "PYTHONUNBUFFERED": "1"}
-    env["DATABASE_URL"] = _database_url()
+    env["DATABASE_URL"] = subprocess_database_url()
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
     else:

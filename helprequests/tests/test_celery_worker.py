@@ -14,12 +14,11 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
+from conftest import subprocess_database_url
 from helprequests.models import Message
 from helprequests.tests.support_salon import OWNER_PHONE, add_owner, create_help_request_via_api
 from helprequests.tests.support_sms import OUTBOX_FILE_ENV, read_outbox_file
@@ -30,28 +29,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WAIT_SECONDS = 30
 
 
-def worker_database_url() -> str:
-    """A DATABASE_URL naming the database this test process is using right now (the test one)."""
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        credentials = quote(db["USER"] or "", safe="")
-        if db.get("PASSWORD"):
-            credentials += ":" + quote(db["PASSWORD"], safe="")
-        return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    if connection.vendor == "sqlite":
-        name = str(db["NAME"])
-        if name == ":memory:" or name.startswith("file:"):
-            pytest.skip("the test database is in memory; a worker process cannot share it")
-        return f"sqlite:///{Path(name).resolve()}"
-    pytest.skip(f"no worker DATABASE_URL recipe for {connection.vendor}")
-
-
 def start_worker(queue: str, outbox_file: Path, log_file: Path) -> subprocess.Popen:
     env = os.environ.copy()
     env.update(
         DJANGO_SETTINGS_MODULE="salon_project.settings",  # the real settings: not eager
         CELERY_TASK_ALWAYS_EAGER="false",
-        DATABASE_URL=worker_database_url(),
+        DATABASE_URL=subprocess_database_url(),
         SMS_BACKEND="helprequests.tests.support_sms.FileBackend",
         PYTHONUNBUFFERED="1",
     )

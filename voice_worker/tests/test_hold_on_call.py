@@ -16,15 +16,13 @@ import subprocess
 import sys
 import time
 from datetime import datetime
-from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
 from django.conf import settings
-from django.db import connection
 from livekit.agents import llm
 
+from conftest import subprocess_database_url
 from voice_worker.api_client import SalonApi
 from voice_worker.brain import ESCALATION
 from voice_worker.call import ANSWER_ARRIVED, HOLD_OVER, STILL_WAITING
@@ -155,19 +153,6 @@ def test_no_hold_without_a_hold_window(salon_server):
 # --- everything real: daphne, its websocket consumer, the channel layer -------------------------
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        credentials = quote(db["USER"] or "", safe="")
-        if db.get("PASSWORD"):
-            credentials += ":" + quote(db["PASSWORD"], safe="")
-        return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    name = str(db["NAME"])
-    if connection.vendor != "sqlite" or name == ":memory:" or name.startswith("file:"):
-        pytest.skip("the test database cannot be shared with a daphne process")
-    return f"sqlite:///{Path(name).resolve()}"
-
-
 @pytest.fixture
 def daphne_url(salon_server, tmp_path):
     """The real ASGI app (API and websockets) in daphne, on this test run's database."""
@@ -177,7 +162,7 @@ def daphne_url(salon_server, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "salon_project.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": subprocess_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "true",  # texts go out in-process: no jobs left in a broker
         "SMS_BACKEND": "console",
         "PYTHONUNBUFFERED": "1",
