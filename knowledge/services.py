@@ -56,8 +56,11 @@ def _signature() -> tuple:
     return entries["total"], entries["matchable"], entries["latest"], profile["total"], profile["latest"]
 
 
-def _build() -> tuple[Index, dict[int, list[int]]]:
-    """The index of matchable entries, and which approved answers overrule which seed entries."""
+def _build(previous: Index | None) -> tuple[Index, dict[int, list[int]]]:
+    """The index of matchable entries, and which approved answers overrule which seed entries.
+
+    Entries unchanged since `previous` are reused, so one learned answer does not re-analyse
+    thousands of others while lookups wait on the lock."""
     profile = SalonProfile.current()
     documents = []
     preferred: dict[int, list[int]] = {}
@@ -69,7 +72,8 @@ def _build() -> tuple[Index, dict[int, list[int]]]:
         if source != KnowledgeEntry.Source.SEED:
             for seed_id in conflicts or []:
                 preferred.setdefault(seed_id, []).append(pk)
-    return Index(documents, Vocabulary.from_profile(profile.profile if profile else None)), preferred
+    vocabulary = Vocabulary.from_profile(profile.profile if profile else None)
+    return Index(documents, vocabulary, previous=previous), preferred
 
 
 def _current() -> tuple[Index, dict[int, list[int]]]:
@@ -77,7 +81,7 @@ def _current() -> tuple[Index, dict[int, list[int]]]:
     signature = _signature()
     with _lock:
         if _cached is None or _cached[0] != signature:
-            _cached = (signature, *_build())
+            _cached = (signature, *_build(previous=_cached[1] if _cached else None))
         return _cached[1], _cached[2]
 
 
