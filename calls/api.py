@@ -8,12 +8,14 @@ token and the LiveKit URL.
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from calls import services
 from calls.models import Call
 from calls.schemas import AnswerDeliveredIn, AnswerDeliveredOut, CallIn, CallOut, EndIn, TurnIn, TurnOut
 from salon_project.errors import get_or_404
+from salon_project.pagination import Page
+from salon_project.schemas import RecordId
 
 router = Router(tags=["calls"])
 
@@ -62,7 +64,7 @@ def start_call(
 
 
 @router.get("", response=list[CallOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_calls(request: HttpRequest, filters: Query[CallFilters]):
     """Newest first; `?status=active` for calls in progress, `?room=` for one LiveKit room's calls
     (a worker job replacing one that died finds the call to continue with both)."""
@@ -75,14 +77,14 @@ def list_calls(request: HttpRequest, filters: Query[CallFilters]):
 
 
 @router.get("/{int:call_id}", response={200: CallOut, 404: DetailOut})
-def get_call(request: HttpRequest, call_id: int):
+def get_call(request: HttpRequest, call_id: RecordId):
     return _call(call_id)
 
 
 @router.post("/{int:call_id}/transcript", response={200: TurnOut, 201: TurnOut, 404: DetailOut, 409: DetailOut})
 def add_turn(
     request: HttpRequest,
-    call_id: int,
+    call_id: RecordId,
     payload: TurnIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
 ):
@@ -95,7 +97,7 @@ def add_turn(
 
 
 @router.post("/{int:call_id}/end", response={200: CallOut, 404: DetailOut, 409: DetailOut})
-def end_call(request: HttpRequest, call_id: int, payload: EndIn):
+def end_call(request: HttpRequest, call_id: RecordId, payload: EndIn):
     """End the call with a reason (e.g. `caller_hung_up`, `goodbye`, `transferred`, `error`).
     Already ended: 409, and the first end stands."""
     services.end_call(call_id, reason=payload.reason)
@@ -106,7 +108,7 @@ def end_call(request: HttpRequest, call_id: int, payload: EndIn):
     "/{int:call_id}/answers-delivered",
     response={200: AnswerDeliveredOut, 404: DetailOut, 409: DetailOut},
 )
-def answer_delivered(request: HttpRequest, call_id: int, payload: AnswerDeliveredIn):
+def answer_delivered(request: HttpRequest, call_id: RecordId, payload: AnswerDeliveredIn):
     """Hold-on-call: the agent told the caller a supervisor's answer during the call (after the
     `help_request.resolved` push on `/ws/calls/{id}/`). Recorded once; a retry returns the same
     record. 422 when the help request was not asked on this call, 409 while it has no answer."""

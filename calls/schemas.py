@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, StringConstraints
 
 from calls.models import Call, TranscriptTurn
-from salon_project.schemas import PhoneNumber
+from salon_project.schemas import PhoneNumber, RecordId
 
 
 def _blank_is_absent(value: Any) -> Any:
@@ -47,12 +47,12 @@ class EndIn(Schema):
 
 
 class AnswerDeliveredIn(Schema):
-    help_request_id: int
+    help_request_id: RecordId
 
 
 class AnswerDeliveredOut(Schema):
     call_id: int
-    help_request_id: int
+    help_request_id: RecordId
     followup_message_id: int | None
     delivered_at: datetime
 

@@ -4,7 +4,7 @@ work happens in services)."""
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from helprequests import services
 from helprequests.delivery import UnsafeUrl, check_webhook_url
@@ -24,7 +24,9 @@ from helprequests.schemas import (
 )
 from salon_project.auth import actor_of
 from salon_project.errors import Conflict, Invalid, get_or_404
+from salon_project.pagination import Page
 from salon_project.phones import InvalidPhoneNumber, normalize_phone
+from salon_project.schemas import RecordId
 
 help_requests = Router(tags=["help requests"])
 supervisors = Router(tags=["supervisors"])
@@ -45,8 +47,8 @@ def _help_request(help_request_id: int) -> HelpRequest:
 class HelpRequestFilters(Schema):
     status: HelpRequest.Status | None = None
     priority: HelpRequest.Priority | None = None
-    supervisor_id: int | None = None
-    duplicate_of: int | None = None
+    supervisor_id: RecordId | None = None
+    duplicate_of: RecordId | None = None
 
 
 @help_requests.post("", response={200: HelpRequestOut, 201: HelpRequestOut})
@@ -70,7 +72,7 @@ def create_help_request(
 
 
 @help_requests.get("", response=list[HelpRequestOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_help_requests(request: HttpRequest, filters: Query[HelpRequestFilters]):
     """Pending requests first, most urgent first, then oldest first. `duplicate_of=<id>` lists the
     requests attached to that one (asked the same; answered with it)."""
@@ -87,12 +89,12 @@ def list_help_requests(request: HttpRequest, filters: Query[HelpRequestFilters])
 
 
 @help_requests.get("/{int:help_request_id}", response=HelpRequestOut)
-def get_help_request(request: HttpRequest, help_request_id: int):
+def get_help_request(request: HttpRequest, help_request_id: RecordId):
     return _help_request(help_request_id)
 
 
 @help_requests.post("/{int:help_request_id}/resolve", response=HelpRequestOut)
-def resolve_help_request(request: HttpRequest, help_request_id: int, payload: ResolveIn):
+def resolve_help_request(request: HttpRequest, help_request_id: RecordId, payload: ResolveIn):
     """Answer a request: the caller is texted and, with `learn`, the answer is learned.
     Already resolved: 409 and nothing is sent again. The answer serves the request's whole group
     (its primary and every request attached to it): each waiting caller is texted."""
@@ -132,7 +134,7 @@ def _save_supervisor(supervisor: Supervisor) -> None:
 
 
 @supervisors.get("", response=list[SupervisorOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_supervisors(request: HttpRequest):
     return Supervisor.with_open_requests().order_by("-is_owner", "name", "pk")
 
@@ -145,12 +147,12 @@ def create_supervisor(request: HttpRequest, payload: SupervisorIn):
 
 
 @supervisors.get("/{int:supervisor_id}", response=SupervisorOut)
-def get_supervisor(request: HttpRequest, supervisor_id: int):
+def get_supervisor(request: HttpRequest, supervisor_id: RecordId):
     return _supervisor_out(supervisor_id)
 
 
 @supervisors.patch("/{int:supervisor_id}", response=SupervisorOut)
-def update_supervisor(request: HttpRequest, supervisor_id: int, payload: SupervisorPatch):
+def update_supervisor(request: HttpRequest, supervisor_id: RecordId, payload: SupervisorPatch):
     supervisor = get_or_404(Supervisor.objects, supervisor_id, "supervisor")
     for field, value in payload.dict(exclude_unset=True).items():
         if value is None:
@@ -166,11 +168,11 @@ def update_supervisor(request: HttpRequest, supervisor_id: int, payload: Supervi
 class MessageFilters(Schema):
     to: str | None = None
     kind: str | None = None
-    help_request_id: int | None = None
+    help_request_id: RecordId | None = None
 
 
 @messages.get("", response=list[MessageOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_messages(request: HttpRequest, filters: Query[MessageFilters]):
     """Every text the system sent or will send, newest first."""
     queryset = Message.objects.all()
@@ -203,19 +205,19 @@ def create_webhook_endpoint(request: HttpRequest, payload: WebhookEndpointIn):
 
 
 @webhooks.get("", response=list[WebhookEndpointOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_webhook_endpoints(request: HttpRequest):
     return WebhookEndpoint.objects.order_by("pk")
 
 
 @webhooks.delete("/{int:endpoint_id}", response={204: None})
-def delete_webhook_endpoint(request: HttpRequest, endpoint_id: int):
+def delete_webhook_endpoint(request: HttpRequest, endpoint_id: RecordId):
     get_or_404(WebhookEndpoint.objects, endpoint_id, "webhook endpoint").delete()
     return Status(204, None)
 
 
 @webhooks.get("/{int:endpoint_id}/deliveries", response=list[WebhookDeliveryOut])
-@paginate(LimitOffsetPagination)
-def list_webhook_deliveries(request: HttpRequest, endpoint_id: int):
+@paginate(Page)
+def list_webhook_deliveries(request: HttpRequest, endpoint_id: RecordId):
     endpoint = get_or_404(WebhookEndpoint.objects, endpoint_id, "webhook endpoint")
     return WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-id")

@@ -5,7 +5,7 @@ from ninja import Schema
 from pydantic import Field, StringConstraints, field_validator
 
 from helprequests.models import HelpRequest, WebhookEndpoint
-from salon_project.schemas import NonBlank, PhoneNumber
+from salon_project.schemas import NonBlank, PhoneNumber, RecordId
 
 
 class PersonRef(Schema):
@@ -17,7 +17,7 @@ class HelpRequestIn(Schema):
     question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
     caller_phone: PhoneNumber
     caller_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
-    call_id: int | None = None
+    call_id: RecordId | None = None
 
 
 class HelpRequestOut(Schema):
@@ -51,7 +51,7 @@ class HelpRequestOut(Schema):
 
 class ResolveIn(Schema):
     answer: NonBlank
-    supervisor_id: int | None = None
+    supervisor_id: RecordId | None = None
     learn: bool = True
 
 

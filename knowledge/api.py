@@ -2,11 +2,13 @@
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from knowledge import services
 from knowledge.schemas import EntryFilters, EntryIn, EntryOut, EntryPatch, LookupIn, LookupOut
 from salon_project.auth import actor_of
+from salon_project.pagination import Page
+from salon_project.schemas import RecordId
 
 router = Router(tags=["knowledge"])
 
@@ -19,7 +21,7 @@ def lookup(request: HttpRequest, payload: LookupIn):
 
 
 @router.get("", response=list[EntryOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
     """Entries, oldest first; `source` filters by origin, `review_status` by review state (e.g.
     `needs_review`: answers held because they contradict a seed fact), `q` searches the text."""
@@ -35,33 +37,33 @@ def create_entry(request: HttpRequest, payload: EntryIn):
 
 
 @router.get("/{int:entry_id}", response=EntryOut)
-def get_entry(request: HttpRequest, entry_id: int):
+def get_entry(request: HttpRequest, entry_id: RecordId):
     return services.get_entry(entry_id)
 
 
 @router.patch("/{int:entry_id}", response=EntryOut)
-def update_entry(request: HttpRequest, entry_id: int, payload: EntryPatch):
+def update_entry(request: HttpRequest, entry_id: RecordId, payload: EntryPatch):
     """Change the question, answer, category or `active`; fields left out stay as they are. A new
     question or answer of a learned or manual entry is checked against the seed facts again."""
     return services.update_entry(entry_id, **payload.dict(exclude_unset=True))
 
 
 @router.delete("/{int:entry_id}", response={204: None})
-def deactivate_entry(request: HttpRequest, entry_id: int):
+def deactivate_entry(request: HttpRequest, entry_id: RecordId):
     """Deactivate the entry: it stops matching at once, and stays listed with `active: false`."""
     services.deactivate_entry(entry_id)
     return Status(204, None)
 
 
 @router.post("/{int:entry_id}/approve", response=EntryOut)
-def approve_entry(request: HttpRequest, entry_id: int):
+def approve_entry(request: HttpRequest, entry_id: RecordId):
     """Approve an entry held for review: it goes live and is preferred over the seed facts it
     contradicts. 409 unless it is `needs_review`."""
     return services.approve_entry(entry_id, reviewed_by=actor_of(request))
 
 
 @router.post("/{int:entry_id}/reject", response=EntryOut)
-def reject_entry(request: HttpRequest, entry_id: int):
+def reject_entry(request: HttpRequest, entry_id: RecordId):
     """Reject an entry held for review: it never matches (it stays listed). 409 unless it is
     `needs_review`."""
     return services.reject_entry(entry_id, reviewed_by=actor_of(request))

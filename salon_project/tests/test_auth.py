@@ -77,3 +77,18 @@ def test_staff_session_works_with_csrf_and_non_staff_is_refused():
 def test_ping_only_authenticates(api, anonymous):
     assert api.get("/api/v1/ping").status_code == 204
     assert anonymous.get("/api/v1/ping").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/help-requests?limit=300984077296811547862086449553282695168",
+        "/api/v1/supervisors?offset=398300291849162392418421706070163456",
+        "/api/v1/messages?help_request_id=-10000000000000000001",
+        "/api/v1/help-requests/99999999999999999999999",
+        "/api/v1/knowledge?limit=501",
+    ],
+)
+def test_absurd_numbers_are_422_not_500(api, path):
+    response = api.get(path)
+    assert response.status_code == 422
