@@ -2,10 +2,19 @@
 and the in-memory SMS outbox."""
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -83,3 +92,41 @@ def subprocess_database_url() -> str:
     if connection.vendor != "sqlite" or name == ":memory:" or name.startswith("file:"):
         pytest.skip("the test database cannot be shared with another process")
     return f"sqlite:///{Path(name).resolve()}"
+
+
+@contextmanager
+def serving_daphne(log_path: Path, start_seconds: int = 30, **env_overrides: str) -> Iterator[str]:
+    """The real ASGI app (API and websockets) in a daphne process on a free port, on this test
+    run's database and Redis (if any); yields "127.0.0.1:<port>" once it answers /health."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "salon_project.settings", "PYTHONUNBUFFERED": "1"}
+    env["DATABASE_URL"] = subprocess_database_url()
+    if settings.REDIS_URL:
+        env["REDIS_URL"] = settings.REDIS_URL
+    else:
+        env.pop("REDIS_URL", None)
+    env.update(env_overrides)
+    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "salon_project.asgi:application"]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
+    base = f"127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_seconds
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"daphne did not start:\n{log_path.read_text()}")
+            try:
+                if httpx.get(f"http://{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

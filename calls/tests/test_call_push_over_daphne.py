@@ -8,23 +8,16 @@ is exactly how a resolve on one web server reaches a worker connected to another
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import aiohttp
-import httpx
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from calls import services
 from calls.tests.support import add_owner, ask_during_call, resolve, start_call
-from conftest import subprocess_database_url
+from conftest import serving_daphne
 from salon_project.broadcast import broadcast
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,51 +26,11 @@ START_SECONDS = 30
 WAIT = 5
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def daphne(django_db_setup, tmp_path_factory) -> Iterator[str]:
-    """A daphne serving the real ASGI app on a free port; yields its base URL."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "salon_project.settings", "PYTHONUNBUFFERED": "1"}
-    env["DATABASE_URL"] = subprocess_database_url()
-    if settings.REDIS_URL:
-        env["REDIS_URL"] = settings.REDIS_URL
-    else:
-        env.pop("REDIS_URL", None)
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "salon_project.asgi:application"]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"127.0.0.1:{port}"
-    try:
-        _wait_until_serving(process, base, log_path)
+    """A daphne serving the real ASGI app on a free port; yields its host:port."""
+    with serving_daphne(tmp_path_factory.mktemp("daphne") / "daphne.log", start_seconds=START_SECONDS) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_serving(process: subprocess.Popen, base: str, log_path: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"daphne exited with {process.returncode}:\n{log_path.read_text()}")
-        try:
-            if httpx.get(f"http://{base}/api/v1/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"daphne did not serve within {START_SECONDS}s:\n{log_path.read_text()}")
 
 
 def _broadcast_from_a_thread(group: str, event: dict) -> None:

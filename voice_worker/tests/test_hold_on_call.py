@@ -10,19 +10,14 @@ call's websocket, the supervisor resolving through the API, the push crossing th
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from datetime import datetime
 
 import httpx
 import pytest
-from django.conf import settings
 from livekit.agents import llm
 
-from conftest import subprocess_database_url
+from conftest import serving_daphne
 from voice_worker.api_client import SalonApi
 from voice_worker.brain import ESCALATION
 from voice_worker.call import ANSWER_ARRIVED, HOLD_OVER, STILL_WAITING
@@ -156,44 +151,9 @@ def test_no_hold_without_a_hold_window(salon_server):
 @pytest.fixture
 def daphne_url(salon_server, tmp_path):
     """The real ASGI app (API and websockets) in daphne, on this test run's database."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "salon_project.settings",
-        "DATABASE_URL": subprocess_database_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "true",  # texts go out in-process: no jobs left in a broker
-        "SMS_BACKEND": "console",
-        "PYTHONUNBUFFERED": "1",
-    }
-    if settings.REDIS_URL:
-        env["REDIS_URL"] = settings.REDIS_URL
-    else:
-        env.pop("REDIS_URL", None)
-    log_path = tmp_path / "daphne.log"
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "salon_project.asgi:application"]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"daphne did not start:\n{log_path.read_text()}")
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    # Texts go out in-process, so no jobs are left in a broker.
+    with serving_daphne(tmp_path / "daphne.log", CELERY_TASK_ALWAYS_EAGER="true", SMS_BACKEND="console") as base:
+        yield f"http://{base}"
 
 
 def test_hold_on_call_end_to_end_over_daphne(salon_server, daphne_url):
