@@ -14,7 +14,10 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -79,6 +82,36 @@ def outbox():
     InMemoryBackend.outbox.clear()
 
 
+WAIT = 3  # seconds for something that should arrive at once over a websocket
+
+
+def run(scenario) -> None:
+    """Run an async scenario from a sync test (no asyncio test plugin is installed)."""
+    async_to_sync(scenario)()
+
+
+def bearer(token: str) -> list[tuple[bytes, bytes]]:
+    """Websocket handshake headers of an API client."""
+    return [(b"authorization", f"Bearer {token}".encode())]
+
+
+def session_headers(user, origin: str = "http://testserver") -> list[tuple[bytes, bytes]]:
+    """Websocket handshake headers of a browser logged in as `user`, on a page of `origin`."""
+    client = Client()
+    client.force_login(user)
+    return [(b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()), (b"origin", origin.encode())]
+
+
+async def closed_with(communicator: WebsocketCommunicator) -> int:
+    """Connect and return the close code the server sent right after accepting."""
+    connected, _ = await communicator.connect(timeout=WAIT)
+    assert connected
+    message = await communicator.receive_output(timeout=WAIT)
+    assert message["type"] == "websocket.close"
+    await communicator.disconnect(code=message["code"])
+    return message["code"]
+
+
 def subprocess_database_url() -> str:
     """A DATABASE_URL naming the database this test process is using right now (the test one),
     for a worker or daphne process a test starts; skips the test when it cannot be shared."""
@@ -130,3 +163,67 @@ def serving_daphne(log_path: Path, start_seconds: int = 30, **env_overrides: str
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium (Debian's package) driven by Playwright; skipped where it is missing,
+    except in CI, where .ci/run installs it and a missing browser is a failure."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is not at {CHROMIUM}; .ci/run installs Debian's chromium package.")
+        pytest.skip(f"Chromium is not at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the tests still use the ORM here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def console_site(tmp_path) -> Iterator[str]:
+    """The whole site (console pages, API, websockets) in a real daphne process on this test's
+    database; yields its base URL. Tests using it need `django_db(transaction=True)`."""
+    with serving_daphne(tmp_path / "daphne.log") as base:
+        yield f"http://{base}"
+
+
+@pytest.fixture
+def staff_login(chromium, console_site, django_user_model):
+    """`staff_login(username)` → a new browser page logged in to the console as a staff member
+    (created on first use), through the admin's login form as a person would."""
+    contexts = []
+
+    def login(username: str = "maya", viewport: dict | None = None):
+        if not django_user_model.objects.filter(username=username).exists():
+            # Hashed as the real settings hash, since the daphne process checks it.
+            password = make_password("console-pass", hasher="pbkdf2_sha256")
+            django_user_model.objects.create(username=username, password=password, is_staff=True)
+        context = chromium.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{console_site}/admin/login/?next=/console/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "console-pass")
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{console_site}/console/")
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot of `page` as a test artifact: var/artifacts/<name>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

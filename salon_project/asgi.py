@@ -6,10 +6,16 @@ session connections must also come from one of ALLOWED_HOSTS (the Origin check l
 
 import os
 
+from django.conf import settings
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salon_project.settings")
 django_asgi_app = get_asgi_application()
+if settings.SERVE_STATIC:
+    # The admin's and console's CSS/JS from the apps' static folders, so one daphne process is
+    # a whole site; production may turn it off and serve `collectstatic`'s output from a proxy.
+    django_asgi_app = ASGIStaticFilesHandler(django_asgi_app)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up first)
 

@@ -12,6 +12,11 @@ hiccup is logged and never fails the operation that caused the event.
 
 Event `type`s use dots (`help_request.resolved`); Channels delivers them to the consumer method
 with the dots replaced by underscores (`help_request_resolved`).
+
+The supervisor console listens on one group, CONSOLE_GROUP, to events sent with `to_console`:
+`{"type": "console.event", "kind": "help_request", "action": "created", "data": {...}}`. The
+console consumer forwards them to the browser as they are (without "type"); each page decides
+what a kind/action means for it (see salon_project/static/console/console.js).
 """
 
 import logging
@@ -30,6 +35,15 @@ def broadcast(group: str, event: dict[str, Any]) -> None:
     if "type" not in event:
         raise ValueError("A channel layer event needs a 'type' naming the consumer handler.")
     transaction.on_commit(lambda: _send(group, dict(event)))
+
+
+CONSOLE_GROUP = "console"
+
+
+def to_console(kind: str, action: str, data: dict[str, Any]) -> None:
+    """Tell every open console page that `kind` (help_request, call, knowledge_entry, ...) had
+    `action` (created, resolved, ...), after commit. `data` must be JSON-serialisable."""
+    broadcast(CONSOLE_GROUP, {"type": "console.event", "kind": kind, "action": action, "data": data})
 
 
 def _send(group: str, event: dict[str, Any]) -> None:

@@ -95,6 +95,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# daphne serves static files itself (salon_project/asgi.py) unless a proxy does it in production.
+SERVE_STATIC = env.boolean("SERVE_STATIC", default=True)
 
 LOGIN_URL = "/admin/login/"
 

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from salon_project.api import api
 
@@ -10,4 +10,5 @@ admin.site.index_title = "Supervisor console"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("console/", include("salon_project.console_urls")),
 ]

@@ -7,51 +7,24 @@ from another thread, which must see committed rows.
 """
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.test import Client
 
 from calls import services
 from calls.tests.support import add_owner, ask_during_call, resolve, start_call
+from conftest import WAIT, bearer, closed_with, run, session_headers
 from helprequests import services as help_request_services
 from salon_project.asgi import application
 from salon_project.broadcast import broadcast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WAIT = 3  # seconds for something that should arrive at once
-
-
-def run(scenario) -> None:
-    """Run an async scenario from a sync test (no asyncio test plugin is installed)."""
-    async_to_sync(scenario)()
-
 
 def listener(call_id: int, headers: list[tuple[bytes, bytes]]) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, f"/ws/calls/{call_id}/", headers=headers)
-
-
-def bearer(token: str) -> list[tuple[bytes, bytes]]:
-    return [(b"authorization", f"Bearer {token}".encode())]
-
-
-def session_headers(user: User, origin: str = "http://testserver") -> list[tuple[bytes, bytes]]:
-    client = Client()
-    client.force_login(user)
-    return [(b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()), (b"origin", origin.encode())]
-
-
-async def closed_with(communicator: WebsocketCommunicator) -> int:
-    """Connect and return the close code the server sent right after accepting."""
-    connected, _ = await communicator.connect(timeout=WAIT)
-    assert connected
-    message = await communicator.receive_output(timeout=WAIT)
-    assert message["type"] == "websocket.close"
-    await communicator.disconnect(code=message["code"])
-    return message["code"]
 
 
 @pytest.fixture

@@ -1,0 +1,10 @@
+"""Console pages (placeholder until built)."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+
+from salon_project.console import render_page
+
+
+@staff_member_required
+def analytics_page(request):
+    return render_page(request, "console/base.html", "analytics_page", "")

@@ -1,0 +1,19 @@
+"""`/console/`: the live supervisor console pages (staff only), one view per page, each in the
+app whose data it shows. They share templates/console/base.html and the /ws/console/ feed."""
+
+from django.urls import path
+
+from calls import views as call_views
+from helprequests import analytics
+from helprequests import views as help_request_views
+from knowledge import views as knowledge_views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", help_request_views.queue, name="queue"),
+    path("history/", help_request_views.history, name="history"),
+    path("learned/", knowledge_views.learned_answers, name="learned"),
+    path("calls/", call_views.calls_page, name="calls"),
+    path("analytics/", analytics.analytics_page, name="analytics"),
+]
