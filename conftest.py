@@ -169,10 +169,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium():
     """Headless Chromium (Debian's package) driven by Playwright; skipped where it is missing,
-    except in CI, where .ci/run installs it and a missing browser is a failure."""
+    except in CI, where .ci/run installs it and a missing browser is a failure.
+
+    One per test: Playwright's sync API runs an asyncio loop in this thread while it is open,
+    and `async_to_sync` (channel layer sends, websocket test clients) refuses to run beside one.
+    Inside a browser test, act on the server through HTTP, or through code run in a thread."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is not at {CHROMIUM}; .ci/run installs Debian's chromium package.")

@@ -1,5 +1,7 @@
 """What the receptionist knows: the salon's profile and question/answer entries."""
 
+import secrets
+
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -87,7 +89,50 @@ class KnowledgeEntry(models.Model):
     def matchable(self) -> bool:
         return self.active and self.review_status == self.ReviewStatus.LIVE
 
-    def record_use(self) -> None:
-        """Count a lookup answered by this entry (an atomic increment, safe under load)."""
-        now = timezone.now()
-        KnowledgeEntry.objects.filter(pk=self.pk).update(times_used=F("times_used") + 1, last_used_at=now)
+    @classmethod
+    def record_use(cls, pk: int) -> bool:
+        """Count a lookup answered by entry `pk` (an atomic increment, safe under load); False,
+        and nothing counted, when the entry is gone or no longer active and live."""
+        return bool(
+            cls.objects.filter(pk=pk, active=True, review_status=cls.ReviewStatus.LIVE).update(
+                times_used=F("times_used") + 1, last_used_at=timezone.now()
+            )
+        )
+
+
+def _random_stamp() -> int:
+    return secrets.randbits(62)
+
+
+class KnowledgeVersion(models.Model):
+    """One row whose `stamp` database triggers set to a new random number whenever an entry's
+    matchable content (or the salon profile) changes, so every process can tell in one
+    primary-key read whether its cached matcher index is stale (see `knowledge.services`).
+    Triggers, not Python, because `update()`, `bulk_create()`, the admin and raw SQL all change
+    entries. Random, not a counter: a rolled-back change puts the old stamp back, and a counter
+    would then hand out the rolled-back number again for a different table."""
+
+    stamp = models.BigIntegerField(default=_random_stamp)
+
+    def __str__(self) -> str:
+        return f"knowledge version {self.stamp}"
+
+    @classmethod
+    def current(cls) -> int:
+        """The stamp now; the row is recreated (with a new stamp) if something emptied the table."""
+        stamp = cls.objects.filter(pk=1).values_list("stamp", flat=True).first()
+        return stamp if stamp is not None else cls.objects.get_or_create(pk=1)[0].stamp
+
+
+class LookupRecord(models.Model):
+    """One question a caller asked the knowledge base, answered or not: the AI-answered side of
+    the console's analytics (hit rate, answered vs escalated). Written once per lookup."""
+
+    question = models.TextField()
+    matched = models.BooleanField()
+    entry = models.ForeignKey(KnowledgeEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    score = models.FloatField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{'answered' if self.matched else 'not answered'}: {self.question[:60]}"

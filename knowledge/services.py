@@ -8,11 +8,12 @@ review status `needs_review` instead of going live; a supervisor approves or rej
 active, live entries match. An approved answer is preferred over the seed facts it contradicts.
 
 The matcher's index of matchable entries is cached per process and rebuilt when the table
-changed. "Changed" is read from the database on every lookup (one aggregate query: count of
-entries, count of matchable ones, newest `updated_at`, plus the profile's `updated_at`), so an
-answer learned in the web process counts at once in a Celery worker or another web process too.
-Anything that edits entries must therefore move `updated_at` (use `save()`, or set it in
-`update()`); the helpers here do.
+changed. "Changed" is read from the database on every lookup: one primary-key read of
+`KnowledgeVersion`, whose counter database triggers move on any change to an entry's indexed
+columns or to the profile (see that model). So an answer learned in the web process counts at
+once in a Celery worker or another web process too, however the entry was written.
+
+Every lookup is kept as a `LookupRecord` (the console's analytics: answered by the AI or not).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from knowledge.contradictions import Contradiction, find_conflicts
 from knowledge.matching import Document, Index, Match, Vocabulary, matches
-from knowledge.models import KnowledgeEntry, SalonProfile
+from knowledge.models import KnowledgeEntry, KnowledgeVersion, LookupRecord, SalonProfile
 from salon_project.errors import Conflict, Invalid, NotFound
 
 Review = KnowledgeEntry.ReviewStatus
@@ -46,14 +48,6 @@ class LookupResult:
 _lock = threading.Lock()
 _cached: tuple[tuple, Index, dict[int, list[int]]] | None = None
 MATCHABLE = Q(active=True, review_status=Review.LIVE)
-
-
-def _signature() -> tuple:
-    entries = KnowledgeEntry.objects.aggregate(
-        total=Count("id"), matchable=Count("id", filter=MATCHABLE), latest=Max("updated_at")
-    )
-    profile = SalonProfile.objects.aggregate(total=Count("id"), latest=Max("updated_at"))
-    return entries["total"], entries["matchable"], entries["latest"], profile["total"], profile["latest"]
 
 
 def _build(previous: Index | None) -> tuple[Index, dict[int, list[int]]]:
@@ -78,7 +72,7 @@ def _build(previous: Index | None) -> tuple[Index, dict[int, list[int]]]:
 
 def _current() -> tuple[Index, dict[int, list[int]]]:
     global _cached
-    signature = _signature()
+    signature = KnowledgeVersion.current()
     with _lock:
         if _cached is None or _cached[0] != signature:
             _cached = (signature, *_build(previous=_cached[1] if _cached else None))
@@ -97,19 +91,34 @@ def lookup(question: str) -> LookupResult:
     """The answer to a caller's question, or `matched=False` when no entry truly answers it.
 
     A wrong answer is worse than none (none escalates to a person), so the matcher abstains when
-    in doubt; see `knowledge.matching`. A match counts as a use of the entry.
+    in doubt; see `knowledge.matching`. A match counts as a use of the entry, and every lookup
+    is kept as a LookupRecord, both in one short transaction.
     """
     index, preferred = _current()
     match = index.best(question)
-    if not match.matched or match.document is None:
-        return LookupResult(False, None, None, match.score, None)
-    if match.document.id in preferred:
+    if match.matched and match.document is not None and match.document.id in preferred:
         match = _approved_instead(index, question, match, preferred[match.document.id])
-    entry = KnowledgeEntry.objects.filter(MATCHABLE, pk=match.document.id).first()
-    if entry is None:  # deactivated, flagged or deleted since the index was read
+    document = match.document if match.matched else None
+    with transaction.atomic():
+        _telemetry_durability()
+        # Counting the use also re-checks the entry: deactivated, held or deleted since the
+        # index was read means no answer (and its row stays locked until the record is written).
+        if document is not None and not KnowledgeEntry.record_use(document.id):
+            document = None
+        LookupRecord.objects.create(
+            question=question, matched=document is not None, entry_id=document and document.id, score=match.score
+        )
+    if document is None:
         return LookupResult(False, None, None, match.score, None)
-    entry.record_use()
-    return LookupResult(True, entry.answer, entry.pk, match.score, entry.source)
+    return LookupResult(True, document.answer, document.id, match.score, document.source)
+
+
+def _telemetry_durability() -> None:
+    """Usage counts and lookup records are telemetry: on PostgreSQL their commit need not wait
+    for the disk (a crash could lose the last moment of them, never anything else)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _approved_instead(index: Index, question: str, seed_match: Match, approved_ids: list[int]) -> Match:

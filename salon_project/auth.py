@@ -1,7 +1,10 @@
 """Who may call the API: a bearer token, or a logged-in staff member (with CSRF)."""
 
 from datetime import timedelta
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib import auth
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuthIsStaff
@@ -28,6 +31,11 @@ class StaffSession(SessionAuthIsStaff):
     """The Django admin login, so console pages can call the API (CSRF is checked)."""
 
     def authenticate(self, request: HttpRequest, key: str | None):
+        if not hasattr(request, "user"):
+            # Served without Django's middleware (see salon_project/asgi.py): load the session
+            # and its user here, only for requests that carry a session cookie.
+            request.session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+            request.user = auth.get_user(request)
         user = super().authenticate(request, key)
         if user is not None:
             request.actor = f"user:{user.get_username()}"

@@ -6,10 +6,11 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 
 from knowledge import services
 from knowledge.matching import MATCH_THRESHOLD
-from knowledge.models import KnowledgeEntry
+from knowledge.models import KnowledgeEntry, KnowledgeVersion, LookupRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +115,60 @@ def test_changes_made_elsewhere_are_seen_without_invalidation(seeded):
     KnowledgeEntry.objects.create(question="Do you have wifi?", answer="Yes, ask at the desk for the password.")
     assert services.lookup("Is there wifi?").matched
 
-    KnowledgeEntry.objects.filter(question="Do you have wifi?").update(active=False)  # no updated_at change
+    KnowledgeEntry.objects.filter(question="Do you have wifi?").update(active=False)  # no save(), no signal
     assert not services.lookup("Is there wifi?").matched
+
+
+def test_an_answer_changed_by_a_bulk_update_is_returned_at_once(seeded):
+    result = services.lookup("What does a blowout cost?")
+    KnowledgeEntry.objects.filter(pk=result.entry_id).update(answer="A blowout is $40 this week.")
+    assert services.lookup("What does a blowout cost?").answer == "A blowout is $40 this week."
+
+
+def test_counting_uses_does_not_make_the_index_stale(seeded):
+    services.lookup("warm the cache")
+    before = KnowledgeVersion.current()
+    assert services.lookup("What does a blowout cost?").matched
+    assert KnowledgeVersion.current() == before
+
+
+def test_a_lost_version_row_comes_back_with_a_new_stamp(seeded):
+    """A flush (tests, a restore) empties the version table: the index is rebuilt, never reused."""
+    services.lookup("warm the cache")
+    stamp = KnowledgeVersion.current()
+    KnowledgeVersion.objects.all().delete()
+    KnowledgeEntry.objects.create(question="Do you have wifi?", answer="Yes, ask at the desk for the password.")
+    assert KnowledgeVersion.current() != stamp
+    assert services.lookup("Is there wifi?").matched
+
+
+def test_a_rolled_back_change_never_leaves_its_index_looking_current(seeded):
+    """An index read inside a transaction that then rolls back saw entries that never existed;
+    the next committed change must not make that index look current again."""
+    with transaction.atomic():
+        KnowledgeEntry.objects.create(question="Do you have wifi?", answer="Yes, ask at the desk.")
+        assert services.lookup("Is there wifi?").matched
+        transaction.set_rollback(True)
+    KnowledgeEntry.objects.create(question="Do you sell hair dryers?", answer="No, only styling products.")
+    assert services.lookup("Do you sell hair dryers?").matched
+    assert not services.lookup("Is there wifi?").matched
+
+
+def test_an_entry_switched_off_after_the_index_was_read_is_not_answered(seeded, monkeypatch):
+    result = services.lookup("Can I pay by check?")
+    stale = KnowledgeVersion.current()
+    KnowledgeEntry.objects.filter(pk=result.entry_id).update(active=False)
+    monkeypatch.setattr(KnowledgeVersion, "current", classmethod(lambda cls: stale))  # the race
+    after = services.lookup("Can I pay by check?")
+    assert not after.matched and after.answer is None
+    assert KnowledgeEntry.objects.get(pk=result.entry_id).times_used == 1
+
+
+def test_every_lookup_is_recorded_for_the_analytics(seeded):
+    answered = services.lookup("What does a blowout cost?")
+    services.lookup("Do you groom dogs?")
+    records = list(LookupRecord.objects.order_by("id").values_list("question", "matched", "entry_id"))
+    assert records == [("What does a blowout cost?", True, answered.entry_id), ("Do you groom dogs?", False, None)]
 
 
 def test_an_edited_answer_is_returned_at_once(seeded):
