@@ -48,9 +48,10 @@ eval: install
 	status=$$?; rm -rf $$dir; exit $$status
 
 # Lookup latency over HTTP (daphne) at 1k and 20k entries, beside a baseline request of the same
-# server; BENCH_ARGS="--database postgres" runs it on a throwaway PostgreSQL database.
+# server, then new help request -> console websocket over the Redis channel layer (Redis db 13);
+# BENCH_ARGS="--database postgres" runs both on a throwaway PostgreSQL database.
 bench: install
-	$(PY) bench/lookup.py $(BENCH_ARGS)
+	$(PY) bench/lookup.py $(BENCH_ARGS); status=$$?; $(PY) bench/console_push.py $(BENCH_ARGS) && exit $$status
 
 lint: install
 	$(VENV)/bin/ruff check .

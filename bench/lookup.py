@@ -21,12 +21,7 @@ Prints p50/p99 per endpoint and size, the ratio lookup/baseline, and the targets
 from __future__ import annotations
 
 import argparse
-import logging
-import os
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,54 +30,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.support import Database, Server, percentile, prepare_django  # noqa: E402
+
 TARGETS = {1000: {"p50": 5.0, "p99": 20.0}, 20000: {"p99": 50.0}}
-
-
-def percentile(samples: list[float], q: float) -> float:
-    """Nearest-rank percentile of `samples` (milliseconds)."""
-    ordered = sorted(samples)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
-class Database:
-    """A throwaway database: a SQLite file in a temporary folder, or a PostgreSQL database."""
-
-    def __init__(self, kind: str, postgres_url: str):
-        self.kind = kind
-        if kind == "sqlite":
-            self.folder = tempfile.TemporaryDirectory(prefix="salon-bench-")
-            self.url = f"sqlite:///{self.folder.name}/bench.sqlite3"
-        else:
-            import psycopg
-
-            self.name = f"salon_bench_{os.getpid()}"
-            self.admin = postgres_url.rstrip("/") + "/postgres"
-            with psycopg.connect(self.admin, autocommit=True) as connection:
-                connection.execute(f'CREATE DATABASE "{self.name}"')
-            self.url = postgres_url.rstrip("/") + "/" + self.name
-
-    def drop(self) -> None:
-        if self.kind == "sqlite":
-            self.folder.cleanup()
-            return
-        import psycopg
-
-        with psycopg.connect(self.admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
-def prepare_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.pop("REDIS_URL", None)  # embedded: the baseline talks to nothing but the database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salon_project.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("seed_salon", verbosity=0)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # Django's config logs every request at INFO
 
 
 def grow_to(total: int) -> int:
@@ -98,42 +48,6 @@ def grow_to(total: int) -> int:
             batch_size=2000,
         )
     return KnowledgeEntry.objects.count()
-
-
-class Server:
-    """daphne serving the project, as in production; stopped with SIGTERM."""
-
-    def __init__(self, port: int, database_url: str, application: str):
-        env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
-        env.pop("REDIS_URL", None)
-        self.base = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"daphne exited: {self.process.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(self.base + "/api/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        raise SystemExit(f"daphne did not answer on {self.base} within 60 s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def measure(base: str, token: str, questions: list[str], requests: int) -> dict:

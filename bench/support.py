@@ -1,0 +1,108 @@
+"""What the benchmarks share: a throwaway database, the real server in a process, percentiles."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """Nearest-rank percentile of `samples` (milliseconds)."""
+    ordered = sorted(samples)
+    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+class Database:
+    """A throwaway database: a SQLite file in a temporary folder, or a PostgreSQL database."""
+
+    def __init__(self, kind: str, postgres_url: str):
+        self.kind = kind
+        if kind == "sqlite":
+            self.folder = tempfile.TemporaryDirectory(prefix="salon-bench-")
+            self.url = f"sqlite:///{self.folder.name}/bench.sqlite3"
+        else:
+            import psycopg
+
+            self.name = f"salon_bench_{os.getpid()}"
+            self.admin = postgres_url.rstrip("/") + "/postgres"
+            with psycopg.connect(self.admin, autocommit=True) as connection:
+                connection.execute(f'CREATE DATABASE "{self.name}"')
+            self.url = postgres_url.rstrip("/") + "/" + self.name
+
+    def drop(self) -> None:
+        if self.kind == "sqlite":
+            self.folder.cleanup()
+            return
+        import psycopg
+
+        with psycopg.connect(self.admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def prepare_django(database_url: str, redis_url: str | None = None) -> None:
+    """Set Django up on `database_url` (migrated and seeded); with `redis_url`, Redis is the
+    broker and channel layer, else everything is embedded (nothing but the database)."""
+    os.environ["DATABASE_URL"] = database_url
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salon_project.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_salon", verbosity=0)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # Django's config logs every request at INFO
+
+
+class Server:
+    """daphne serving the project, as in production; stopped with SIGTERM."""
+
+    def __init__(self, port: int, database_url: str, application: str = "salon_project.asgi:application"):
+        env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}  # REDIS_URL as prepared
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"daphne exited: {self.errors()}")
+            try:
+                if httpx.get(self.base + "/api/v1/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"daphne did not answer on {self.base} within 60 s")
+
+    def errors(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-2000:]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
