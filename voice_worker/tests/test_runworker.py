@@ -72,6 +72,20 @@ def test_a_provider_without_its_key_is_refused_before_starting(tmp_path):
     assert "Traceback" not in done.stderr + done.stdout
 
 
+def _portaudio_missing() -> bool:
+    try:
+        import sounddevice  # noqa: F401
+    except OSError:
+        return True
+    return False
+
+
+PORTAUDIO = pytest.mark.skipif(
+    _portaudio_missing(), reason="PortAudio is missing: apt-get install libportaudio2 (.ci/run does)"
+)
+
+
+@PORTAUDIO
 def test_talking_in_the_console_needs_speech_keys(tmp_path):
     done = runworker(tmp_path, "console", SALON_API_TOKEN="sfd_test")
     assert done.returncode == 2 and "set OPENAI_API_KEY, or type instead with `console --text`" in done.stderr
@@ -184,15 +198,7 @@ class Terminal:
         os.close(self.fd)
 
 
-def _portaudio_missing() -> bool:
-    try:
-        import sounddevice  # noqa: F401
-    except OSError:
-        return True
-    return False
-
-
-@pytest.mark.skipif(_portaudio_missing(), reason="PortAudio is missing: apt-get install libportaudio2 (.ci/run does)")
+@PORTAUDIO
 @pytest.mark.django_db(transaction=True)
 def test_console_text_works_in_a_terminal_with_no_keys(salon_server, tmp_path):
     env = worker_env(
