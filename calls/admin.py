@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from calls import services
-from calls.models import Call, TranscriptTurn
+from calls import services, transfers
+from calls.models import Call, TranscriptTurn, Transfer, TransferEvent
 from helprequests.models import HelpRequest
 from salon_project.errors import DomainError
 
@@ -118,3 +118,58 @@ class CallAdmin(admin.ModelAdmin):
             except DomainError as exc:  # ended by the worker meanwhile
                 self.message_user(request, exc.detail, messages.WARNING)
         self.message_user(request, f"Ended {ended} call(s).", messages.SUCCESS)
+
+
+class TransferEventInline(_ReadOnlyInline):
+    model = TransferEvent
+    fields = ["at", "from_status", "to_status", "actor", "note"]
+    verbose_name_plural = "audit trail"
+
+
+@admin.register(Transfer)
+class TransferAdmin(admin.ModelAdmin):
+    """Transfers are made by the agent and decided by a person through the API (or, later, the
+    console card); here staff read them, and may call off one that is stuck."""
+
+    list_display = ["id", "created_at", "call", "kind", "status", "supervisor", "outcome_note"]
+    list_filter = ["status", "kind"]
+    search_fields = ["reason", "summary", "call__caller_phone", "call__caller_name"]
+    date_hierarchy = "created_at"
+    fields = [
+        "call",
+        "kind",
+        "status",
+        "reason",
+        "supervisor",
+        "to_phone",
+        "consult_room",
+        "summary",
+        "summary_source",
+        "outcome_note",
+        "deadline",
+        "created_at",
+        "connected_at",
+        "ended_at",
+        "completed_at",
+    ]
+    readonly_fields = fields
+    inlines = [TransferEventInline]
+    actions = ["cancel_selected_transfers"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the agent starts transfers, through the API
+
+    def has_delete_permission(self, request: HttpRequest, obj: Transfer | None = None) -> bool:
+        return False  # the record of who took (or did not take) a call
+
+    @admin.action(description="Cancel selected open transfers")
+    def cancel_selected_transfers(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> None:
+        actor = f"user:{request.user.get_username()}"
+        cancelled = 0
+        for transfer in queryset.filter(status__in=Transfer.OPEN):
+            try:
+                transfers.cancel_transfer(transfer.pk, reason="cancelled by staff in admin", actor=actor)
+                cancelled += 1
+            except DomainError as exc:  # decided meanwhile
+                self.message_user(request, exc.detail, messages.WARNING)
+        self.message_user(request, f"Cancelled {cancelled} transfer(s).", messages.SUCCESS)

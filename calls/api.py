@@ -5,14 +5,27 @@ caller while on hold. A web page starts a web call here too and gets back its ro
 token and the LiveKit URL.
 """
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from calls import services
-from calls.models import Call
-from calls.schemas import AnswerDeliveredIn, AnswerDeliveredOut, CallIn, CallOut, EndIn, TurnIn, TurnOut
+from calls import services, transfers
+from calls.models import Call, Transfer
+from calls.schemas import (
+    AnswerDeliveredIn,
+    AnswerDeliveredOut,
+    CallIn,
+    CallOut,
+    EndIn,
+    TransferIn,
+    TransferOut,
+    TransferStartedOut,
+    TurnIn,
+    TurnOut,
+)
+from salon_project.auth import actor_of
 from salon_project.errors import get_or_404
 from salon_project.pagination import Page
 from salon_project.schemas import RecordId
@@ -113,3 +126,42 @@ def answer_delivered(request: HttpRequest, call_id: RecordId, payload: AnswerDel
     `help_request.resolved` push on `/ws/calls/{id}/`). Recorded once; a retry returns the same
     record. 422 when the help request was not asked on this call, 409 while it has no answer."""
     return services.record_answer_delivered(call_id, payload.help_request_id)
+
+
+@router.post(
+    "/{int:call_id}/transfers",
+    response={200: TransferStartedOut, 201: TransferStartedOut, 404: DetailOut, 409: DetailOut, 422: DetailOut},
+)
+def start_transfer(
+    request: HttpRequest,
+    call_id: RecordId,
+    payload: TransferIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
+):
+    """The agent hands the call to a person (warm: they are briefed first; `cold`: a SIP caller is
+    handed to `to_phone`). An available person is chosen (urgent → the owner, else an expert for
+    the topic), the call is summarised, a private consultation room is created in LiveKit and
+    they are alerted (console, text, and their phone with LIVEKIT_SIP_TRUNK_ID). 201 with the
+    transfer `ringing` and the agent's token for the consultation room; or 201 already `failed`
+    with `outcome_note` when nobody is available or LiveKit failed. 409 while another transfer of
+    the call is open, or once the call has ended. The same `Idempotency-Key` returns the first (200)."""
+    started = transfers.start_transfer(
+        call_id,
+        reason=payload.reason,
+        kind=payload.kind,
+        to_phone=payload.to_phone,
+        participant_identity=payload.participant_identity,
+        idempotency_key=idempotency_key or None,
+        actor=actor_of(request),
+    )
+    transfer = Transfer.objects.prefetch_related("events").select_related("supervisor").get(pk=started.transfer.pk)
+    transfer.agent_token = started.agent_token
+    transfer.livekit_url = settings.LIVEKIT_URL if started.agent_token else None
+    return Status(201 if started.created else 200, transfer)
+
+
+@router.get("/{int:call_id}/transfers", response={200: list[TransferOut], 404: DetailOut})
+def list_transfers(request: HttpRequest, call_id: RecordId):
+    """The call's transfers, newest first."""
+    services.get_call(call_id)
+    return Transfer.objects.filter(call_id=call_id).select_related("supervisor").prefetch_related("events")

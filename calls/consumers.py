@@ -54,6 +54,11 @@ class CallConsumer(AsyncJsonWebsocketConsumer):
         """A supervisor answered a help request asked during this call."""
         await self.send_json(event)
 
+    async def transfer_event(self, event: dict) -> None:
+        """A transfer of this call changed state (calls/transfers.py): the agent holding the
+        caller learns here that the person accepted, declined or did not answer."""
+        await self.send_json(event)
+
 
 @database_sync_to_async
 def _call_exists(call_id: int) -> bool:

@@ -108,3 +108,131 @@ class CallAnswerDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"answer to #{self.help_request_id} told on call {self.call_id}"
+
+
+class TransferQuerySet(models.QuerySet):
+    def open(self) -> "TransferQuerySet":
+        return self.filter(status__in=Transfer.OPEN)
+
+    def past_deadline(self) -> "TransferQuerySet":
+        """Ringing or briefing transfers nobody decided in time (the sweep's work)."""
+        return self.filter(status__in=[Transfer.Status.RINGING, Transfer.Status.BRIEFING], deadline__lte=timezone.now())
+
+
+class Transfer(models.Model):
+    """The AI hands a live call to a person: who, in which consultation room, and how it ended.
+
+    requested → ringing (room made, human alerted) → briefing (human in the consultation room,
+    hearing the summary) → connected (accepted: the human is in the caller's room, the agent left).
+    Any open state may instead end declined, no_answer (nobody joined in time), timed_out (joined
+    but did not decide), failed (LiveKit or nobody to ask) or cancelled. Every change is a
+    compare-and-swap on `status`, so a racing accept, decline and timeout leave one outcome.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested"
+        RINGING = "ringing"
+        BRIEFING = "briefing"
+        CONNECTED = "connected"
+        DECLINED = "declined"
+        NO_ANSWER = "no_answer"
+        TIMED_OUT = "timed_out"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    class Kind(models.TextChoices):
+        WARM = "warm"  # a person is briefed first, then joins the caller
+        COLD = "cold"  # a SIP caller is handed straight to a phone number
+
+    OPEN = [Status.REQUESTED, Status.RINGING, Status.BRIEFING]
+    # The outcomes that send the caller back to the agent.
+    RETURNED = [Status.DECLINED, Status.NO_ANSWER, Status.TIMED_OUT, Status.FAILED, Status.CANCELLED]
+    # Each state and the states it may be reached from; everything else is a 409.
+    SOURCES = {
+        Status.RINGING: [Status.REQUESTED],
+        Status.BRIEFING: [Status.RINGING],
+        # Warm: accepted while ringing (read the summary on the console) or after the briefing;
+        # cold: straight from requested once LiveKit has handed the SIP caller over.
+        Status.CONNECTED: [Status.BRIEFING, Status.RINGING, Status.REQUESTED],
+        Status.DECLINED: OPEN,
+        Status.NO_ANSWER: [Status.RINGING, Status.REQUESTED],
+        Status.TIMED_OUT: [Status.BRIEFING],
+        Status.FAILED: OPEN,
+        Status.CANCELLED: OPEN,
+    }
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="transfers")
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.WARM)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    reason = models.CharField(max_length=500, help_text="Why the caller needs a person, as the agent put it.")
+    supervisor = models.ForeignKey(
+        "helprequests.Supervisor", null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers"
+    )
+    to_phone = models.CharField(max_length=20, blank=True, help_text="The number dialled (SIP), E.164.")
+    consult_room = models.CharField(max_length=128, blank=True, help_text="The private room of the briefing.")
+    summary = models.TextField(blank=True, help_text="What the person is told before taking the call.")
+    summary_source = models.CharField(max_length=12, blank=True, help_text='"llm" or "extractive".')
+    outcome_note = models.CharField(max_length=300, blank=True, help_text="Why it did not connect, in a sentence.")
+    deadline = models.DateTimeField(null=True, blank=True, help_text="When ringing or briefing runs out.")
+    created_at = models.DateTimeField(default=timezone.now)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="The person finished with the caller.")
+    # The agent retries a start it did not hear back from; the key makes that harmless.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One hand-over at a time: a second transfer of the same call would ring two people.
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=Q(status__in=["requested", "ringing", "briefing"]),
+                name="calls_one_open_transfer_per_call",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer {self.pk} of call {self.call_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    def move_to(self, new: str, **fields) -> str | None:
+        """Move to `new` if the current status may lead there (`SOURCES`), as one conditional
+        UPDATE per candidate: the status it had, or None if it is (or somebody just moved it)
+        elsewhere, in which case nothing is changed."""
+        if new not in self.OPEN:
+            fields.setdefault("ended_at", timezone.now())
+        for previous in self.SOURCES[new]:
+            if Transfer.objects.filter(pk=self.pk, status=previous).update(status=new, **fields):
+                self.status = new
+                for name, value in fields.items():
+                    setattr(self, name, value)
+                return previous
+        return None
+
+    def record_event(self, from_status: str, to_status: str, actor: str, note: str = "") -> "TransferEvent":
+        return TransferEvent.objects.create(
+            transfer=self, from_status=from_status, to_status=to_status, actor=actor, note=note[:300]
+        )
+
+
+class TransferEvent(models.Model):
+    """The audit trail: one row per state change of a transfer."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, blank=True, help_text="Empty for creation.")
+    to_status = models.CharField(max_length=10)
+    actor = models.CharField(max_length=160, help_text='Who caused it, e.g. "user:maya" or "system:timeout".')
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status} by {self.actor}"

@@ -96,3 +96,108 @@ class CallOut(Schema):
     @staticmethod
     def resolve_caller_token(call: Call) -> str | None:
         return getattr(call, "caller_token", None)
+
+
+# --- Transfers --------------------------------------------------------------------------------
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+OptionalReason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+
+
+class TransferIn(Schema):
+    reason: Reason  # why a person is needed, e.g. "The caller asked for the manager."
+    kind: Literal["warm", "cold"] = "warm"
+    # Cold transfers only: where to (default: the chosen person's phone) and the SIP caller's identity.
+    to_phone: OptionalPhone = None
+    participant_identity: Annotated[str, StringConstraints(strip_whitespace=True, max_length=128)] | None = None
+
+
+class DecisionIn(Schema):
+    reason: OptionalReason = ""
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class TransferEventOut(Schema):
+    from_status: str | None
+    to_status: str
+    actor: str
+    note: str
+    at: datetime
+
+    @staticmethod
+    def resolve_from_status(event) -> str | None:
+        return event.from_status or None
+
+
+TransferStatus = Literal[
+    "requested", "ringing", "briefing", "connected", "declined", "no_answer", "timed_out", "failed", "cancelled"
+]
+
+
+class TransferOut(Schema):
+    id: int
+    call_id: int
+    kind: Literal["warm", "cold"]
+    status: TransferStatus
+    reason: str
+    supervisor: PersonOut | None
+    to_phone: str | None
+    consult_room: str | None
+    summary: str
+    summary_source: str
+    outcome_note: str | None
+    deadline: datetime | None
+    created_at: datetime
+    connected_at: datetime | None
+    ended_at: datetime | None
+    completed_at: datetime | None
+    events: list[TransferEventOut]
+
+    @staticmethod
+    def resolve_to_phone(transfer) -> str | None:
+        return transfer.to_phone or None
+
+    @staticmethod
+    def resolve_consult_room(transfer) -> str | None:
+        return transfer.consult_room or None
+
+    @staticmethod
+    def resolve_outcome_note(transfer) -> str | None:
+        return transfer.outcome_note or None
+
+    @staticmethod
+    def resolve_events(transfer) -> list:
+        return list(transfer.events.all())
+
+
+class TransferStartedOut(TransferOut):
+    # The agent's token for the consultation room (warm, while open); only in this response.
+    agent_token: str | None = None
+    livekit_url: str | None = None
+
+
+class RoomPassOut(Schema):
+    """A way into one LiveKit room: the token is for `room` only and expires within minutes."""
+
+    transfer: TransferOut
+    room: str | None
+    token: str | None
+    livekit_url: str | None
+
+
+class AvailablePersonOut(Schema):
+    id: int
+    name: str
+    is_owner: bool
+    expertise: list[str]
+    open_requests: int
+    status: Literal["free", "busy"]  # busy: being rung, briefed, or on a transferred call
+
+
+class PersonIn(Schema):
+    # Who is taking it; default: the staff member logged in, else the person the transfer rang.
+    supervisor_id: RecordId | None = None

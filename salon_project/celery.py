@@ -16,4 +16,6 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "expire-help-requests": {"task": "helprequests.tasks.expire_help_requests", "schedule": 60.0},
     "relay-undelivered": {"task": "helprequests.tasks.relay_undelivered", "schedule": 60.0},
+    # Often, since a caller is on hold: a transfer nobody answers ends within seconds of its deadline.
+    "expire-transfers": {"task": "calls.tasks.expire_transfers", "schedule": 5.0},
 }

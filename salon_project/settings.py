@@ -168,6 +168,12 @@ VOICE_AGENT_NAME = env.string("VOICE_AGENT_NAME", "salon-receptionist")
 # Caller tokens for web calls live at most this long (the issue caps it at 15 minutes).
 CALLER_TOKEN_TTL_SECONDS = min(env.integer("CALLER_TOKEN_TTL_SECONDS", 600, minimum=60), 900)
 HOLD_FOR_ANSWER_SECONDS = env.integer("HOLD_FOR_ANSWER_SECONDS", 45, minimum=0)
+# Warm transfer to a person (calls/transfers.py). With a SIP outbound trunk the chosen supervisor is
+# dialled on their phone into the consultation room (and SIP callers can be cold-transferred).
+LIVEKIT_SIP_TRUNK_ID = env.string("LIVEKIT_SIP_TRUNK_ID")
+TRANSFER_RING_SECONDS = env.integer("TRANSFER_RING_SECONDS", 30, minimum=5)
+TRANSFER_DECIDE_SECONDS = env.integer("TRANSFER_DECIDE_SECONDS", 90, minimum=10)
+TRANSFER_TOKEN_TTL_SECONDS = min(env.integer("TRANSFER_TOKEN_TTL_SECONDS", 300, minimum=60), 900)
 LLM_PROVIDER = (env.string("LLM_PROVIDER", "offline") or "offline").lower()
 LLM_MODEL = env.string("LLM_MODEL")
 LLM_BASE_URL = env.string("LLM_BASE_URL")

@@ -1,0 +1,257 @@
+"""A TEST DOUBLE of LiveKit's server API, for tests only: it speaks the Twirp protocol the real
+`livekit-api` client uses (HTTP POST /twirp/livekit.<Service>/<Method>, protobuf bodies, JSON
+errors), checks every request's token as LiveKit does, and remembers rooms and participants.
+
+What it checks: the bearer JWT is signed with the API secret and issued by the API key (LiveKit's
+own TokenVerifier), and carries the grant the method needs — roomCreate to create or delete a
+room; roomAdmin *for that room* to list, remove or move participants; sip.call to dial or transfer
+a phone. A request without one is refused with 401/403 as LiveKit would, and recorded.
+
+What it does not do: media, signalling, webhooks. A dialled phone "answers" at once (or is busy
+or does not answer, when a test says so), and a moved participant simply changes rooms.
+
+It runs an aiohttp server on 127.0.0.1 in a thread of its own, so synchronous Django code (the
+API under test) and async code (the voice agent) can both reach it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+from aiohttp import web
+from google.protobuf.message import Message
+from livekit.api import TokenVerifier
+from livekit.protocol import models as proto_models
+from livekit.protocol import room as proto_room
+from livekit.protocol import sip as proto_sip
+
+
+@dataclass
+class Seen:
+    """One request as the double received it."""
+
+    service: str
+    method: str
+    body: Message
+    claims: dict[str, Any]  # the decoded JWT, camelCase as on the wire
+    status: int = 200
+
+
+@dataclass
+class _Method:
+    request: type[Message]
+    allowed: Callable[[dict[str, Any], Any], bool]
+    handle: Callable[[Any], Message]
+
+
+@dataclass
+class Failure:
+    status: int
+    code: str
+    msg: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def _video(claims: dict[str, Any]) -> dict[str, Any]:
+    return claims.get("video") or {}
+
+
+def _room_admin(room: str) -> Callable[[dict[str, Any], Any], bool]:
+    return lambda claims, _: bool(_video(claims).get("roomAdmin")) and _video(claims).get("room") == room
+
+
+class LiveKitTwirpDouble:
+    """`with LiveKitTwirpDouble(key, secret) as livekit:` → `livekit.url` is its LIVEKIT_URL."""
+
+    def __init__(self, api_key: str, api_secret: str):
+        self.api_key = api_key
+        self.api_secret = api_secret
+        self.rooms: dict[str, dict[str, str]] = {}  # room → identity → kind ("sip", "standard")
+        self.requests: list[Seen] = []
+        self.refused: list[Seen] = []
+        self._failures: dict[str, list[Failure]] = {}
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="livekit-double", daemon=True)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # --- the test's controls ------------------------------------------------------------------
+
+    def fail_next(self, method: str, *, status: int = 503, code: str = "unavailable", msg: str = "down", **meta: str):
+        """The next request of `method` fails like LiveKit would (meta e.g. sip_status_code="486")."""
+        with self._lock:
+            self._failures.setdefault(method, []).append(Failure(status, code, msg, dict(meta)))
+
+    def calls(self, method: str) -> list[Seen]:
+        with self._lock:
+            return [seen for seen in self.requests if seen.method == method]
+
+    def add_participant(self, room: str, identity: str, kind: str = "standard") -> None:
+        with self._lock:
+            self.rooms.setdefault(room, {})[identity] = kind
+
+    # --- the methods --------------------------------------------------------------------------
+
+    def _methods(self) -> dict[tuple[str, str], _Method]:
+        return {
+            ("RoomService", "CreateRoom"): _Method(
+                proto_room.CreateRoomRequest, lambda c, r: bool(_video(c).get("roomCreate")), self._create_room
+            ),
+            ("RoomService", "DeleteRoom"): _Method(
+                proto_room.DeleteRoomRequest, lambda c, r: bool(_video(c).get("roomCreate")), self._delete_room
+            ),
+            ("RoomService", "ListParticipants"): _Method(
+                proto_room.ListParticipantsRequest, lambda c, r: _room_admin(r.room)(c, r), self._list
+            ),
+            ("RoomService", "RemoveParticipant"): _Method(
+                proto_room.RoomParticipantIdentity, lambda c, r: _room_admin(r.room)(c, r), self._remove
+            ),
+            ("RoomService", "MoveParticipant"): _Method(
+                proto_room.MoveParticipantRequest,
+                lambda c, r: _room_admin(r.room)(c, r) and _video(c).get("destinationRoom") == r.destination_room,
+                self._move,
+            ),
+            ("SIP", "CreateSIPParticipant"): _Method(
+                proto_sip.CreateSIPParticipantRequest, lambda c, r: bool((c.get("sip") or {}).get("call")), self._dial
+            ),
+            ("SIP", "TransferSIPParticipant"): _Method(
+                proto_sip.TransferSIPParticipantRequest,
+                lambda c, r: bool((c.get("sip") or {}).get("call")) and _room_admin(r.room_name)(c, r),
+                self._transfer,
+            ),
+        }
+
+    def _create_room(self, request: proto_room.CreateRoomRequest) -> Message:
+        self.rooms.setdefault(request.name, {})
+        return proto_models.Room(
+            sid=f"RM_{request.name}",
+            name=request.name,
+            empty_timeout=request.empty_timeout,
+            max_participants=request.max_participants,
+        )
+
+    def _delete_room(self, request: proto_room.DeleteRoomRequest) -> Message:
+        self.rooms.pop(request.room, None)
+        return proto_room.DeleteRoomResponse()
+
+    def _list(self, request: proto_room.ListParticipantsRequest) -> Message:
+        people = self._room(request.room)
+        return proto_room.ListParticipantsResponse(
+            participants=[proto_models.ParticipantInfo(identity=identity) for identity in people]
+        )
+
+    def _remove(self, request: proto_room.RoomParticipantIdentity) -> Message:
+        people = self._room(request.room)
+        if people.pop(request.identity, None) is None:
+            raise _TwirpError(Failure(404, "not_found", f"participant {request.identity} not found"))
+        return proto_room.RemoveParticipantResponse()
+
+    def _move(self, request: proto_room.MoveParticipantRequest) -> Message:
+        people = self._room(request.room)
+        if request.identity not in people:
+            raise _TwirpError(Failure(404, "not_found", f"participant {request.identity} not found"))
+        self._room(request.destination_room)[request.identity] = people.pop(request.identity)
+        return proto_room.MoveParticipantResponse()
+
+    def _dial(self, request: proto_sip.CreateSIPParticipantRequest) -> Message:
+        self._room(request.room_name)[request.participant_identity] = "sip"
+        return proto_sip.SIPParticipantInfo(
+            participant_id=f"PA_{request.participant_identity}",
+            participant_identity=request.participant_identity,
+            room_name=request.room_name,
+            sip_call_id="SCL_test",
+        )
+
+    def _transfer(self, request: proto_sip.TransferSIPParticipantRequest) -> Message:
+        people = self._room(request.room_name)
+        if people.pop(request.participant_identity, None) is None:
+            raise _TwirpError(Failure(404, "not_found", f"participant {request.participant_identity} not found"))
+        return proto_sip.TransferSIPParticipantResponse(
+            transfer_id="ST_test", status=proto_sip.SIPTransferStatus.STS_TRANSFER_SUCCESSFUL
+        )
+
+    def _room(self, name: str) -> dict[str, str]:
+        if name not in self.rooms:
+            raise _TwirpError(Failure(404, "not_found", f"room {name} does not exist"))
+        return self.rooms[name]
+
+    # --- HTTP ---------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        service = request.match_info["service"]
+        method = self._methods().get((service, request.match_info["method"]))
+        if method is None:
+            return _error(Failure(404, "bad_route", f"no handler for {service}/{request.match_info['method']}"))
+        if request.content_type != "application/protobuf":
+            return _error(Failure(415, "malformed", "the client must send protobuf"))
+        body = method.request.FromString(await request.read())
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        try:
+            TokenVerifier(self.api_key, self.api_secret).verify(token)
+            claims = jwt.decode(token, self.api_secret, algorithms=["HS256"], issuer=self.api_key)
+        except Exception as exc:  # any bad token: LiveKit answers 401
+            return self._refuse(service, request, body, {}, Failure(401, "unauthenticated", str(exc)))
+        seen = Seen(service, request.match_info["method"], body, claims)
+        if not method.allowed(claims, body):
+            return self._refuse(service, request, body, claims, Failure(403, "permission_denied", "missing grant"))
+        with self._lock:
+            self.requests.append(seen)
+            queued = self._failures.get(seen.method)
+            failure = queued.pop(0) if queued else None
+            if failure is None:
+                try:
+                    response = method.handle(body)
+                except _TwirpError as exc:
+                    failure = exc.failure
+        if failure is not None:
+            seen.status = failure.status
+            return _error(failure)
+        return web.Response(body=response.SerializeToString(), content_type="application/protobuf")
+
+    def _refuse(self, service, request, body, claims, failure: Failure) -> web.Response:
+        with self._lock:
+            self.refused.append(Seen(service, request.match_info["method"], body, claims, failure.status))
+        return _error(failure)
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    def __enter__(self) -> LiveKitTwirpDouble:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=10)
+        return self
+
+    async def _start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/twirp/livekit.{service}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+
+class _TwirpError(Exception):
+    def __init__(self, failure: Failure):
+        super().__init__(failure.msg)
+        self.failure = failure
+
+
+def _error(failure: Failure) -> web.Response:
+    body: dict[str, Any] = {"code": failure.code, "msg": failure.msg}
+    if failure.meta:
+        body["meta"] = failure.meta
+    return web.json_response(body, status=failure.status)

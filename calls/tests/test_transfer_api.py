@@ -1,0 +1,283 @@
+"""Warm transfer through the API, against the real `livekit-api` client talking to a LiveKit
+test double (calls/tests/livekit_double.py) that checks every request's token and grants.
+
+Covers: who is chosen, the consultation room, the tokens (one room each, minutes long), each
+step and each outcome with its audit trail, illegal steps as 409 sentences, the ringing
+timeout, the SIP dial and move, the cold transfer, and LiveKit failures recorded as `failed`.
+"""
+
+import time
+from datetime import timedelta
+
+import jwt
+import pytest
+from django.utils import timezone
+from livekit.api import TokenVerifier
+
+from calls import transfers
+from calls.models import Transfer
+from calls.tests.livekit_double import LiveKitTwirpDouble
+from calls.tests.support import CALLER, LIVEKIT, start_call
+from helprequests.models import Message, Supervisor, WebhookDelivery, WebhookEndpoint
+
+pytestmark = pytest.mark.django_db
+
+COLOR_TROUBLE = "The caller's color came out orange and they want to talk to the color specialist."
+JORDAN = "+14155550102"  # the seeded color expert
+MAYA = "+14155550101"  # the owner
+
+
+@pytest.fixture
+def livekit(settings, salon):
+    with LiveKitTwirpDouble(LIVEKIT["LIVEKIT_API_KEY"], LIVEKIT["LIVEKIT_API_SECRET"]) as double:
+        settings.LIVEKIT_URL = double.url
+        settings.LIVEKIT_API_KEY = LIVEKIT["LIVEKIT_API_KEY"]
+        settings.LIVEKIT_API_SECRET = LIVEKIT["LIVEKIT_API_SECRET"]
+        settings.LIVEKIT_SIP_TRUNK_ID = None
+        settings.TRANSFER_RING_SECONDS = 30
+        settings.TRANSFER_TOKEN_TTL_SECONDS = 300
+        yield double
+        assert double.refused == [], "every request to LiveKit carried the grant it needs"
+
+
+def claims_of(token: str):
+    return TokenVerifier(LIVEKIT["LIVEKIT_API_KEY"], LIVEKIT["LIVEKIT_API_SECRET"]).verify(token)
+
+
+def lifetime(token: str) -> int:
+    raw = jwt.decode(token, options={"verify_signature": False})
+    assert abs(raw["nbf"] - time.time()) < 5
+    return raw["exp"] - raw["nbf"]
+
+
+def assert_room_only(token: str, room: str) -> None:
+    video = claims_of(token).video
+    assert video.room_join and video.room == room
+    for power in ("room_create", "room_list", "room_admin", "room_record"):
+        assert not getattr(video, power), power
+    assert not {"sip", "inference", "observability"} & set(jwt.decode(token, options={"verify_signature": False}))
+    assert lifetime(token) == 300
+
+
+def start(api, call_id: int, reason: str = COLOR_TROUBLE, **extra):
+    return api.post(f"/api/v1/calls/{call_id}/transfers", {"reason": reason, **extra})
+
+
+@pytest.fixture
+def call(api):
+    call = start_call(api)
+    api.post(f"/api/v1/calls/{call['id']}/transcript", {"role": "caller", "text": "My color came out orange."})
+    return call
+
+
+def test_start_picks_the_expert_creates_the_room_and_alerts_them(api, livekit, call):
+    response = start(api, call["id"])
+
+    assert response.status_code == 201, response.data
+    transfer = response.data
+    assert transfer["status"] == "ringing" and transfer["kind"] == "warm"
+    assert transfer["supervisor"]["name"] == "Jordan Alvarez"
+    room = transfer["consult_room"]
+    assert room.startswith(f"consult-{call['id']}-") and room in livekit.rooms
+    [create] = livekit.calls("CreateRoom")
+    assert create.body.name == room and create.claims["video"]["roomCreate"] is True
+    assert [(e["from_status"], e["to_status"]) for e in transfer["events"]] == [
+        (None, "requested"),
+        ("requested", "ringing"),
+    ]
+    assert "orange" in transfer["summary"] and transfer["summary_source"] == "extractive"
+    # The agent's way into the consultation room: that room only, minutes long, as an agent.
+    assert_room_only(transfer["agent_token"], room)
+    assert claims_of(transfer["agent_token"]).kind == "agent"
+    assert transfer["livekit_url"] == livekit.url
+    [alert] = Message.objects.filter(kind="transfer_alert")
+    assert alert.to == JORDAN and f"transfer #{transfer['id']}" in alert.body and COLOR_TROUBLE in alert.body
+
+
+def test_urgent_goes_to_the_owner_and_busy_or_unavailable_people_are_skipped(api, livekit, call):
+    urgent = start(api, call["id"], "My scalp is burning after the bleach and it is swelling.").data
+    assert urgent["supervisor"]["name"] == "Maya Chen"
+    api.post(f"/api/v1/transfers/{urgent['id']}/cancel", {})
+
+    Supervisor.objects.filter(phone=JORDAN).update(available=False)
+    assert start(api, call["id"]).data["supervisor"]["name"] == "Maya Chen"  # no color expert free
+
+    other = start_call(api, room="sip-room-2")
+    Supervisor.objects.exclude(phone=MAYA).update(available=False)
+    # Maya is being rung for the first call: nobody is free for the second.
+    nobody = start(api, other["id"])
+    assert nobody.status_code == 201
+    assert nobody.data["status"] == "failed" and nobody.data["outcome_note"] == transfers.NOBODY_AVAILABLE
+    people = api.get("/api/v1/supervisors/available").data
+    assert [(p["name"], p["status"]) for p in people] == [("Maya Chen", "busy")]
+
+
+def test_join_briefs_then_accept_hands_over_with_a_token_for_the_callers_room(api, livekit, call):
+    transfer = start(api, call["id"]).data
+    jordan = Supervisor.objects.get(phone=JORDAN)
+
+    joined = api.post(f"/api/v1/transfers/{transfer['id']}/join", {"supervisor_id": jordan.pk})
+    assert joined.status_code == 200
+    assert joined.data["transfer"]["status"] == "briefing"
+    assert joined.data["room"] == transfer["consult_room"]
+    assert_room_only(joined.data["token"], transfer["consult_room"])
+    assert claims_of(joined.data["token"]).identity == f"staff-{jordan.pk}-transfer-{transfer['id']}"
+
+    accepted = api.post(f"/api/v1/transfers/{transfer['id']}/accept", {"supervisor_id": jordan.pk})
+    assert accepted.status_code == 200
+    assert accepted.data["transfer"]["status"] == "connected"
+    assert accepted.data["room"] == call["room"]
+    assert_room_only(accepted.data["token"], call["room"])
+    assert transfer["consult_room"] not in livekit.rooms  # the consultation room is closed
+    steps = [e["to_status"] for e in accepted.data["transfer"]["events"]]
+    assert steps == ["requested", "ringing", "briefing", "connected"]
+
+    done = api.post(f"/api/v1/transfers/{transfer['id']}/complete")
+    assert done.status_code == 200 and done.data["completed_at"]
+    again = api.post(f"/api/v1/transfers/{transfer['id']}/complete")
+    assert again.status_code == 409 and "already completed" in again.data["detail"]
+
+
+def test_each_outcome_is_final_and_a_late_step_is_a_409_sentence(api, livekit, call):
+    transfer = start(api, call["id"]).data
+    declined = api.post(f"/api/v1/transfers/{transfer['id']}/decline", {"reason": "With a client."})
+    assert declined.status_code == 200
+    assert declined.data["status"] == "declined" and declined.data["outcome_note"] == "With a client."
+
+    for step in ("accept", "join", "decline", "cancel"):
+        late = api.post(f"/api/v1/transfers/{transfer['id']}/{step}", {})
+        assert late.status_code == 409, step
+        assert late.data["detail"].startswith(f"Transfer {transfer['id']} is declined (With a client.)")
+    assert api.post(f"/api/v1/transfers/{transfer['id']}/complete").status_code == 409
+    assert Transfer.objects.get(pk=transfer["id"]).events.count() == 3
+
+
+def test_one_open_transfer_per_call_and_none_after_the_call_ended(api, livekit, call):
+    first = start(api, call["id"]).data
+    second = start(api, call["id"])
+    assert second.status_code == 409
+    assert second.data["detail"] == (
+        f"Call {call['id']} already has a transfer in progress (id {first['id']}, ringing); cancel it first."
+    )
+    api.post(f"/api/v1/transfers/{first['id']}/cancel", {"reason": "The caller changed their mind."})
+    api.post(f"/api/v1/calls/{call['id']}/end", {"reason": "goodbye"})
+    assert start(api, call["id"]).status_code == 409
+
+
+def test_an_idempotency_key_replay_returns_the_first_transfer(api, livekit, call):
+    headers = {"Idempotency-Key": "agent-call-1:transfer-1"}
+    first = api.post(f"/api/v1/calls/{call['id']}/transfers", {"reason": COLOR_TROUBLE}, headers=headers)
+    again = api.post(f"/api/v1/calls/{call['id']}/transfers", {"reason": COLOR_TROUBLE}, headers=headers)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.data["id"] == first.data["id"] and len(livekit.calls("CreateRoom")) == 1
+
+
+def test_a_livekit_failure_is_recorded_as_failed(api, livekit, call):
+    livekit.fail_next("CreateRoom", status=500, code="internal", msg="out of rooms")
+    response = start(api, call["id"])
+
+    assert response.status_code == 201
+    assert response.data["status"] == "failed" and response.data["agent_token"] is None
+    assert "out of rooms" in response.data["outcome_note"]
+    assert not Message.objects.filter(kind="transfer_alert").exists()  # nobody was alerted
+
+
+def test_without_livekit_the_transfer_fails_with_a_sentence(api, settings, salon, call):
+    settings.LIVEKIT_URL = None
+    response = start(api, call["id"])
+
+    assert response.status_code == 201 and response.data["status"] == "failed"
+    assert "LiveKit is not configured" in response.data["outcome_note"]
+
+
+def test_the_sweep_ends_unanswered_and_undecided_transfers_once(api, livekit, call):
+    ringing = start(api, call["id"]).data
+    Transfer.objects.filter(pk=ringing["id"]).update(deadline=timezone.now() - timedelta(seconds=1))
+    assert transfers.expire_transfers() == 1
+    assert transfers.expire_transfers() == 0  # idempotent
+    assert api.get(f"/api/v1/transfers/{ringing['id']}").data["status"] == "no_answer"
+    late = api.post(f"/api/v1/transfers/{ringing['id']}/accept", {})
+    assert late.status_code == 409 and "no_answer (nobody joined in time)" in late.data["detail"]
+
+    briefing = start(api, call["id"]).data
+    api.post(f"/api/v1/transfers/{briefing['id']}/join", {})
+    Transfer.objects.filter(pk=briefing["id"]).update(deadline=timezone.now() - timedelta(seconds=1))
+    transfers.expire_transfers()
+    assert api.get(f"/api/v1/transfers/{briefing['id']}").data["status"] == "timed_out"
+
+
+def test_with_a_sip_trunk_the_person_is_dialled_and_their_phone_is_moved_to_the_caller(
+    api, livekit, call, settings, django_capture_on_commit_callbacks
+):
+    settings.LIVEKIT_SIP_TRUNK_ID = "ST_trunk"
+    with django_capture_on_commit_callbacks(execute=True):
+        transfer = start(api, call["id"]).data  # the dial runs after commit (eager Celery here)
+
+    [dialled] = livekit.calls("CreateSIPParticipant")
+    assert dialled.claims["sip"]["call"] is True and not dialled.claims["sip"]["admin"]
+    assert dialled.body.sip_call_to == JORDAN and dialled.body.room_name == transfer["consult_room"]
+    assert dialled.body.sip_trunk_id == "ST_trunk" and dialled.body.ringing_timeout.seconds == 30
+    assert api.get(f"/api/v1/transfers/{transfer['id']}").data["status"] == "briefing"  # they answered
+
+    livekit.add_participant(call["room"], f"sip-{CALLER}", "sip")
+    accepted = api.post(f"/api/v1/transfers/{transfer['id']}/accept", {})
+    assert accepted.status_code == 200 and accepted.data["token"] is None  # on the phone: moved, no token
+    [move] = livekit.calls("MoveParticipant")
+    assert (move.body.room, move.body.destination_room) == (transfer["consult_room"], call["room"])
+    assert f"staff-phone-{transfer['id']}" in livekit.rooms[call["room"]]
+
+
+def test_a_busy_phone_is_a_decline_and_unanswered_is_no_answer(
+    api, livekit, call, settings, django_capture_on_commit_callbacks
+):
+    settings.LIVEKIT_SIP_TRUNK_ID = "ST_trunk"
+    livekit.fail_next("CreateSIPParticipant", status=400, code="failed_precondition", msg="busy", sip_status_code="486")
+    with django_capture_on_commit_callbacks(execute=True):
+        busy = start(api, call["id"]).data
+    assert api.get(f"/api/v1/transfers/{busy['id']}").data["status"] == "declined"
+
+    livekit.fail_next(
+        "CreateSIPParticipant", status=400, code="deadline_exceeded", msg="no answer", sip_status_code="480"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        unanswered = start(api, call["id"]).data
+    assert api.get(f"/api/v1/transfers/{unanswered['id']}").data["status"] == "no_answer"
+
+
+def test_a_cold_transfer_hands_the_sip_caller_to_a_number(
+    api, livekit, call, settings, django_capture_on_commit_callbacks
+):
+    settings.LIVEKIT_SIP_TRUNK_ID = "ST_trunk"
+    livekit.add_participant(call["room"], "sip-caller", "sip")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = start(api, call["id"], kind="cold", to_phone="415-555-0199", participant_identity="sip-caller")
+
+    assert response.status_code == 201
+    assert api.get(f"/api/v1/transfers/{response.data['id']}").data["status"] == "connected"
+    [handed] = livekit.calls("TransferSIPParticipant")
+    assert handed.body.transfer_to == "tel:+14155550199" and handed.claims["sip"]["call"] is True
+    assert handed.claims["video"]["roomAdmin"] is True and handed.claims["video"]["room"] == call["room"]
+    assert "sip-caller" not in livekit.rooms[call["room"]]
+
+
+def test_webhooks_say_started_completed_and_failed(api, livekit, call):
+    WebhookEndpoint.objects.create(url="http://127.0.0.1:9/hooks", events=[])
+    first = start(api, call["id"]).data
+    api.post(f"/api/v1/transfers/{first['id']}/decline", {})
+    second = start(api, call["id"]).data
+    api.post(f"/api/v1/transfers/{second['id']}/accept", {})
+
+    types = list(WebhookDelivery.objects.order_by("pk").values_list("type", flat=True))
+    transfer_types = [t for t in types if t.startswith("transfer.")]
+    assert transfer_types == ["transfer.started", "transfer.failed", "transfer.started", "transfer.completed"]
+
+
+def test_bad_input_is_4xx_with_a_sentence(api, livekit, call):
+    assert api.get("/api/v1/transfers/999999").data == {"detail": "There is no transfer with id 999999."}
+    assert start(api, call["id"], reason="   ").status_code == 422
+    assert start(api, 999999).status_code == 404
+    cold_web = start(api, call["id"], kind="cold")
+    assert cold_web.status_code == 422 and "participant_identity" in cold_web.data["detail"]
+    unknown_person = api.post("/api/v1/transfers/1/accept", {"supervisor_id": 999999})
+    assert unknown_person.status_code in (404, 422)

@@ -1,0 +1,114 @@
+"""REST endpoints of warm transfers (thin: the work happens in calls/transfers.py).
+
+Started by the voice agent with `POST /calls/{id}/transfers` (calls/api.py); everything after
+that happens to the transfer itself: `/transfers/{id}` to read it, then `join`, `accept`,
+`decline`, `cancel` and `complete`. A step the transfer's state does not allow is a 409 saying
+its state; when two people race, one wins and the other gets that 409.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Router
+
+from calls import transfers
+from calls.api import DetailOut
+from calls.models import Transfer
+from calls.schemas import AvailablePersonOut, DecisionIn, PersonIn, RoomPassOut, TransferOut
+from helprequests.models import Supervisor
+from salon_project.auth import actor_of
+from salon_project.errors import Invalid, get_or_404
+from salon_project.schemas import RecordId
+
+router = Router(tags=["transfers"])
+people = Router(tags=["transfers"])
+
+ERRORS = {404: DetailOut, 409: DetailOut, 422: DetailOut, 502: DetailOut}
+
+
+def _transfer(transfer_id: int) -> Transfer:
+    queryset = Transfer.objects.select_related("supervisor").prefetch_related("events")
+    return get_or_404(queryset, transfer_id, "transfer")
+
+
+def _person(request: HttpRequest, supervisor_id: int | None) -> Supervisor | None:
+    if supervisor_id is not None:
+        supervisor = Supervisor.objects.filter(pk=supervisor_id).first()
+        if supervisor is None:
+            raise Invalid(f"There is no supervisor with id {supervisor_id}.")
+        return supervisor
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return Supervisor.objects.filter(user=user).first()
+    return None
+
+
+def _pass(transfer_id: int, room: str | None, token: str | None) -> dict:
+    return {"transfer": _transfer(transfer_id), "room": room, "token": token, "livekit_url": settings.LIVEKIT_URL}
+
+
+@router.get("/{int:transfer_id}", response={200: TransferOut, 404: DetailOut})
+def get_transfer(request: HttpRequest, transfer_id: RecordId):
+    """The transfer with its summary and audit trail (`events`)."""
+    return _transfer(transfer_id)
+
+
+@router.post("/{int:transfer_id}/join", response={200: RoomPassOut, **ERRORS})
+def join_transfer(request: HttpRequest, transfer_id: RecordId, payload: PersonIn):
+    """The person joins the consultation room from the console to hear the briefing: ringing →
+    briefing. Returns a token for the consultation room only (TRANSFER_TOKEN_TTL_SECONDS)."""
+    joined = transfers.join_transfer(
+        transfer_id, supervisor=_person(request, payload.supervisor_id), actor=actor_of(request)
+    )
+    return _pass(transfer_id, joined.transfer.consult_room, joined.token)
+
+
+@router.post("/{int:transfer_id}/accept", response={200: RoomPassOut, **ERRORS})
+def accept_transfer(request: HttpRequest, transfer_id: RecordId, payload: PersonIn):
+    """Take the call: → connected. Returns a token for the caller's room only, short-lived (no
+    token when the person is on the phone: their call is moved into the caller's room). The agent
+    says goodbye and leaves. 502 when LiveKit could not move the phone call (the transfer fails
+    and the caller is back with the agent)."""
+    accepted = transfers.accept_transfer(
+        transfer_id, supervisor=_person(request, payload.supervisor_id), actor=actor_of(request)
+    )
+    return _pass(transfer_id, accepted.transfer.call.room if accepted.token else None, accepted.token)
+
+
+@router.post("/{int:transfer_id}/decline", response={200: TransferOut, **ERRORS})
+def decline_transfer(request: HttpRequest, transfer_id: RecordId, payload: DecisionIn):
+    """The person cannot take it: the agent tells the caller and offers a help request instead."""
+    transfers.decline_transfer(transfer_id, reason=payload.reason, actor=actor_of(request))
+    return _transfer(transfer_id)
+
+
+@router.post("/{int:transfer_id}/cancel", response={200: TransferOut, **ERRORS})
+def cancel_transfer(request: HttpRequest, transfer_id: RecordId, payload: DecisionIn):
+    """Call it off while it is open (the caller hung up or changed their mind)."""
+    transfers.cancel_transfer(transfer_id, reason=payload.reason, actor=actor_of(request))
+    return _transfer(transfer_id)
+
+
+@router.post("/{int:transfer_id}/complete", response={200: TransferOut, **ERRORS})
+def complete_transfer(request: HttpRequest, transfer_id: RecordId):
+    """The person has finished with the caller (a connected transfer, once)."""
+    transfers.complete_transfer(transfer_id, actor=actor_of(request))
+    return _transfer(transfer_id)
+
+
+@people.get("/available", response=list[AvailablePersonOut])
+def available_people(request: HttpRequest):
+    """Who could take a transferred call: available supervisors, owner first, each `free` or
+    `busy` (being rung, being briefed, or on a transferred call not completed yet)."""
+    busy = transfers.busy_supervisor_ids()
+    supervisors = Supervisor.with_open_requests().filter(available=True).order_by("-is_owner", "name", "pk")
+    return [
+        {
+            "id": s.pk,
+            "name": s.name,
+            "is_owner": s.is_owner,
+            "expertise": s.expertise,
+            "open_requests": s.open_requests,
+            "status": "busy" if s.pk in busy else "free",
+        }
+        for s in supervisors
+    ]
