@@ -24,6 +24,7 @@ from helprequests.delivery import UnsafeUrl, check_webhook_url
 from helprequests.models import (
     HelpRequest,
     HelpRequestEvent,
+    InboundText,
     Message,
     Supervisor,
     WebhookAttempt,
@@ -452,6 +453,36 @@ class MessageAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"Left {skipped} text(s) alone: only failed texts are sent again.", messages.WARNING
             )
+
+
+@admin.register(InboundText)
+class InboundTextAdmin(admin.ModelAdmin):
+    """Supervisors' texted replies and what each did: read-only, a record of what happened."""
+
+    list_display = ["created_at", "supervisor", "short_body", "help_request_link", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["from_phone", "body", "message_sid"]
+    list_select_related = ["supervisor"]
+    fields = ["created_at", "message_sid", "from_phone", "supervisor", "body", "help_request", "outcome", "reply"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: InboundText | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: InboundText | None = None) -> bool:
+        return False
+
+    @admin.display(description="Text", ordering="body")
+    def short_body(self, obj: InboundText) -> str:
+        return Truncator(obj.body).chars(80)
+
+    @admin.display(description="Help request", ordering="help_request")
+    def help_request_link(self, obj: InboundText) -> str:
+        if obj.help_request_id is None:
+            return "—"
+        return format_html('<a href="{}">#{}</a>', _change_url(obj.help_request_id), obj.help_request_id)
 
 
 # --- Webhooks ---------------------------------------------------------------------------------

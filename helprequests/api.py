@@ -1,12 +1,12 @@
-"""REST endpoints for help requests, supervisors, messages and webhook endpoints (thin: the
-work happens in services)."""
+"""REST endpoints for help requests, supervisors, messages, webhook endpoints and inbound texts
+(thin: the work happens in services)."""
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from helprequests import services
+from helprequests import inbound_sms, services
 from helprequests.delivery import UnsafeUrl, check_webhook_url
 from helprequests.models import HelpRequest, Message, Supervisor, WebhookDelivery, WebhookEndpoint
 from helprequests.schemas import (
@@ -32,6 +32,7 @@ help_requests = Router(tags=["help requests"])
 supervisors = Router(tags=["supervisors"])
 messages = Router(tags=["messages"])
 webhooks = Router(tags=["webhooks"])
+sms = Router(tags=["texts"])
 
 _HELP_REQUEST_RELATED = ("assigned_supervisor", "answered_by")
 
@@ -221,3 +222,68 @@ def delete_webhook_endpoint(request: HttpRequest, endpoint_id: RecordId):
 def list_webhook_deliveries(request: HttpRequest, endpoint_id: RecordId):
     endpoint = get_or_404(WebhookEndpoint.objects, endpoint_id, "webhook endpoint")
     return WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-id")
+
+
+# --- Inbound texts (Twilio's Messaging webhook) -----------------------------------------------
+
+_TWILIO_FIELDS = {
+    "MessageSid": "Twilio's id of the text; a retry repeats it.",
+    "From": "The sender's number (E.164); must be a supervisor's phone.",
+    "To": "The salon's Twilio number.",
+    "Body": 'The reply, e.g. "#42 Yes, we do."',
+    "AccountSid": "The Twilio account.",
+    "NumMedia": "Attachments (ignored).",
+}
+_ERROR = {"application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}}
+
+
+@sms.post(
+    "/inbound",
+    auth=None,
+    summary="Receive a supervisor's texted answer (Twilio webhook)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["MessageSid", "From"],
+                        "properties": {
+                            name: {"type": "string", "description": description}
+                            for name, description in _TWILIO_FIELDS.items()
+                        },
+                    }
+                }
+            },
+        },
+        "parameters": [
+            {
+                "in": "header",
+                "name": "X-Twilio-Signature",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "base64 HMAC-SHA1 of the URL and the sorted fields, keyed with TWILIO_AUTH_TOKEN.",
+            }
+        ],
+        "responses": {
+            200: {
+                "description": "TwiML texting the supervisor what happened.",
+                "content": {"text/xml": {"schema": {"type": "string"}}},
+            },
+            403: {"description": "Not signed by Twilio, or not from a supervisor's phone.", "content": _ERROR},
+            422: {"description": "Not a Twilio text (no MessageSid or From).", "content": _ERROR},
+            503: {"description": "TWILIO_AUTH_TOKEN is not set: inbound texts are off.", "content": _ERROR},
+        },
+    },
+)
+def receive_inbound_sms(request: HttpRequest):
+    """Point the salon number's Messaging webhook ("A message comes in", HTTP POST) here, and a
+    supervisor can answer by replying to the alert: "#42 Yes, we do" answers request 42; a reply
+    without an id answers the oldest pending request assigned to them. The answer is resolved,
+    texted to the caller and learned, as from the console. Authenticated by Twilio's signature
+    instead of a token. A retried MessageSid gets the same reply and changes nothing; anything
+    the text could not do (no answer, unknown id, already answered) is explained in the reply."""
+    inbound_sms.check_twilio_signature(request)
+    reply = inbound_sms.receive_text(inbound_sms.read_form(request.POST))
+    return HttpResponse(inbound_sms.twiml(reply), content_type="text/xml")

@@ -356,3 +356,36 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number}: {self.status_code or self.error[:40]}"
+
+
+class InboundText(models.Model):
+    """A text a supervisor sent to the salon's number, as Twilio delivered it.
+
+    Twilio retries a webhook it did not get a timely answer to, with the same MessageSid; the
+    unique sid makes a retry find the first delivery's row and repeat its reply, so one text
+    answers a request once.
+    """
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved"
+        ALREADY_ANSWERED = "already_answered"
+        NO_SUCH_REQUEST = "no_such_request"
+        NOTHING_PENDING = "nothing_pending"
+        NO_ANSWER = "no_answer"
+
+    message_sid = models.CharField(max_length=64, unique=True, help_text="Twilio's MessageSid.")
+    from_phone = models.CharField(max_length=20)
+    supervisor = models.ForeignKey(Supervisor, null=True, on_delete=models.SET_NULL, related_name="inbound_texts")
+    body = models.TextField(blank=True)
+    help_request = models.ForeignKey(
+        HelpRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_texts"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reply = models.TextField(help_text="What the supervisor was texted back.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.message_sid} from {self.from_phone} ({self.outcome})"

@@ -148,6 +148,9 @@ WEBHOOKS_ALLOW_PRIVATE = env.boolean("WEBHOOKS_ALLOW_PRIVATE", default=EMBEDDED)
 TWILIO_ACCOUNT_SID = env.string("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env.string("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env.string("TWILIO_FROM_NUMBER")
+# The public URL Twilio posts inbound texts to, exactly as configured there (signatures cover it);
+# unset: the URL the request arrived at, which a proxy in front may have changed.
+TWILIO_WEBHOOK_URL = env.string("TWILIO_WEBHOOK_URL")
 _SMS_BACKENDS = {
     "console": "helprequests.sms.ConsoleBackend",
     "twilio": "helprequests.sms.TwilioBackend",
