@@ -25,7 +25,7 @@ from helprequests.schemas import HelpRequestOut
 from helprequests.triage import triage
 from knowledge.matching import same_question
 from knowledge.services import current_index, learn_answer
-from salon_project.broadcast import broadcast
+from salon_project.broadcast import broadcast, to_console
 from salon_project.errors import Conflict, Invalid, NotFound
 
 logger = logging.getLogger("salon.helprequests")
@@ -123,6 +123,7 @@ def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) 
     else:
         logger.error("Help request %s has no supervisor to alert: add one in admin.", help_request.pk)
     emit_event("help_request.created", _event_data(help_request))
+    to_console("help_request", "coalesced" if primary else "created", _console_data(help_request))
     return help_request
 
 
@@ -208,6 +209,11 @@ def _after_resolve(answered: list[tuple[HelpRequest, str]], requested: HelpReque
             texted.add(member.caller_phone)
             queue_text(member.caller_phone, texts.caller_followup(member), kind="caller_followup", help_request=member)
         emit_event("help_request.resolved", _event_data(member))
+        to_console(
+            "help_request",
+            "resolved",
+            _console_data(member, answer=member.answer, answered_by=answerer(member.answered_by, actor)),
+        )
         if member.call_id:  # a voice agent may be keeping this caller on the line (calls/consumers.py)
             event = {"type": "help_request.resolved", "help_request_id": member.pk, "call_id": member.call_id}
             broadcast(f"call-{member.call_id}", {**event, "answer": member.answer})
@@ -235,6 +241,7 @@ def expire_help_requests() -> int:
                     help_request=help_request,
                 )
             emit_event("help_request.unresolved", _event_data(help_request))
+            to_console("help_request", "timed_out", _console_data(help_request))
             expired += 1
     if expired:
         logger.info("Timed out %d help request(s).", expired)
@@ -250,3 +257,22 @@ def _get(help_request_id: int) -> HelpRequest:
 
 def _event_data(help_request: HelpRequest) -> dict:
     return HelpRequestOut.from_orm(help_request).model_dump(mode="json")
+
+
+def _console_data(help_request: HelpRequest, **extra: str) -> dict:
+    """Just enough for an open console page to react at once (a beep, "answered by"); pages
+    re-read everything else from the server."""
+    return {
+        "id": help_request.pk,
+        "status": help_request.status,
+        "priority": help_request.priority,
+        "question": help_request.question,
+        "duplicate_of": help_request.duplicate_of_id,
+        **extra,
+    }
+
+
+def answerer(supervisor: Supervisor | None, actor: str) -> str:
+    """Who to name as a request's answerer: the supervisor, else whoever the audit trail names
+    (a console user without a supervisor profile is "user:<username>": shown as the username)."""
+    return supervisor.name if supervisor else actor.removeprefix("user:")

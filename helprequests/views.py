@@ -1,15 +1,164 @@
-"""Console pages (placeholder until built)."""
+"""The console's help-request pages: the live queue, where supervisors answer, and the history.
 
+Both are rendered on the server. The queue's script re-reads the list (`queue_items`, an HTML
+fragment) whenever the /ws/console/ feed says a request changed, so the page never has to
+rebuild a card from an event and always shows what the database says. Answering goes through
+`services.resolve_help_request`, the same operation as the API's resolve.
+"""
+
+from collections.abc import Iterable
+
+from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
+from helprequests.services import answerer, resolve_help_request
 from salon_project.console import render_page
+from salon_project.errors import Conflict, DomainError
+
+HISTORY_PAGE_SIZE = 20
+
+
+# --- Live queue -------------------------------------------------------------------------------
+
+
+def waiting_requests() -> list[HelpRequest]:
+    """The queue: pending requests, most urgent then oldest first. A request attached to a
+    pending one (asked the same) is not a card of its own; it is counted on its primary's."""
+    waiting = list(
+        HelpRequest.objects.filter(status=HelpRequest.Status.PENDING)
+        .exclude(duplicate_of__status=HelpRequest.Status.PENDING)
+        .with_duplicate_count()
+        .select_related("assigned_supervisor")
+        .most_urgent_first()
+    )
+    now = timezone.now()
+    for help_request in waiting:
+        # The countdown starts from the server's clock, so a browser's wrong clock cannot skew it.
+        help_request.seconds_left = max(0, int((help_request.expires_at - now).total_seconds()))
+    return waiting
 
 
 @staff_member_required
-def queue(request):
-    return render_page(request, "console/base.html", "queue", "")
+def queue(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "console/queue.html", "Queue", "queue", {"help_requests": waiting_requests()})
 
 
 @staff_member_required
-def history(request):
-    return render_page(request, "console/base.html", "history", "")
+def queue_items(request: HttpRequest) -> HttpResponse:
+    """The queue's cards alone, re-read by queue.js on every help-request event."""
+    return render(request, "console/_queue_items.html", {"help_requests": waiting_requests()})
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(strip=True, error_messages={"required": "Write an answer before sending it."})
+    learn = forms.BooleanField(required=False)
+
+
+@staff_member_required
+@require_POST
+def answer(request: HttpRequest, help_request_id: int) -> JsonResponse:
+    """Answer from the queue: `{"detail": <sentence>}` with 200, or 404/409/422 saying why not.
+
+    The console user answers as their supervisor profile when they have one (Supervisor.user);
+    the audit trail names them "user:<username>" either way, as the API does for sessions.
+    """
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"detail": " ".join(form.errors["answer"])}, status=422)
+    try:
+        resolve_help_request(
+            help_request_id,
+            answer=form.cleaned_data["answer"],
+            supervisor=Supervisor.objects.filter(user=request.user).first(),
+            learn=form.cleaned_data["learn"],
+            actor=f"user:{request.user.get_username()}",
+        )
+    except Conflict:
+        return _already_answered(help_request_id)
+    except DomainError as error:
+        return JsonResponse({"detail": error.detail}, status=error.status_code)
+    return JsonResponse({"detail": f"Answer to #{help_request_id} sent to the caller."})
+
+
+def _already_answered(help_request_id: int) -> JsonResponse:
+    """Someone else answered first: say who and what, so the loser need not go and look."""
+    answered = with_answerers(handled_requests().filter(pk=help_request_id))[0]
+    when = timezone.localtime(answered.resolved_at).strftime("%H:%M")
+    return JsonResponse(
+        {
+            "detail": f"Already answered by {answered.answerer} at {when}: “{answered.answer}”",
+            "answered_by": answered.answerer,
+            "answer": answered.answer,
+        },
+        status=409,
+    )
+
+
+# --- History ------------------------------------------------------------------------------------
+
+
+def handled_requests() -> QuerySet[HelpRequest]:
+    """Resolved and timed-out requests, most recently handled first, with what the history shows."""
+    resolved_by = HelpRequestEvent.objects.filter(
+        help_request=OuterRef("pk"), to_status=HelpRequest.Status.RESOLVED
+    ).order_by("-at", "-id")
+    return (
+        HelpRequest.objects.exclude(status=HelpRequest.Status.PENDING)
+        .select_related("answered_by", "assigned_supervisor")
+        .annotate(
+            resolved_by=Subquery(resolved_by.values("actor")[:1]), handled_at=Coalesce("resolved_at", "expires_at")
+        )
+        .order_by(F("handled_at").desc(), "-id")
+    )
+
+
+def with_answerers(help_requests: Iterable[HelpRequest]) -> list[HelpRequest]:
+    """Set `answerer` (a name to show) on each resolved request of `handled_requests()`."""
+    help_requests = list(help_requests)
+    for help_request in help_requests:
+        help_request.answerer = answerer(help_request.answered_by, help_request.resolved_by or "")
+    return help_requests
+
+
+class HistoryFilters(forms.Form):
+    q = forms.CharField(required=False, max_length=200, strip=True, label="Search")
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Resolved and unresolved"), ("resolved", "Resolved"), ("unresolved", "Unresolved (timed out)")],
+        error_messages={"invalid_choice": "Status must be resolved or unresolved."},
+    )
+
+
+@staff_member_required
+def history(request: HttpRequest) -> HttpResponse:
+    """Past requests with their answers and the texts sent for them; searchable, paginated."""
+    filters = HistoryFilters(request.GET)
+    if not filters.is_valid():
+        response = render_page(request, "console/history.html", "History", "history", {"filters": filters})
+        response.status_code = 400
+        return response
+    texts_in_order = Prefetch("messages", queryset=Message.objects.order_by("created_at", "id"))
+    requests = handled_requests().prefetch_related(texts_in_order)
+    if text := filters.cleaned_data["q"]:
+        requests = requests.filter(
+            Q(question__icontains=text)
+            | Q(answer__icontains=text)
+            | Q(caller_name__icontains=text)
+            | Q(caller_phone__icontains=text)
+        )
+    if status := filters.cleaned_data["status"]:
+        requests = requests.filter(status=status)
+    page = Paginator(requests, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_answerers(page.object_list)
+    others = request.GET.copy()
+    others.pop("page", None)
+    context = {"filters": filters, "page": page, "query": others.urlencode()}
+    return render_page(request, "console/history.html", "History", "history", context)

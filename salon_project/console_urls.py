@@ -12,6 +12,8 @@ app_name = "console"
 
 urlpatterns = [
     path("", help_request_views.queue, name="queue"),
+    path("queue/items/", help_request_views.queue_items, name="queue_items"),
+    path("queue/<int:help_request_id>/answer/", help_request_views.answer, name="answer"),
     path("history/", help_request_views.history, name="history"),
     path("learned/", knowledge_views.learned_answers, name="learned"),
     path("calls/", call_views.calls_page, name="calls"),
