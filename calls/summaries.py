@@ -76,8 +76,8 @@ ASKING_FOR_A_PERSON = re.compile(
 )
 # What the agent says that is not an answer: its greeting, "anything else?", holding lines.
 _AGENT_FILLER = re.compile(
-    r"(thanks for calling|how can i help|anything else|is that right|what's the best number|"
-    r"still waiting|thanks for holding|one moment|please hold|connect you)",
+    r"(^(hi|hello|hey)\b|thanks for calling|front desk assistant|how can i help|anything else|is that right|"
+    r"what's the best number|still waiting|thanks for holding|one moment|please hold|connect you)",
     re.IGNORECASE,
 )
 _ESCALATED = re.compile(r"check with my supervisor|get back to you", re.IGNORECASE)
@@ -108,7 +108,8 @@ def _caller_needs(turns: list[Turn], most: int = 3) -> list[str]:
     for turn in turns:
         if turn.role != "caller":
             continue
-        text = " ".join(turn.text.split())
+        sentences = _sentences(turn.text)
+        text = " ".join(sentence for sentence in sentences if not _SMALL_TALK.match(sentence.lower()))
         lowered = text.lower()
         if len(text) < 8 or _SMALL_TALK.match(lowered) or _is_mostly_digits(text):
             continue
@@ -126,8 +127,8 @@ def _what_was_tried(turns: list[Turn]) -> list[str]:
     for turn in turns:
         if turn.role != "agent":
             continue
-        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(turn.text.split())):
-            if not sentence or _AGENT_FILLER.search(sentence):
+        for sentence in _sentences(turn.text):
+            if _AGENT_FILLER.search(sentence):
                 continue
             if _ESCALATED.search(sentence):
                 note = "a help request was opened for a supervisor"
@@ -138,6 +139,10 @@ def _what_was_tried(turns: list[Turn]) -> list[str]:
             if note not in tried:
                 tried.append(note)
     return tried[-4:]
+
+
+def _sentences(text: str) -> list[str]:
+    return [sentence for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if sentence]
 
 
 def _is_mostly_digits(text: str) -> bool:

@@ -19,8 +19,9 @@ from django.conf import settings
 from livekit.agents import Agent, RunContext, function_tool, get_job_context
 
 from voice_worker.api_client import ApiError, ApiRejected, ApiUnavailable, Queued, SalonApi, Write
-from voice_worker.brain import ESCALATION
+from voice_worker.brain import ESCALATION, OFFER_HELP
 from voice_worker.call import CallRecord
+from voice_worker.transfer import Consultation, TransferWatch, default_consultation
 
 logger = logging.getLogger("voice_worker.agent")
 
@@ -69,6 +70,12 @@ def build_instructions(profile: dict[str, Any] | None) -> str:
             "call request_help again with the same question. If it answers queued, apologise: the team "
             "cannot be reached right now, the question is saved and someone will call them back.",
             "",
+            "When the caller asks to speak to a person (a human, the manager, someone), when something is "
+            "urgent (an injury, a reaction after a treatment), or when you keep failing to help them, call "
+            "transfer_to_human with the reason. If it answers ringing, tell the caller you are connecting them "
+            "with that person and ask them to hold; then say nothing until you are told the outcome. If it "
+            f'answers not_available, apologise and say: "{OFFER_HELP}" If they say yes, call request_help.',
+            "",
             "When the caller says goodbye or has nothing else to ask, call end_call and say a short goodbye.",
         ]
     )
@@ -82,6 +89,8 @@ class Receptionist(Agent):
         self.profile = profile
         self._callback_number: str | None = None  # given and read back during this call
         self._escalated: dict[str, dict[str, Any]] = {}  # question -> what request_help answered
+        self.transfer: TransferWatch | None = None  # the transfer to a person under way, if any
+        self.consultation: Consultation | None = None  # where it briefs; by default from the job
 
     async def on_enter(self) -> None:
         self.session.say(greeting(self.profile))
@@ -208,6 +217,58 @@ class Receptionist(Agent):
         )
 
     @function_tool
+    async def transfer_to_human(self, context: RunContext, reason: str) -> str:
+        """Hand the call to a person at the salon, who is briefed first. Use it when the caller asks
+        for a person (a human, the manager, someone), for something urgent (an injury, a reaction
+        after a treatment), or when you keep failing to help.
+
+        Args:
+            reason: Why a person is needed, with what the caller wants, in a sentence.
+        """
+        if self.transfer is not None and not self.transfer.done.done():
+            return _result("already_transferring", person=self.transfer.person, instructions="Ask them to hold on.")
+        if self.call.call_id is None:
+            return _not_available("The call is not recorded yet, so nobody can be brought in.")
+        turn = sum(1 for item in context.session.history.items if item.type == "message" and item.role == "user")
+        try:
+            transfer = await self.api.start_transfer(
+                self.call.call_id,
+                reason.strip() or "The caller asked for a person.",
+                idempotency_key=f"{self.call.key}:transfer-{turn}",
+            )
+        except ApiError as exc:
+            logger.error("Could not start a transfer of call %s: %s", self.call.call_id, exc)
+            return _not_available("The transfer could not be started.")
+        if transfer.get("status") not in ("requested", "ringing"):
+            why = transfer.get("outcome_note") or "Nobody can take the call."
+            logger.info("Transfer %s of call %s did not start: %s", transfer.get("id"), self.call.call_id, why)
+            return _not_available(why)
+        self.transfer = TransferWatch(
+            self.api,
+            context.session,
+            transfer,
+            consultation=self.consultation or default_consultation(context.session),
+            on_connected=self._leave_to_person,
+        )
+        self.transfer.start()
+        person = self.transfer.person
+        logger.info("Transfer %s of call %s: ringing %s.", transfer["id"], self.call.call_id, person)
+        return _result(
+            "ringing",
+            person=person,
+            instructions=f"Tell the caller you are connecting them with {person} and ask them to hold for a moment. "
+            "Say nothing else until you are told how it went.",
+        )
+
+    async def _leave_to_person(self) -> None:
+        """The person took the call: leave it to them (the room stays; only the agent goes)."""
+        self.call.end_reason = "transferred"
+        self.session.shutdown()
+        job = get_job_context(required=False)
+        if job is not None and not job.is_fake_job():
+            job.shutdown(reason="transferred")
+
+    @function_tool
     async def end_call(self, context: RunContext) -> str:
         """End the call when the caller says goodbye or has nothing else to ask."""
         self.call.end_reason = self.call.end_reason or "goodbye"
@@ -226,6 +287,14 @@ class Receptionist(Agent):
 
 def _result(status: str, **fields: Any) -> str:
     return json.dumps({"status": status, **fields})
+
+
+def _not_available(why: str) -> str:
+    return _result(
+        "not_available",
+        why=why,
+        instructions=f'Apologise that nobody can come to the phone right now, then say: "{OFFER_HELP}"',
+    )
 
 
 _FILLER = frozenset(

@@ -422,6 +422,14 @@ class SalonApi:
         response = await self.request("POST", "/api/v1/knowledge/lookup", json={"question": question})
         return response.json()
 
+    async def start_transfer(self, call_id: int, reason: str, *, idempotency_key: str) -> dict[str, Any]:
+        """Ask for a person to take this call (`POST /calls/{id}/transfers`). Not an outbox write:
+        a transfer made minutes later, after the caller has gone, helps nobody."""
+        response = await self.request(
+            "POST", f"/api/v1/calls/{call_id}/transfers", json={"reason": reason}, idempotency_key=idempotency_key
+        )
+        return response.json()
+
     # --- writes that must happen --------------------------------------------------------------
 
     async def submit(self, write: Write) -> dict[str, Any] | Queued:

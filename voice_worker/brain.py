@@ -11,6 +11,9 @@ It reads the conversation the same way a model would, from the chat context:
 - help requested              -> "Let me check with my supervisor and get back to you."
 - a callback number is needed -> ask for it; `save_callback_number(...)`; read it back; on
                                   "yes" call `request_help` again
+- asks for a person, something
+  urgent, or it keeps failing -> call `transfer_to_human(reason)`; "please hold" while it rings;
+                                  if nobody can come, offer a help request and open it on "yes"
 - goodbye                     -> call `end_call`, then say goodbye
 
 It is what `make run`, `manage.py demo` and the tests use when LLM_PROVIDER is `offline`.
@@ -36,6 +39,12 @@ ASK_NUMBER_AGAIN = "Sorry, I didn't catch a full phone number. Could you say it 
 CONFIRM_AGAIN = "Just to confirm, is {spoken} the right number? Please say yes or no."
 WRONG_NUMBER = "Sorry about that. What's the right number, with the area code?"
 GOODBYE = "Thanks for calling, and have a lovely day. Goodbye!"
+OFFER_HELP = "I can pass your question to a supervisor instead, and they'll text you back. Would you like that?"
+CONNECTING = "Of course. I'm connecting you with {person} now. Please hold for a moment."
+STILL_CONNECTING = "I'm still reaching {person} for you. Thanks for holding."
+NOBODY_NOW = "I'm sorry, nobody can come to the phone right now."
+# After this many questions the agent could not answer in one call, the next goes to a person.
+FAILURES_BEFORE_TRANSFER = 2
 QUEUED = (
     "I'm so sorry, I'm having trouble reaching my team right now. I've saved your question, "
     "and someone will call you back{where} as soon as possible."
@@ -62,6 +71,25 @@ _GOODBYE = re.compile(
 _BARE_NO = re.compile(r"^(no|nope|nah|no thanks?|no thank you|not really|no,? (that'?s|i'?m) (it|all|good|fine))\W*$")
 _YES = re.compile(r"^\W*(yes|yeah|yep|yup|correct|right|that'?s (right|correct|it)|exactly|sure|uh-?huh|affirmative)\b")
 _NO = re.compile(r"^\W*(no|nope|nah|wrong|incorrect|not (right|correct|quite))\b")
+# Asking for a person: a verb of talking or handing over, and someone to be handed to.
+_PERSON = re.compile(
+    r"\b(talk|speak|chat)\s+(to|with)\s+(a|an|the|your|some|someone|somebody|anyone|anybody|real|actual|live|"
+    r"human|person|manager|owner|supervisor|staff)\b"
+    r"|\b(real|actual|live)\s+(person|human|people)\b"
+    r"|\b(transfer|connect|put)\s+me\s+(through|to|with)\b"
+    r"|\b(want|need|get)\s+(a|the|your)\s+(manager|human|person|supervisor|owner|representative)\b"
+    r"|^\W*(a\s+)?(human|person|operator|representative|manager)(\s+please)?\W*$"
+)
+# Health and safety: a person should hear this now, not later by text.
+_URGENT = re.compile(
+    r"\b(burn(ing|ed|s|t)?|bleed(ing|s)?|blood|allergic|swell(ing|ed|s)?|swollen|rash|hives|blister(s|ed|ing)?|"
+    r"can'?t breathe|injur(ed|y|ies)|chemical reaction|dizzy|faint(ed|ing)?)\b"
+)
+# The caller says the agent is not helping.
+_FRUSTRATED = re.compile(
+    r"\b(that'?s not what i (asked|said|meant)|you'?re not (helping|listening|understanding)|not helpful|"
+    r"useless|this (isn'?t|is not) working|you don'?t understand)\b"
+)
 _GREETING = re.compile(r"^(hi|hello|hey|good (morning|afternoon|evening))( there)?\W*$")
 _THANKS = re.compile(r"^(thanks|thank you)( (so|very) much)?\W*$")
 
@@ -186,7 +214,11 @@ def _after_tool(conversation: list[llm.ChatItem], output: llm.FunctionCallOutput
         if status == "answered" and result.get("answer"):
             return Say(f"{result['answer']} {ANYTHING_ELSE}")
         # Unknown, or the knowledge base cannot be reached: never guess, ask a person.
-        return Call("request_help", {"question": _arguments_of(conversation, output).get("question", "")})
+        question = _arguments_of(conversation, output).get("question", "")
+        if _unanswered(conversation) >= FAILURES_BEFORE_TRANSFER:
+            reason = f"I could not answer the caller's questions several times; the latest: {question}"
+            return Call("transfer_to_human", {"reason": reason})
+        return Call("request_help", {"question": question})
     if output.name == "request_help":
         spoken = result.get("callback_number_spoken")
         if status == "need_callback_number":
@@ -203,6 +235,13 @@ def _after_tool(conversation: list[llm.ChatItem], output: llm.FunctionCallOutput
         if status == "confirm":
             return Say(f"Thanks. I have {result.get('callback_number_spoken')}. Is that right?")
         return Say(ASK_NUMBER_AGAIN)
+    if output.name == "transfer_to_human":
+        person = result.get("person") or "a colleague"
+        if status == "ringing":
+            return Say(CONNECTING.format(person=person))
+        if status == "already_transferring":
+            return Say(STILL_CONNECTING.format(person=person))
+        return Say(f"{NOBODY_NOW} {OFFER_HELP}")
     if output.name == "end_call":
         return Say(GOODBYE)
     return Say(ANYTHING_ELSE)
@@ -227,6 +266,17 @@ def _after_caller(conversation: list[llm.ChatItem], text: str) -> Decision:
         if _GOODBYE.search(said):
             return Call("end_call", {})
         return Say(CONFIRM_AGAIN.format(spoken=tool_result.get("callback_number_spoken", "that")))
+    if _offered_help(conversation):
+        if _YES.search(said):
+            return Call("request_help", {"question": _transfer_reason(conversation)})
+        if _NO.search(said):
+            return Say(ANYTHING_ELSE)
+    if _PERSON.search(said):
+        return Call("transfer_to_human", {"reason": f"The caller asked for a person: {text}"})
+    if _URGENT.search(said):
+        return Call("transfer_to_human", {"reason": f"Urgent, health or safety: {text}"})
+    if _FRUSTRATED.search(said):
+        return Call("transfer_to_human", {"reason": f"I am not helping the caller: {text}"})
     if _GOODBYE.search(said) or _BARE_NO.match(said):
         return Call("end_call", {})
     if _GREETING.match(said):
@@ -248,6 +298,34 @@ def _waiting_for(conversation: list[llm.ChatItem]) -> tuple[str, dict[str, Any]]
             return ("confirmation", result) if result.get("status") == "confirm" else ("number", result)
         return "", result
     return "", {}
+
+
+def _offered_help(conversation: list[llm.ChatItem]) -> bool:
+    """Whether the agent's last words offered a help request after a transfer did not happen."""
+    for item in reversed(conversation[:-1]):
+        if item.type == "message" and item.role == "assistant":
+            return (item.text_content or "").strip().endswith(OFFER_HELP)
+    return False
+
+
+def _transfer_reason(conversation: list[llm.ChatItem]) -> str:
+    """What the caller needed a person for, as the last transfer put it (the caller's words)."""
+    for item in reversed(conversation):
+        if item.type == "function_call" and item.name == "transfer_to_human":
+            reason = json.loads(item.arguments or "{}").get("reason", "")
+            return reason.split(": ", 1)[-1]
+    return ""
+
+
+def _unanswered(conversation: list[llm.ChatItem]) -> int:
+    """How many questions this call has already had to pass on to a supervisor."""
+    return sum(
+        1
+        for item in conversation
+        if item.type == "function_call_output"
+        and item.name == "request_help"
+        and _output(item).get("status") in ("escalated", "queued", "already_escalated")
+    )
 
 
 def _pending_question(conversation: list[llm.ChatItem]) -> str:

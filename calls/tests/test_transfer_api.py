@@ -16,7 +16,6 @@ from livekit.api import TokenVerifier
 
 from calls import transfers
 from calls.models import Transfer
-from calls.tests.livekit_double import LiveKitTwirpDouble
 from calls.tests.support import CALLER, LIVEKIT, start_call
 from helprequests.models import Message, Supervisor, WebhookDelivery, WebhookEndpoint
 
@@ -25,19 +24,6 @@ pytestmark = pytest.mark.django_db
 COLOR_TROUBLE = "The caller's color came out orange and they want to talk to the color specialist."
 JORDAN = "+14155550102"  # the seeded color expert
 MAYA = "+14155550101"  # the owner
-
-
-@pytest.fixture
-def livekit(settings, salon):
-    with LiveKitTwirpDouble(LIVEKIT["LIVEKIT_API_KEY"], LIVEKIT["LIVEKIT_API_SECRET"]) as double:
-        settings.LIVEKIT_URL = double.url
-        settings.LIVEKIT_API_KEY = LIVEKIT["LIVEKIT_API_KEY"]
-        settings.LIVEKIT_API_SECRET = LIVEKIT["LIVEKIT_API_SECRET"]
-        settings.LIVEKIT_SIP_TRUNK_ID = None
-        settings.TRANSFER_RING_SECONDS = 30
-        settings.TRANSFER_TOKEN_TTL_SECONDS = 300
-        yield double
-        assert double.refused == [], "every request to LiveKit carried the grant it needs"
 
 
 def claims_of(token: str):
