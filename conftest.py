@@ -140,6 +140,9 @@ def serving_daphne(log_path: Path, start_seconds: int = 30, **env_overrides: str
         env["REDIS_URL"] = settings.REDIS_URL
     else:
         env.pop("REDIS_URL", None)
+    # Texts and webhooks run inside daphne, as in the tests' own process: no job may be left in a
+    # broker for a later worker (the embedded one is the developer's own var/broker).
+    env["CELERY_TASK_ALWAYS_EAGER"] = "true"
     env.update(env_overrides)
     command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "salon_project.asgi:application"]
     with open(log_path, "w") as log:
