@@ -25,6 +25,12 @@ class Invalid(DomainError):
     status_code = 422
 
 
+class TooManyRequests(DomainError):
+    """A public endpoint's rate limit was reached; the sentence says when to try again."""
+
+    status_code = 429
+
+
 def get_or_404(queryset, pk: int, noun: str):
     """The object with this id, or NotFound with a sentence naming what was missing."""
     found = queryset.filter(pk=pk).first()

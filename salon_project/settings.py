@@ -103,6 +103,14 @@ LOGIN_URL = "/admin/login/"
 # --- Redis: Celery broker and Channels layer ------------------------------------------------
 REDIS_URL = env.string("REDIS_URL")
 EMBEDDED = REDIS_URL is None
+# Rate limits count in the cache: Redis, shared by every web process, or this process's memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 if EMBEDDED:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -170,6 +178,8 @@ LIVEKIT_API_SECRET = env.string("LIVEKIT_API_SECRET")
 VOICE_AGENT_NAME = env.string("VOICE_AGENT_NAME", "salon-receptionist")
 # Caller tokens for web calls live at most this long (the issue caps it at 15 minutes).
 CALLER_TOKEN_TTL_SECONDS = min(env.integer("CALLER_TOKEN_TTL_SECONDS", 600, minimum=60), 900)
+# The public "call the salon" page: web calls one address may start per hour (LiveKit minutes cost).
+WEB_CALLS_PER_ADDRESS_PER_HOUR = env.integer("WEB_CALLS_PER_ADDRESS_PER_HOUR", 10, minimum=1)
 HOLD_FOR_ANSWER_SECONDS = env.integer("HOLD_FOR_ANSWER_SECONDS", 45, minimum=0)
 # Warm transfer to a person (calls/transfers.py). With a SIP outbound trunk the chosen supervisor is
 # dialled on their phone into the consultation room (and SIP callers can be cold-transferred).
