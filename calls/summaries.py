@@ -20,7 +20,8 @@ from django.conf import settings
 
 logger = logging.getLogger("salon.summaries")
 
-LLM_TIMEOUT_SECONDS = 8.0
+# Short: the agent waits on this while the caller holds (its own requests give up after 5 s).
+LLM_TIMEOUT_SECONDS = 3.0
 MAX_TRANSCRIPT_CHARS = 12_000
 
 # OpenAI-compatible endpoints of the named providers (the same as the voice worker's).

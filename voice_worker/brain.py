@@ -312,8 +312,11 @@ def _transfer_reason(conversation: list[llm.ChatItem]) -> str:
     """What the caller needed a person for, as the last transfer put it (the caller's words)."""
     for item in reversed(conversation):
         if item.type == "function_call" and item.name == "transfer_to_human":
-            reason = json.loads(item.arguments or "{}").get("reason", "")
-            return reason.split(": ", 1)[-1]
+            try:
+                reason = str(json.loads(item.arguments or "{}").get("reason", ""))
+            except (ValueError, AttributeError):
+                return ""
+            return reason.split(": ", 1)[-1]  # the reasons this brain gives end with the caller's words
     return ""
 
 

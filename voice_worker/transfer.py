@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -29,7 +30,7 @@ from livekit.agents import AgentSession, get_job_context
 from livekit.agents.voice.background_audio import AudioConfig, BackgroundAudioPlayer, BuiltinAudioClip
 
 from voice_worker.api_client import ApiError, SalonApi
-from voice_worker.brain import OFFER_HELP
+from voice_worker.brain import OFFER_HELP, STILL_CONNECTING
 from voice_worker.push import CallEvents
 
 logger = logging.getLogger("voice_worker.transfer")
@@ -40,7 +41,6 @@ GRACE_SECONDS = 15.0
 
 OPEN = ("requested", "ringing", "briefing")
 HANDED_OVER = "{name} is on the line with you now. Goodbye from me, and take care!"
-STILL_HOLDING = "I'm still trying to reach {name}. Thanks for holding."
 RETURNED = {
     "declined": "I'm sorry, {name} can't take the call right now.",
     "no_answer": "I'm sorry, I couldn't reach {name} just now.",
@@ -121,13 +121,13 @@ class TransferWatch:
         transfer: dict[str, Any],
         *,
         consultation: Consultation,
-        on_connected: Any,
+        on_connected: Callable[[], Awaitable[None]],
     ):
         self.api = api
         self.session = session
         self.transfer = transfer
         self.consultation = consultation
-        self._on_connected = on_connected  # async () -> None: leave the call
+        self._on_connected = on_connected  # leaves the call to the person
         self._pushed: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._events: CallEvents | None = None
         self._hold_music: BackgroundAudioPlayer | None = None
@@ -176,7 +176,7 @@ class TransferWatch:
                 waited += POLL_SECONDS
                 update = await self._read()
                 if waited >= 30 and update.get("status") in OPEN and self._idle():
-                    self.session.say(STILL_HOLDING.format(name=self.person))
+                    self.session.say(STILL_CONNECTING.format(person=self.person))
                     waited = 0.0
             self.transfer.update({k: v for k, v in update.items() if k not in ("type", "previous")})
             status = self.transfer["status"]

@@ -134,7 +134,7 @@ def test_a_streaming_model_drives_the_same_tools(no_keys, salon_server, outbox, 
     assert first["headers"]["authorization"] == f"Bearer key-for-{provider}"
     assert first["body"]["model"] == model and first["body"]["stream"] is True
     tools = {tool["function"]["name"] for tool in first["body"]["tools"]}
-    assert tools == {"lookup_answer", "request_help", "save_callback_number", "end_call"}
+    assert tools == {"lookup_answer", "request_help", "save_callback_number", "transfer_to_human", "end_call"}
     assert first["body"]["messages"][0]["role"] in ("system", "developer")
     assert "Glow & Shear Salon" in first["body"]["messages"][0]["content"]
     assert second["body"]["messages"][-1]["role"] == "tool"  # the tool's result went back to the model
