@@ -37,7 +37,7 @@ from calls import livekit_rooms, summaries
 from calls.livekit_rooms import LiveKitFailed
 from calls.models import Call, Transfer
 from calls.services import call_group, get_call
-from helprequests.models import Supervisor
+from helprequests.models import Message, Supervisor
 from helprequests.outbox import emit_event, queue_text
 from helprequests.triage import triage
 from salon_project.broadcast import broadcast, to_console
@@ -190,7 +190,7 @@ def _start_warm(transfer: Transfer, actor: str) -> Started:
             transfer.refresh_from_db()
             return Started(transfer, True, None)
         _announce(transfer, previous, actor, note=f"ringing {person.name}" + (f" at {person.phone}" if dial else ""))
-        queue_text(person.phone, _alert_text(transfer, person), kind="transfer_alert")
+        queue_text(person.phone, _alert_text(transfer, person), kind=Message.Kind.TRANSFER_ALERT)
         if dial:
             from calls.tasks import dial_transfer
 

@@ -261,6 +261,8 @@ class Message(Outbound):
         SUPERVISOR_ALERT = "supervisor_alert"
         CALLER_FOLLOWUP = "caller_followup"
         CALLER_TIMEOUT = "caller_timeout"
+        # A person is asked to take a live call (calls/transfers.py).
+        TRANSFER_ALERT = "transfer_alert"
 
     class Status(models.TextChoices):
         QUEUED = "queued"
