@@ -12,7 +12,19 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+# Browser libraries (livekit-client for the call panels, Chart.js for analytics) come from npm,
+# pinned in package-lock.json, and are copied into the static files: no CDN at run time.
+VENDOR := salon_project/static/vendor
+VENDOR_STAMP := $(VENDOR)/.built
+
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/livekit-client/dist/livekit-client.umd.js $(VENDOR)/livekit-client.umd.js
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.umd.js
+	touch $(VENDOR_STAMP)
+
+install: $(STAMP) $(VENDOR_STAMP)
 
 # LiveKit's console (`runworker console`, even with --text) opens audio devices through PortAudio,
 # a system library this Makefile cannot install without root: it only says how.
@@ -58,4 +70,4 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf var/
+	rm -rf var/ node_modules/ $(VENDOR)/

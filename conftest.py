@@ -195,10 +195,16 @@ def chromium():
 
 
 @pytest.fixture
-def console_site(tmp_path) -> Iterator[str]:
+def console_env() -> dict[str, str]:
+    """Environment variables for the `console_site` daphne; override the fixture to add some."""
+    return {}
+
+
+@pytest.fixture
+def console_site(tmp_path, console_env) -> Iterator[str]:
     """The whole site (console pages, API, websockets) in a real daphne process on this test's
     database; yields its base URL. Tests using it need `django_db(transaction=True)`."""
-    with serving_daphne(tmp_path / "daphne.log") as base:
+    with serving_daphne(tmp_path / "daphne.log", **console_env) as base:
         yield f"http://{base}"
 
 

@@ -3,6 +3,7 @@ app whose data it shows. They share templates/console/base.html and the /ws/cons
 
 from django.urls import path
 
+from calls import transfer_views
 from calls import views as call_views
 from helprequests import analytics
 from helprequests import views as help_request_views
@@ -17,5 +18,7 @@ urlpatterns = [
     path("history/", help_request_views.history, name="history"),
     path("learned/", knowledge_views.learned_answers, name="learned"),
     path("calls/", call_views.calls_page, name="calls"),
+    path("transfers/", transfer_views.transfers_page, name="transfers"),
+    path("transfers/items/", transfer_views.transfer_items, name="transfer-items"),
     path("analytics/", analytics.analytics_page, name="analytics"),
 ]

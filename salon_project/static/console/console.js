@@ -44,5 +44,24 @@
     return match ? decodeURIComponent(match[1]) : "";
   };
 
+  // A caller waiting for a person is urgent on every console page: a banner linking to Transfers.
+  document.addEventListener("console:transfer", (event) => {
+    const transfer = event.detail.data;
+    let banner = document.getElementById("incoming-transfer");
+    if (event.detail.action !== "ringing") {
+      if (banner && banner.dataset.transferId === String(transfer.id)) banner.remove();
+      return;
+    }
+    if (!banner) {
+      banner = document.createElement("a");
+      banner.id = "incoming-transfer";
+      banner.className = "incoming-transfer";
+      banner.href = "/console/transfers/";
+      document.querySelector(".console-tabs").after(banner);
+    }
+    banner.dataset.transferId = transfer.id;
+    banner.textContent = "A caller is waiting for a person: " + (transfer.reason || "") + " — open Transfers";
+  });
+
   document.addEventListener("DOMContentLoaded", connect);
 })();
