@@ -24,6 +24,7 @@ from calls.models import Call, CallAnswerDelivery, TranscriptTurn
 from calls.schemas import CallOut
 from helprequests.models import HelpRequest, Message
 from helprequests.outbox import emit_event
+from salon_project.broadcast import to_console
 from salon_project.errors import Conflict, DomainError, Invalid, NotFound
 
 logger = logging.getLogger("salon.calls")
@@ -90,6 +91,7 @@ def start_call(
                 idempotency_key=idempotency_key,
             )
             emit_event("call.started", call_event_data(call))
+            to_console("call", "started", {"id": call.pk})
     except IntegrityError:
         # Either the same key raced us (use the winner) or the room already has a live call.
         existing = Call.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
@@ -148,7 +150,9 @@ def add_turn(call_id: int, *, role: str, text: str, idempotency_key: str | None 
                 raise NotFound(f"There is no call with id {call_id}.")
             if call.status != Call.Status.ACTIVE:
                 raise Conflict(f"Call {call.pk} has ended ({_ended_how(call)}); its transcript is closed.")
-            return TranscriptTurn.objects.create(call=call, role=role, text=text, idempotency_key=idempotency_key), True
+            turn = TranscriptTurn.objects.create(call=call, role=role, text=text, idempotency_key=idempotency_key)
+            to_console("call", "turn", {"id": call.pk, "role": role, "text": text})
+            return turn, True
     except IntegrityError:
         existing = TranscriptTurn.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
         if existing is None:
@@ -173,6 +177,7 @@ def end_call(call_id: int, *, reason: str) -> Call:
             call.refresh_from_db()
             raise Conflict(f"Call {call.pk} has already ended ({_ended_how(call)}); nothing was changed.")
         emit_event("call.ended", call_event_data(call))
+        to_console("call", "ended", {"id": call.pk, "end_reason": call.end_reason})
     return call
 
 

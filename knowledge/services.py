@@ -29,6 +29,7 @@ from django.utils import timezone
 from knowledge.contradictions import Contradiction, find_conflicts
 from knowledge.matching import Document, Index, Match, Vocabulary, matches
 from knowledge.models import KnowledgeEntry, KnowledgeVersion, LookupRecord, SalonProfile
+from salon_project.broadcast import to_console
 from salon_project.errors import Conflict, Invalid, NotFound
 
 Review = KnowledgeEntry.ReviewStatus
@@ -167,7 +168,17 @@ def _create(
     )
     _apply_check(entry)
     entry.save()
+    _announce(entry, "learned" if source == KnowledgeEntry.Source.LEARNED else "created")
     return entry
+
+
+def _announce(entry: KnowledgeEntry, action: str) -> None:
+    """Tell open console pages (Learned answers) after commit."""
+    to_console(
+        "knowledge_entry",
+        action,
+        {"id": entry.pk, "source": entry.source, "review_status": entry.review_status, "active": entry.active},
+    )
 
 
 def check_against_seed(question: str, answer: str) -> list[Contradiction]:
@@ -207,6 +218,7 @@ def _review(entry_id: int, status: str, reviewed_by: str, verb: str) -> Knowledg
             f"Knowledge entry {entry_id} is {entry.get_review_status_display().lower()}{decided}, not waiting "
             f"for review; only an entry that needs review can be {verb}."
         )
+    _announce(entry, verb)
     return entry
 
 
@@ -261,6 +273,7 @@ def update_entry(entry_id: int, **changes: Any) -> KnowledgeEntry:
     if reworded and entry.source != KnowledgeEntry.Source.SEED:
         _apply_check(entry)
     entry.save()
+    _announce(entry, "updated")
     return entry
 
 
@@ -270,6 +283,7 @@ def deactivate_entry(entry_id: int) -> KnowledgeEntry:
     if entry.active:
         entry.active = False
         entry.save(update_fields=["active", "updated_at"])
+        _announce(entry, "deactivated")
     return entry
 
 
