@@ -1,10 +1,12 @@
 """The console's Analytics page and the numbers on it, over a chosen period of days.
 
 - AI-answered vs escalated: lookups the knowledge base answered (knowledge.LookupRecord) vs
-  help requests opened (each caller's request counts, coalesced ones too).
+  help requests opened (each caller's request counts; `coalesced` says how many of them were
+  attached to a request already pending, so no supervisor was alerted again).
 - Hit rate: answered lookups / all lookups.
-- Time to answer: resolved_at - created_at of the requests answered, median and p90
-  (nearest rank), late answers included.
+- Time to answer: resolved_at - created_at of the requests answered, the median (the middle
+  value; the mean of the two middle ones for an even count) and p90 (nearest rank), late
+  answers included.
 - Timeouts: requests that reached `unresolved` (from the audit trail, so a request answered
   late still counts as having timed out), and their share of the requests that ended.
 - The same by tag and by supervisor (who answered; who was assigned, for timeouts), and per day.
@@ -41,6 +43,7 @@ class Group:
     """Counts for one slice (a tag, a supervisor, a day, or everything)."""
 
     escalated: int = 0
+    coalesced: int = 0
     answered: int = 0
     timeouts: int = 0
     answer_minutes: list[float] = field(default_factory=list)
@@ -107,6 +110,7 @@ def report(start: date, end: date) -> Report:
             groups.append(by_supervisor[person.name])
         for group in groups:
             group.escalated += 1
+            group.coalesced += request.duplicate_of_id is not None
             if request.pk in timed_out:
                 group.timeouts += 1
             if request.status == HelpRequest.Status.RESOLVED and request.resolved_at:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from knowledge import services
@@ -72,4 +73,7 @@ def change_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
         entry = services.get_entry(entry_id)
         held = " It contradicts a seed fact and waits for review." if entry.review_status == Review.NEEDS_REVIEW else ""
         messages.success(request, f"Entry {entry_id}: {action} done.{held}")
-    return redirect(request.POST.get("next") or "console:learned")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "console:learned"  # only ever back to a page of this site
+    return redirect(back)

@@ -69,4 +69,6 @@ def test_deactivate_activate_and_bad_input(staff, learned):
     )
     assert "must not be blank" in blank.content.decode()
     assert staff.post(f"/console/learned/{learned.pk}/", {"action": "explode"}).status_code == 400
+    elsewhere = staff.post(f"/console/learned/{learned.pk}/", {"action": "activate", "next": "https://evil.example/"})
+    assert elsewhere.url == "/console/learned/"
     assert staff.post("/console/learned/999999/", {"action": "approve"}, follow=True).status_code == 200
