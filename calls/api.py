@@ -39,6 +39,13 @@ class DetailOut(Schema):
     detail: str
 
 
+class InvalidOut(Schema):
+    """A 422: a sentence (input the schema allows but that cannot be used), or ninja's list of
+    schema violations (`[{"type", "loc", "msg"}]`) for input the schema itself refuses."""
+
+    detail: str | list[dict]
+
+
 def _calls() -> QuerySet[Call]:
     return Call.objects.prefetch_related("transcript", "help_requests")
 
@@ -130,7 +137,7 @@ def answer_delivered(request: HttpRequest, call_id: RecordId, payload: AnswerDel
 
 @router.post(
     "/{int:call_id}/transfers",
-    response={200: TransferStartedOut, 201: TransferStartedOut, 404: DetailOut, 409: DetailOut, 422: DetailOut},
+    response={200: TransferStartedOut, 201: TransferStartedOut, 404: DetailOut, 409: DetailOut, 422: InvalidOut},
 )
 def start_transfer(
     request: HttpRequest,

@@ -142,20 +142,7 @@ def transfer_out(room: str, identity: str, phone: str, *, ring_seconds: int) -> 
 
 def room_token(room: str, *, identity: str, name: str, ttl_seconds: int, agent: bool = False) -> str:
     """A JWT that joins `room` only, to talk and listen, for at most `ttl_seconds` (≤ 15 min)."""
-    grants = livekit.VideoGrants(
-        room_join=True,
-        room=room,
-        can_publish=True,
-        can_subscribe=True,
-        can_publish_data=True,
-        can_publish_sources=["microphone"],
-        room_create=False,
-        room_list=False,
-        room_admin=False,
-        room_record=False,
-        can_update_own_metadata=False,
-        agent=agent,
-    )
+    grants = tokens.talk_grants(room, agent=agent)
     ttl = min(ttl_seconds, tokens.MAX_CALLER_TOKEN_TTL_SECONDS)
     return (
         livekit.AccessToken(settings.LIVEKIT_API_KEY, settings.LIVEKIT_API_SECRET)

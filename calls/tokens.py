@@ -32,16 +32,16 @@ def caller_identity(call: Call) -> str:
     return f"caller-{call.pk}"
 
 
-def mint_caller_token(call: Call) -> str:
-    """A JWT that lets the web caller of `call` into its room, and dispatches the agent there."""
-    grants = livekit.VideoGrants(
+def talk_grants(room: str, *, agent: bool = False) -> livekit.VideoGrants:
+    """Join `room` only, to speak through the microphone, listen and chat; explicitly nothing
+    else: no room creation, listing or admin, no metadata edits, no recording."""
+    return livekit.VideoGrants(
         room_join=True,
-        room=call.room,
+        room=room,
         can_publish=True,
         can_subscribe=True,
         can_publish_data=True,
         can_publish_sources=["microphone"],
-        # Explicitly nothing else: no room creation/listing/admin, no metadata edits, no recording.
         room_create=False,
         room_list=False,
         room_admin=False,
@@ -49,8 +49,13 @@ def mint_caller_token(call: Call) -> str:
         can_update_own_metadata=False,
         ingress_admin=False,
         hidden=False,
-        agent=False,
+        agent=agent,
     )
+
+
+def mint_caller_token(call: Call) -> str:
+    """A JWT that lets the web caller of `call` into its room, and dispatches the agent there."""
+    grants = talk_grants(call.room)
     dispatch = livekit.RoomAgentDispatch(
         agent_name=settings.VOICE_AGENT_NAME, metadata=json.dumps({"call_id": call.pk})
     )

@@ -11,35 +11,23 @@ from django.http import HttpRequest
 from ninja import Router
 
 from calls import transfers
-from calls.api import DetailOut
+from calls.api import DetailOut, InvalidOut
 from calls.models import Transfer
 from calls.schemas import AvailablePersonOut, DecisionIn, PersonIn, RoomPassOut, TransferOut
 from helprequests.models import Supervisor
 from salon_project.auth import actor_of
-from salon_project.errors import Invalid, get_or_404
+from salon_project.errors import get_or_404
 from salon_project.schemas import RecordId
 
 router = Router(tags=["transfers"])
 people = Router(tags=["transfers"])
 
-ERRORS = {404: DetailOut, 409: DetailOut, 422: DetailOut, 502: DetailOut}
+ERRORS = {404: DetailOut, 409: DetailOut, 422: InvalidOut, 502: DetailOut}
 
 
 def _transfer(transfer_id: int) -> Transfer:
     queryset = Transfer.objects.select_related("supervisor").prefetch_related("events")
     return get_or_404(queryset, transfer_id, "transfer")
-
-
-def _person(request: HttpRequest, supervisor_id: int | None) -> Supervisor | None:
-    if supervisor_id is not None:
-        supervisor = Supervisor.objects.filter(pk=supervisor_id).first()
-        if supervisor is None:
-            raise Invalid(f"There is no supervisor with id {supervisor_id}.")
-        return supervisor
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return Supervisor.objects.filter(user=user).first()
-    return None
 
 
 def _pass(transfer_id: int, room: str | None, token: str | None) -> dict:
@@ -57,7 +45,9 @@ def join_transfer(request: HttpRequest, transfer_id: RecordId, payload: PersonIn
     """The person joins the consultation room from the console to hear the briefing: ringing →
     briefing. Returns a token for the consultation room only (TRANSFER_TOKEN_TTL_SECONDS)."""
     joined = transfers.join_transfer(
-        transfer_id, supervisor=_person(request, payload.supervisor_id), actor=actor_of(request)
+        transfer_id,
+        supervisor=Supervisor.acting(payload.supervisor_id, getattr(request, "user", None)),
+        actor=actor_of(request),
     )
     return _pass(transfer_id, joined.transfer.consult_room, joined.token)
 
@@ -69,7 +59,9 @@ def accept_transfer(request: HttpRequest, transfer_id: RecordId, payload: Person
     says goodbye and leaves. 502 when LiveKit could not move the phone call (the transfer fails
     and the caller is back with the agent)."""
     accepted = transfers.accept_transfer(
-        transfer_id, supervisor=_person(request, payload.supervisor_id), actor=actor_of(request)
+        transfer_id,
+        supervisor=Supervisor.acting(payload.supervisor_id, getattr(request, "user", None)),
+        actor=actor_of(request),
     )
     return _pass(transfer_id, accepted.transfer.call.room if accepted.token else None, accepted.token)
 

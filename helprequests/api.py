@@ -100,23 +100,11 @@ def resolve_help_request(request: HttpRequest, help_request_id: RecordId, payloa
     Already resolved: 409 and nothing is sent again. The answer serves the request's whole group
     (its primary and every request attached to it): each waiting caller is texted."""
     _help_request(help_request_id)  # 404 before anything else
-    supervisor = _answering_supervisor(request, payload.supervisor_id)
+    supervisor = Supervisor.acting(payload.supervisor_id, getattr(request, "user", None))
     services.resolve_help_request(
         help_request_id, answer=payload.answer, supervisor=supervisor, learn=payload.learn, actor=actor_of(request)
     )
     return _help_request(help_request_id)
-
-
-def _answering_supervisor(request: HttpRequest, supervisor_id: int | None) -> Supervisor | None:
-    if supervisor_id is not None:
-        supervisor = Supervisor.objects.filter(pk=supervisor_id).first()
-        if supervisor is None:
-            raise Invalid(f"There is no supervisor with id {supervisor_id}.")
-        return supervisor
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return Supervisor.objects.filter(user=user).first()
-    return None
 
 
 # --- Supervisors ------------------------------------------------------------------------------

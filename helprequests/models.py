@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from salon_project.errors import Invalid
+
 
 class Supervisor(models.Model):
     name = models.CharField(max_length=120)
@@ -34,6 +36,19 @@ class Supervisor(models.Model):
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.split() else self.name
+
+    @classmethod
+    def acting(cls, supervisor_id: int | None, user) -> "Supervisor | None":
+        """Who an API call acts as: the supervisor it names, else the logged-in user's own
+        supervisor profile (if any). Invalid when a named supervisor does not exist."""
+        if supervisor_id is not None:
+            supervisor = cls.objects.filter(pk=supervisor_id).first()
+            if supervisor is None:
+                raise Invalid(f"There is no supervisor with id {supervisor_id}.")
+            return supervisor
+        if user is not None and user.is_authenticated:
+            return cls.objects.filter(user=user).first()
+        return None
 
     @classmethod
     def with_open_requests(cls) -> models.QuerySet["Supervisor"]:
