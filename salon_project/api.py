@@ -1,8 +1,10 @@
 """The v1 REST API: authentication, error shapes, health, and each app's router mounted."""
 
+import logging
+
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError
@@ -16,6 +18,8 @@ from knowledge.api import router as knowledge
 from knowledge.models import SalonProfile
 from salon_project.auth import BearerToken, StaffSession
 from salon_project.errors import DomainError, NotFound
+
+logger = logging.getLogger("salon.api")
 
 api = NinjaAPI(
     title="Salon Front Desk API",
@@ -35,6 +39,23 @@ def domain_error(request: HttpRequest, exc: DomainError):
 def unauthenticated(request: HttpRequest, exc: AuthenticationError):
     detail = "Authentication required: send 'Authorization: Bearer <token>' or log in as staff."
     return api.create_response(request, {"detail": detail}, status=401)
+
+
+DATABASE_UNAVAILABLE = (
+    "The database is unavailable right now; please try again in a moment. "
+    "Nothing is half-saved: a change is stored whole or not at all."
+)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, exc: Exception):
+    """The connection dropped (or the server is gone) mid-request: each service runs in one
+    transaction, so it was rolled back whole; say so, and that a retry is the remedy."""
+    logger.warning("Database unavailable during %s %s: %s", request.method, request.path, exc)
+    response = api.create_response(request, {"detail": DATABASE_UNAVAILABLE}, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 class HealthOut(Schema):
