@@ -17,17 +17,19 @@ def supervisor_alert(help_request: HelpRequest, supervisor: Supervisor) -> str:
     )
 
 
-def _greeting(help_request: HelpRequest) -> str:
+def _greeting(help_request: HelpRequest, salon_name: str | None = None) -> str:
     name = f" {help_request.caller_name.split()[0]}" if help_request.caller_name.strip() else ""
-    return f"Hi{name}, this is {SalonProfile.display_name()}."
+    return f"Hi{name}, this is {salon_name or SalonProfile.display_name()}."
 
 
 def caller_followup(help_request: HelpRequest) -> str:
     return f'{_greeting(help_request)} About your question "{help_request.question}": {help_request.answer}'
 
 
-def caller_timeout(help_request: HelpRequest) -> str:
+def caller_timeout(help_request: HelpRequest, salon_name: str | None = None) -> str:
+    """`salon_name` saves a query per text when many are written at once."""
     return (
-        f"{_greeting(help_request)} We're sorry we haven't answered your question \"{help_request.question}\" yet. "
+        f"{_greeting(help_request, salon_name)} We're sorry we haven't answered your question "
+        f'"{help_request.question}" yet. '
         "A member of our team will text you the answer as soon as they can."
     )

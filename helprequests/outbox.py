@@ -7,6 +7,8 @@ then handed to a Celery worker once that transaction commits. If the broker cann
 
 import logging
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,12 +18,14 @@ from helprequests.models import HelpRequest, Message, WebhookDelivery, WebhookEn
 logger = logging.getLogger("salon.outbox")
 
 
-def _enqueue_after_commit(task, object_id: int) -> None:
+def _enqueue_after_commit(task, argument) -> None:
+    """`task.delay(argument)` once the transaction commits (an id, or a list of ids)."""
+
     def enqueue() -> None:
         try:
-            task.delay(object_id)
-        except Exception:  # the broker is unreachable: the relay will pick the row up
-            logger.warning("Could not enqueue %s(%s); the relay will retry it.", task.name, object_id, exc_info=True)
+            task.delay(argument)
+        except Exception:  # the broker is unreachable: the relay will pick the rows up
+            logger.warning("Could not enqueue %s(%s); the relay will retry it.", task.name, argument, exc_info=True)
 
     transaction.on_commit(enqueue)
 
@@ -33,6 +37,37 @@ def queue_text(to: str, body: str, kind: str, help_request: HelpRequest | None =
     message = Message.objects.create(to=to, body=body, kind=kind, help_request=help_request)
     _enqueue_after_commit(deliver_message, message.pk)
     return message
+
+
+def queue_texts(messages: list[Message]) -> list[Message]:
+    """Store many texts at once and send them after commit, in one job (the timeout sweep)."""
+    from helprequests.tasks import deliver_messages
+
+    created = Message.objects.bulk_create(messages)
+    if created:
+        _enqueue_after_commit(deliver_messages, [message.pk for message in created])
+    return created
+
+
+def emit_events(event_type: str, subjects: list, describe: Callable[[Any], dict]) -> list[WebhookDelivery]:
+    """`emit_event` for many subjects at once, in one insert and one job; `describe(subject)` is
+    each event's data, computed only when some endpoint wants this type."""
+    from helprequests.tasks import deliver_webhooks
+
+    endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(active=True) if endpoint.wants(event_type)]
+    if not endpoints:
+        return []
+    deliveries = []
+    for subject in subjects:
+        event_id = f"evt_{uuid.uuid4().hex}"
+        body = {"id": event_id, "type": event_type, "created_at": timezone.now().isoformat(), "data": describe(subject)}
+        deliveries += [
+            WebhookDelivery(endpoint=endpoint, event_id=event_id, type=event_type, payload=body)
+            for endpoint in endpoints
+        ]
+    created = WebhookDelivery.objects.bulk_create(deliveries)
+    _enqueue_after_commit(deliver_webhooks, [delivery.pk for delivery in created])
+    return created
 
 
 def emit_event(event_type: str, data: dict) -> list[WebhookDelivery]:

@@ -17,13 +17,15 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 
 from helprequests import messages as texts
-from helprequests.models import HelpRequest, Supervisor
-from helprequests.outbox import emit_event, queue_text
+from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
+from helprequests.outbox import emit_event, emit_events, queue_text, queue_texts
 from helprequests.schemas import HelpRequestOut
 from helprequests.triage import triage
 from knowledge.matching import same_question
+from knowledge.models import SalonProfile
 from knowledge.services import current_index, learn_answer
 from salon_project.broadcast import broadcast, to_console
 from salon_project.errors import Conflict, Invalid, NotFound
@@ -219,33 +221,82 @@ def _after_resolve(answered: list[tuple[HelpRequest, str]], requested: HelpReque
             broadcast(f"call-{member.call_id}", {**event, "answer": member.answer})
 
 
+SWEEP_BATCH = 500
+
+
 def expire_help_requests() -> int:
     """The timeout sweep: every pending request past its deadline becomes unresolved.
 
     Attached requests share their primary's deadline, so a group times out in the same sweep.
-    Each request is swapped in its own short transaction, so a resolve racing the sweep for the
-    same request leaves exactly one winner, and one slow row never holds up the rest.
+    Requests are taken SWEEP_BATCH at a time, each batch in one short transaction that first
+    locks its rows (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite serialises writers), so a
+    resolve racing the sweep for the same request waits, then finds it unresolved (and its
+    answer still goes out as a late one): exactly one outcome. A batch writes its audit events,
+    texts and webhook deliveries in bulk and tells the console in one event (`ids`), so a
+    backlog of thousands takes seconds, not minutes.
     """
     expired = 0
-    for help_request in HelpRequest.objects.due_to_expire().order_by("expires_at"):
-        with transaction.atomic():
-            if not help_request.mark_unresolved():
-                continue
-            help_request.record_event(HelpRequest.Status.PENDING, HelpRequest.Status.UNRESOLVED, "system:timeout")
-            told = help_request.group().filter(caller_phone=help_request.caller_phone, messages__kind="caller_timeout")
-            if not told.exists():  # a caller who asked twice is told once
-                queue_text(
-                    help_request.caller_phone,
-                    texts.caller_timeout(help_request),
-                    kind="caller_timeout",
-                    help_request=help_request,
-                )
-            emit_event("help_request.unresolved", _event_data(help_request))
-            to_console("help_request", "timed_out", _console_data(help_request))
-            expired += 1
+    while swept := _expire_batch():
+        expired += swept
     if expired:
         logger.info("Timed out %d help request(s).", expired)
     return expired
+
+
+def _expire_batch() -> int:
+    with transaction.atomic():
+        due = HelpRequest.objects.due_to_expire().order_by("expires_at", "pk").select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:SWEEP_BATCH])
+        if not ids:
+            return 0
+        HelpRequest.objects.filter(pk__in=ids, status=HelpRequest.Status.PENDING).update(
+            status=HelpRequest.Status.UNRESOLVED
+        )
+        batch = list(
+            HelpRequest.objects.filter(pk__in=ids)
+            .select_related("assigned_supervisor", "answered_by")
+            .with_duplicate_count()
+            .order_by("expires_at", "pk")
+        )
+        HelpRequestEvent.objects.bulk_create(
+            HelpRequestEvent(
+                help_request=help_request,
+                from_status=HelpRequest.Status.PENDING,
+                to_status=HelpRequest.Status.UNRESOLVED,
+                actor="system:timeout",
+            )
+            for help_request in batch
+        )
+        queue_texts(_timeout_texts(batch))
+        emit_events("help_request.unresolved", batch, _event_data)
+        to_console("help_request", "timed_out", {"ids": ids})
+    return len(batch)
+
+
+def _timeout_texts(batch: list[HelpRequest]) -> list[Message]:
+    """The "sorry, not answered yet" texts: one per caller per group (a caller who asked twice,
+    or whose two requests were grouped, is told once), counting texts sent in earlier sweeps."""
+    primaries = {help_request.primary_pk for help_request in batch}
+    group_members = HelpRequest.objects.filter(Q(pk__in=primaries) | Q(duplicate_of_id__in=primaries))
+    earlier = Message.objects.filter(kind=Message.Kind.CALLER_TIMEOUT, help_request__in=group_members)
+    told = {
+        (duplicate_of or pk, to)
+        for pk, duplicate_of, to in earlier.values_list("help_request_id", "help_request__duplicate_of_id", "to")
+    }
+    salon_name = SalonProfile.display_name()
+    texts_to_send = []
+    for help_request in batch:
+        key = (help_request.primary_pk, help_request.caller_phone)
+        if key in told:
+            continue
+        told.add(key)
+        body = texts.caller_timeout(help_request, salon_name)
+        texts_to_send.append(
+            Message(
+                to=help_request.caller_phone, body=body, kind=Message.Kind.CALLER_TIMEOUT, help_request=help_request
+            )
+        )
+    return texts_to_send
 
 
 def _get(help_request_id: int) -> HelpRequest:

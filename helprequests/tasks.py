@@ -28,6 +28,20 @@ def deliver_webhook(delivery_id: int) -> None:
 
 
 @shared_task
+def deliver_messages(message_ids: list[int]) -> None:
+    """Many texts queued together (the timeout sweep): each delivered, and retried, on its own."""
+    for message_id in message_ids:
+        deliver_message(message_id)
+
+
+@shared_task
+def deliver_webhooks(delivery_ids: list[int]) -> None:
+    """Many webhook deliveries queued together: each delivered, and retried, on its own."""
+    for delivery_id in delivery_ids:
+        deliver_webhook(delivery_id)
+
+
+@shared_task
 def expire_help_requests() -> int:
     return services.expire_help_requests()
 

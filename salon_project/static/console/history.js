@@ -6,7 +6,7 @@
 
   document.addEventListener("console:help_request", (event) => {
     if (event.detail.action !== "resolved" && event.detail.action !== "timed_out") return;
-    handledSince += 1;
+    handledSince += event.detail.data.ids ? event.detail.data.ids.length : 1;  // a sweep sends many
     const news = document.querySelector(".history-news");
     news.querySelector("a").textContent = handledSince + " new — refresh";
     news.hidden = false;

@@ -217,15 +217,18 @@
 
   document.addEventListener("console:help_request", (event) => {
     const { action, data } = event.detail;
-    const id = String(data.id);
     if (action === "created" && data.priority === "urgent") alertUrgent(data);
+    // One sweep times out many requests in one event (`ids`); everything else is one (`id`).
+    const ids = action === "timed_out" ? data.ids.map(String) : [String(data.id)];
     if (action === "resolved" || action === "timed_out") {
-      handle(id);
-      const card = !sending.has(id) && (findCard(list, id) || findCard(handled, id));
-      if (card && action === "resolved") {
-        hold(card, "Answered by " + data.answered_by + ": “" + data.answer + "”", true);
-      } else if (card) {
-        hold(card, "Timed out: the caller was told we would get back to them. A late answer is still texted to them.", false);
+      for (const id of ids) {
+        handle(id);
+        const card = !sending.has(id) && (findCard(list, id) || findCard(handled, id));
+        if (card && action === "resolved") {
+          hold(card, "Answered by " + data.answered_by + ": “" + data.answer + "”", true);
+        } else if (card) {
+          hold(card, "Timed out: the caller was told we would get back to them. A late answer is still texted to them.", false);
+        }
       }
     }
     refresh();
