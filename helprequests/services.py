@@ -221,7 +221,7 @@ def _after_resolve(answered: list[tuple[HelpRequest, str]], requested: HelpReque
             broadcast(f"call-{member.call_id}", {**event, "answer": member.answer})
 
 
-SWEEP_BATCH = 500
+SWEEP_BATCH = 2000
 
 
 def expire_help_requests() -> int:
