@@ -64,6 +64,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from knowledge import lexicon
 from knowledge.lexicon import (
@@ -227,6 +228,10 @@ class Vocabulary:
     people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name word -> person slugs
     salon_words: frozenset[str] = frozenset()
 
+    def __hash__(self) -> int:
+        # Hashable (the mapping is never changed after construction) so analyses can be cached.
+        return hash((tuple(sorted(self.people.items())), self.salon_words))
+
     @classmethod
     def from_profile(cls, profile: Mapping | None) -> Vocabulary:
         profile = profile or {}
@@ -288,8 +293,12 @@ def _is_soft(concept: str) -> bool:
     return concept in lexicon.SOFT or concept.startswith("num:") or concept == lexicon.DURATION_WORD
 
 
+@lru_cache(maxsize=50_000)
 def analyse(text: str, vocabulary: Vocabulary | None = None) -> Analysis:
-    """Concepts and intents of `text` (a caller's question, an entry's question or a sentence)."""
+    """Concepts and intents of `text` (a caller's question, an entry's question or a sentence).
+
+    Cached: an Analysis is immutable, and the same texts come back again and again (each new
+    help request is compared with every pending question, word by word)."""
     vocabulary = vocabulary or Vocabulary()
     concepts: set[str] = set()
     intents: set[str] = set()
