@@ -127,45 +127,83 @@ def subprocess_database_url() -> str:
     return f"sqlite:///{Path(name).resolve()}"
 
 
-@contextmanager
-def serving_daphne(log_path: Path, start_seconds: int = 30, **env_overrides: str) -> Iterator[str]:
+class Daphne:
     """The real ASGI app (API and websockets) in a daphne process on a free port, on this test
-    run's database and Redis (if any); yields "127.0.0.1:<port>" once it answers /health."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "salon_project.settings", "PYTHONUNBUFFERED": "1"}
-    env["DATABASE_URL"] = subprocess_database_url()
-    if settings.REDIS_URL:
-        env["REDIS_URL"] = settings.REDIS_URL
-    else:
-        env.pop("REDIS_URL", None)
-    # Texts and webhooks run inside daphne, as in the tests' own process: no job may be left in a
-    # broker for a later worker (the embedded one is the developer's own var/broker).
-    env["CELERY_TASK_ALWAYS_EAGER"] = "true"
-    env.update(env_overrides)
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "salon_project.asgi:application"]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
-    base = f"127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + start_seconds
+    run's database and Redis (if any). It keeps its port, so a test can kill it and start it
+    again at the same address (open pages reconnect to it)."""
+
+    def __init__(self, log_path: Path, start_seconds: int = 30, **env_overrides: str):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.base = f"127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.start_seconds = start_seconds
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "salon_project.settings", "PYTHONUNBUFFERED": "1"}
+        env["DATABASE_URL"] = subprocess_database_url()
+        if settings.REDIS_URL:
+            env["REDIS_URL"] = settings.REDIS_URL
+        else:
+            env.pop("REDIS_URL", None)
+        # Texts and webhooks run inside daphne, as in the tests' own process: no job may be left in a
+        # broker for a later worker (the embedded one is the developer's own var/broker).
+        env["CELERY_TASK_ALWAYS_EAGER"] = "true"
+        env.update(env_overrides)
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self._log_mode = "w"
+
+    def start(self) -> str:
+        """Start daphne (again) on its port; returns "127.0.0.1:<port>" once it answers /health."""
+        command = [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "salon_project.asgi:application",
+        ]
+        with open(self.log_path, self._log_mode) as log:
+            self.process = subprocess.Popen(
+                command, env=self.env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT
+            )
+        self._log_mode = "a"  # a restart adds to the same log
+        deadline = time.monotonic() + self.start_seconds
         while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"daphne did not start:\n{log_path.read_text()}")
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"daphne did not start:\n{self.log_path.read_text()}")
             try:
-                if httpx.get(f"http://{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
+                if httpx.get(f"http://{self.base}/api/v1/health", timeout=1).status_code == 200:
+                    return self.base
             except httpx.HTTPError:
                 time.sleep(0.2)
-        yield base
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or an OOM kill would: no shutdown, every connection cut."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@contextmanager
+def serving_daphne(log_path: Path, start_seconds: int = 30, **env_overrides: str) -> Iterator[str]:
+    """A `Daphne` for the duration of the block; yields "127.0.0.1:<port>" once it answers /health."""
+    daphne = Daphne(log_path, start_seconds, **env_overrides)
+    try:
+        yield daphne.start()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        daphne.stop()
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -25,11 +25,10 @@ from helprequests import services
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, WebhookDelivery, WebhookEndpoint
 from helprequests.tests.support_salon import CALLER, add_owner
 from knowledge.models import KnowledgeEntry
-from salon_project.tests.support_faults import wait_for
+from salon_project.tests.support_faults import needs, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="dropping a server connection needs PostgreSQL"),
     pytest.mark.timeout(60),
 ]
 
@@ -38,8 +37,7 @@ QUESTION = "Do you sell gift vouchers?"
 
 @pytest.fixture(scope="module")
 def daphne(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
-    if connection.vendor != "postgresql":
-        pytest.skip("dropping a server connection needs PostgreSQL")
+    needs(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL): SQLite has no server connection to drop")
     with serving_daphne(tmp_path_factory.mktemp("daphne") / "daphne.log") as base:
         yield f"http://{base}/api/v1"
 

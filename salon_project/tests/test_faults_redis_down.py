@@ -12,7 +12,6 @@ a real Celery worker delivers, both pointed at that Redis.
 """
 
 import json
-import os
 import shutil
 import time
 from collections import Counter
@@ -26,7 +25,7 @@ from helprequests.models import HelpRequest, Message, WebhookDelivery, WebhookEn
 from helprequests.tests.support_receiver import WebhookReceiver
 from helprequests.tests.support_salon import CALLER, add_owner
 from helprequests.tests.support_sms import OUTBOX_FILE_ENV, read_outbox_file
-from salon_project.tests.support_faults import OwnRedis, start_worker, stop, wait_for
+from salon_project.tests.support_faults import OwnRedis, needs, start_worker, stop, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
 
@@ -36,10 +35,7 @@ ANSWER_WITHIN_SECONDS = 10  # what "keeps answering" means here: a slow broker m
 
 @pytest.fixture
 def own_redis(tmp_path):
-    if not shutil.which("redis-server"):
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed; .ci/run installs it.")
-        pytest.skip("needs redis-server on PATH to start a Redis of the test's own")
+    needs(bool(shutil.which("redis-server")), "redis-server on PATH, to start a Redis of the test's own")
     redis = OwnRedis(tmp_path / "redis.log").start()
     yield redis
     redis.stop()

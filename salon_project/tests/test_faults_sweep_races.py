@@ -25,13 +25,18 @@ from helprequests import services
 from helprequests.models import HelpRequest, HelpRequestEvent, Message
 from helprequests.tests.support_salon import add_owner
 from salon_project.errors import Conflict
-from salon_project.tests.support_faults import wait_for
+from salon_project.tests.support_faults import needs, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="real concurrency needs PostgreSQL"),
     pytest.mark.timeout(90),
 ]
+
+
+@pytest.fixture(autouse=True)
+def postgresql():
+    needs(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL): SQLite has no concurrent writers")
+
 
 TOPICS = [
     "gift vouchers", "parking", "dogs", "nails", "Sunday hours", "children's cuts", "wifi", "coffee",
