@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 
 from calls.api import router as calls
 from calls.transfer_api import people as transfer_people
@@ -18,6 +18,7 @@ from knowledge.api import router as knowledge
 from knowledge.models import SalonProfile
 from salon_project.auth import BearerToken, StaffSession
 from salon_project.errors import DomainError, NotFound
+from salon_project.parsing import ApiParser, UnstorableText
 
 logger = logging.getLogger("salon.api")
 
@@ -27,12 +28,22 @@ api = NinjaAPI(
     description="Help requests, knowledge base, supervisors, texts and webhooks of the AI receptionist.",
     auth=[BearerToken(), StaffSession()],
     urls_namespace="api-v1",
+    parser=ApiParser(),
 )
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(request, {"detail": exc.detail}, status=exc.status_code)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    """ninja's own errors as ninja words them, except a body with text no database can store
+    (salon_project/parsing.py), which ninja reports as unparseable: that is a 422 saying where."""
+    if isinstance(exc.__cause__, UnstorableText):
+        return api.create_response(request, {"detail": str(exc.__cause__)}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)
