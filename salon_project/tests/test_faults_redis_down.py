@@ -115,7 +115,10 @@ def test_with_redis_down_the_api_answers_nothing_is_lost_and_it_all_goes_out_onc
                     and not WebhookDelivery.objects.exclude(status="delivered").exists()
                 )
 
-            wait_for(all_out, 60, "the relay to send everything once Redis is back", interval=2)
+            try:
+                wait_for(all_out, 60, "the relay to send everything once Redis is back", interval=2)
+            finally:
+                beat.close()
         finally:
             stop(worker)  # a warm shutdown: after it, nothing more can be sent
 
