@@ -18,6 +18,32 @@ SECRET_KEY = env.string("SECRET_KEY") or "embedded-default-not-for-production"
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"])
 
+# --- Security: production is served over HTTPS ----------------------------------------------
+# Production means PRODUCTION=1, or (by default) a SECRET_KEY of its own with DEBUG off. The
+# embedded `make run` has neither and serves plain http://127.0.0.1:8000, so its cookies are not
+# Secure there; each setting below can still be set on its own. `manage.py check --deploy` passes
+# with the production defaults (salon_project/tests/test_security.py).
+PRODUCTION = env.boolean("PRODUCTION", default=not DEBUG and env.string("SECRET_KEY") is not None)
+if PRODUCTION and env.string("SECRET_KEY") is None:
+    raise ConfigurationError("PRODUCTION=1 needs a SECRET_KEY of its own (at least 50 random characters).")
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# A load balancer's plain-http health check must not be redirected.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+SESSION_COOKIE_SECURE = env.boolean("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.boolean("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+# Only sends the `preload` directive; joining browsers' preload lists is a separate, manual step.
+SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+# Behind a TLS-terminating proxy (the production layout), the header it sets to say the client used
+# https; the proxy must overwrite any such header from the client. "off" when daphne faces clients.
+_proxy_ssl_header = env.string("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PRODUCTION else None)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+    if _proxy_ssl_header and _proxy_ssl_header.lower() not in ("off", "none", "0", "false")
+    else None
+)
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
