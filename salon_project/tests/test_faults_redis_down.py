@@ -106,7 +106,7 @@ def test_with_redis_down_the_api_answers_nothing_is_lost_and_it_all_goes_out_onc
 
             # Redis comes back, empty; the relay (beat's job, every minute) hands everything over.
             own_redis.start()
-            beat = Celery("faults-beat", broker=own_redis.url)
+            beat = Celery("faults-beat", broker=own_redis.url, set_as_current=False)  # not the app tasks use
 
             def all_out() -> bool:
                 beat.send_task("helprequests.tasks.relay_undelivered")
