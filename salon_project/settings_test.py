@@ -12,6 +12,10 @@ from salon_project.settings import DATABASES, VAR_DIR
 SMS_BACKEND = "helprequests.sms.InMemoryBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 WEBHOOKS_ALLOW_PRIVATE = True
+# The test client speaks plain http, even where the environment would make these production
+# settings (a SECRET_KEY exported in the shell turns PRODUCTION on; see settings.py).
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 RETRY_BACKOFF_SECONDS = 1
 # MD5 keeps the suite fast; PBKDF2 is there for users a daphne process (on the real settings)
 # must log in (see the staff_login fixture).
