@@ -59,13 +59,12 @@ def run_together(workers: list) -> list:
 
     def runner(index: int) -> None:
         try:
-            connection.ensure_connection()  # connected before the start, so no thread starts late
-            barrier.wait()
+            barrier.wait(timeout=30)
             results[index] = workers[index]()
         except BaseException as exc:  # reported below, not lost in a thread
             errors.append(exc)
         finally:
-            connections.close_all()
+            connections.close_all()  # back to the pool
 
     threads = [threading.Thread(target=runner, args=(i,)) for i in range(len(workers))]
     for thread in threads:
@@ -102,13 +101,21 @@ def test_a_sweep_racing_answers_leaves_every_request_in_one_state_and_its_caller
                     won.append(pk)
                 except Conflict:
                     pass
+                finally:
+                    connection.close()  # back to the pool after each answer, as a web request does
             return won
 
         return answer_all
 
+    def answers_flowing() -> bool:
+        try:
+            return HelpRequest.objects.filter(status="resolved").count() >= 3
+        finally:
+            connection.close()  # no pool connection held while waiting
+
     def sweep() -> int:
         # The sweep starts once the answers are flowing, so it meets them in the middle.
-        wait_for(lambda: HelpRequest.objects.filter(status="resolved").count() >= 3, 30, "the first answers")
+        wait_for(answers_flowing, 30, "the first answers")
         return services.expire_help_requests()
 
     results = run_together([supervisor(n) for n in range(SUPERVISORS)] + [sweep] * SWEEPS)
