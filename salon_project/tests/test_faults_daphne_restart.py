@@ -59,7 +59,9 @@ def card(page, help_request_id: int):
 
 def test_a_console_page_reconnects_after_daphne_is_killed_and_shows_what_changed_meanwhile(staff_login, site):
     add_owner()
-    answered_meanwhile = services.create_help_request(question=VOUCHERS, caller_phone=CALLER).help_request.pk
+    answered_meanwhile = in_a_thread(
+        lambda: services.create_help_request(question=VOUCHERS, caller_phone=CALLER).help_request.pk
+    )
     page = staff_login("maya")
     page.wait_for_selector("body[data-live=live]", timeout=LIVE)
     card(page, answered_meanwhile).wait_for(timeout=LIVE)
