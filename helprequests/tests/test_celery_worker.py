@@ -7,10 +7,7 @@ database and at a file-writing SMS backend, and listens on a queue of its own, s
 development worker sharing the broker nor stale jobs from earlier runs can interfere.
 """
 
-import os
-import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -23,6 +20,7 @@ from helprequests.models import Message
 from helprequests.tests.support_salon import OWNER_PHONE, add_owner, create_help_request_via_api
 from helprequests.tests.support_sms import OUTBOX_FILE_ENV, read_outbox_file
 from salon_project.celery import app
+from salon_project.tests import support_faults
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,51 +28,17 @@ WAIT_SECONDS = 30
 
 
 def start_worker(queue: str, outbox_file: Path, log_file: Path) -> subprocess.Popen:
-    env = os.environ.copy()
-    env.update(
-        DJANGO_SETTINGS_MODULE="salon_project.settings",  # the real settings: not eager
-        CELERY_TASK_ALWAYS_EAGER="false",
-        DATABASE_URL=subprocess_database_url(),
-        SMS_BACKEND="helprequests.tests.support_sms.FileBackend",
-        PYTHONUNBUFFERED="1",
-    )
-    env[OUTBOX_FILE_ENV] = str(outbox_file)
+    """A worker on this test run's database and broker, texting into `outbox_file`."""
+    env = {
+        "DATABASE_URL": subprocess_database_url(),
+        "SMS_BACKEND": "helprequests.tests.support_sms.FileBackend",
+        OUTBOX_FILE_ENV: str(outbox_file),
+    }
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
     else:
-        env.pop("REDIS_URL", None)
         settings.CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "salon_project",
-        "worker",
-        "--pool",
-        "solo",
-        "--without-mingle",
-        "--without-gossip",
-        "--without-heartbeat",
-        "-l",
-        "INFO",
-        "-Q",
-        queue,
-        "-n",
-        f"{queue}@%h",
-    ]
-    with open(log_file, "wb") as log:
-        return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
-
-
-def stop_worker(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        worker.send_signal(signal.SIGTERM)  # warm shutdown
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=5)
+    return support_faults.start_worker(log_file, env, queue=queue)
 
 
 def forget_queue(queue: str) -> None:
@@ -141,4 +105,4 @@ def test_a_real_worker_sends_the_supervisor_alert(api, not_eager, tmp_path):
         assert sent["body"] == message.body and sent["reference"] == f"msg-{message.pk}"
         assert sent["pid"] == worker.pid  # sent by the worker process, not by this one
     finally:
-        stop_worker(worker)
+        support_faults.stop(worker)
