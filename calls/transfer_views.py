@@ -11,14 +11,12 @@ from django.shortcuts import render
 from calls.models import Transfer
 from salon_project.console import render_page
 
-OPEN = (Transfer.Status.REQUESTED, Transfer.Status.RINGING, Transfer.Status.BRIEFING)
-
 
 def _lists() -> dict:
     transfers = Transfer.objects.select_related("call", "supervisor").order_by("-created_at")
     return {
-        "open_transfers": transfers.filter(status__in=OPEN, kind=Transfer.Kind.WARM),
-        "recent_transfers": transfers.exclude(status__in=OPEN)[:20],
+        "open_transfers": transfers.open().filter(kind=Transfer.Kind.WARM),
+        "recent_transfers": transfers.exclude(status__in=Transfer.OPEN)[:20],
     }
 
 

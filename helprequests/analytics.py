@@ -88,7 +88,9 @@ def report(start: date, end: date) -> Report:
         start + timedelta(days=n): {"ai_answered": 0, "escalated": 0, "timeouts": 0}
         for n in range((end - start).days + 1)
     }
+    lookup_count = 0
     for created_at, matched in lookups.values_list("created_at", "matched"):
+        lookup_count += 1
         if matched:
             days[timezone.localtime(created_at, zone).date()]["ai_answered"] += 1
 
@@ -121,8 +123,8 @@ def report(start: date, end: date) -> Report:
     return Report(
         start=start,
         end=end,
-        lookups=lookups.count(),
-        ai_answered=lookups.filter(matched=True).count(),
+        lookups=lookup_count,
+        ai_answered=sum(counts["ai_answered"] for counts in days.values()),
         overall=overall,
         by_tag=dict(sorted(by_tag.items())),
         by_supervisor=dict(sorted(by_supervisor.items())),
