@@ -2,8 +2,7 @@
 
 import secrets
 
-from django.db import models
-from django.db.models import F
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 
@@ -89,16 +88,6 @@ class KnowledgeEntry(models.Model):
     def matchable(self) -> bool:
         return self.active and self.review_status == self.ReviewStatus.LIVE
 
-    @classmethod
-    def record_use(cls, pk: int) -> bool:
-        """Count a lookup answered by entry `pk` (an atomic increment, safe under load); False,
-        and nothing counted, when the entry is gone or no longer active and live."""
-        return bool(
-            cls.objects.filter(pk=pk, active=True, review_status=cls.ReviewStatus.LIVE).update(
-                times_used=F("times_used") + 1, last_used_at=timezone.now()
-            )
-        )
-
 
 def _random_stamp() -> int:
     return secrets.randbits(62)
@@ -119,9 +108,14 @@ class KnowledgeVersion(models.Model):
 
     @classmethod
     def current(cls) -> int:
-        """The stamp now; the row is recreated (with a new stamp) if something emptied the table."""
-        stamp = cls.objects.filter(pk=1).values_list("stamp", flat=True).first()
-        return stamp if stamp is not None else cls.objects.get_or_create(pk=1)[0].stamp
+        """The stamp now; the row is recreated (with a new stamp) if something emptied the table.
+
+        Read on every lookup, so it is plain SQL: compiling the ORM query cost about ten times
+        the read itself (0.5 ms against 0.05 ms on our machines; see `make bench`)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT stamp FROM {cls._meta.db_table} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row is not None else cls.objects.get_or_create(pk=1)[0].stamp
 
 
 class LookupRecord(models.Model):
@@ -136,3 +130,37 @@ class LookupRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{'answered' if self.matched else 'not answered'}: {self.question[:60]}"
+
+    @classmethod
+    def record(cls, question: str, entry_id: int | None, score: float) -> bool:
+        """Keep one lookup and, when entry `entry_id` answered it, count the use. False, with the
+        lookup kept as unanswered, when that entry is gone or no longer active and live: the
+        increment doubles as the last check that the answer may be given.
+
+        This runs on every lookup, so it is plain SQL, atomic in one statement on PostgreSQL
+        (one round trip instead of four with BEGIN and COMMIT) and in one transaction elsewhere.
+        Together these cut it from 1.8 ms to 0.3 ms on our machines (`make bench`)."""
+        entries, records = KnowledgeEntry._meta.db_table, cls._meta.db_table
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        use = (
+            f"UPDATE {entries} SET times_used = times_used + 1, last_used_at = %s "
+            "WHERE id = %s AND active AND review_status = %s"
+        )
+        use_params = [now, entry_id, KnowledgeEntry.ReviewStatus.LIVE.value]
+        columns = "(question, matched, entry_id, score, created_at)"
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"WITH used AS ({use} RETURNING id) INSERT INTO {records} {columns} "
+                    "SELECT %s, count(*) > 0, max(id), %s, %s FROM used RETURNING matched",
+                    [*use_params, question, score, now],
+                )
+                return cursor.fetchone()[0]
+            with transaction.atomic():
+                cursor.execute(use, use_params)
+                used = cursor.rowcount == 1
+                cursor.execute(
+                    f"INSERT INTO {records} {columns} VALUES (%s, %s, %s, %s, %s)",
+                    [question, used, entry_id if used else None, score, now],
+                )
+            return used

@@ -22,7 +22,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -93,33 +92,18 @@ def lookup(question: str) -> LookupResult:
 
     A wrong answer is worse than none (none escalates to a person), so the matcher abstains when
     in doubt; see `knowledge.matching`. A match counts as a use of the entry, and every lookup
-    is kept as a LookupRecord, both in one short transaction.
+    is kept as a LookupRecord, both in one short transaction (`LookupRecord.record`).
     """
     index, preferred = _current()
     match = index.best(question)
     if match.matched and match.document is not None and match.document.id in preferred:
         match = _approved_instead(index, question, match, preferred[match.document.id])
     document = match.document if match.matched else None
-    with transaction.atomic():
-        _telemetry_durability()
-        # Counting the use also re-checks the entry: deactivated, held or deleted since the
-        # index was read means no answer (and its row stays locked until the record is written).
-        if document is not None and not KnowledgeEntry.record_use(document.id):
-            document = None
-        LookupRecord.objects.create(
-            question=question, matched=document is not None, entry_id=document and document.id, score=match.score
-        )
+    if not LookupRecord.record(question, document and document.id, match.score):
+        document = None
     if document is None:
         return LookupResult(False, None, None, match.score, None)
     return LookupResult(True, document.answer, document.id, match.score, document.source)
-
-
-def _telemetry_durability() -> None:
-    """Usage counts and lookup records are telemetry: on PostgreSQL their commit need not wait
-    for the disk (a crash could lose the last moment of them, never anything else)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _approved_instead(index: Index, question: str, seed_match: Match, approved_ids: list[int]) -> Match:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuthIsStaff
 
-from salon_project.models import ApiToken, hash_token
+from salon_project.models import ApiToken
 
 # Writing last_used_at on every request would put a write on the hot path; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -17,7 +17,7 @@ LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        api_token = ApiToken.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True).first()
+        api_token = ApiToken.find_active(token)
         if api_token is None:
             return None
         now = timezone.now()
