@@ -59,16 +59,12 @@ eval: install
 	DATABASE_URL=sqlite:///$$dir/eval.sqlite3 $(PY) manage.py eval_answers $(EVAL_FILE); \
 	status=$$?; rm -rf $$dir; exit $$status
 
-# Lookup latency over HTTP (daphne) at 1k and 20k entries, beside a baseline request of the same
-# server; new help request -> console websocket over the Redis channel layer (Redis db 13); the
-# timeout sweep of 10k expired among 100k pending (PostgreSQL). BENCH_ARGS="--database postgres"
-# runs the first two on a throwaway PostgreSQL database too. Exit status 1 if a target is missed.
+# One table, each figure beside a baseline of the same run (bench/run.py): lookup and create
+# against the empty endpoint (latency, requests/s), created -> console websocket, the voice
+# agent's tool, lookup at 20k entries, the timeout sweep. Throwaway PostgreSQL database, Redis
+# db 13 (emptied). Exit status 1 if a target is missed.
 bench: install
-	@status=0; \
-	$(PY) bench/lookup.py $(BENCH_ARGS) || status=1; \
-	$(PY) bench/console_push.py $(BENCH_ARGS) || status=1; \
-	$(PY) bench/sweep.py $(BENCH_ARGS) || status=1; \
-	exit $$status
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import logging
 import os
 import signal
@@ -9,11 +11,30 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Row:
+    """One line of `make bench`'s table."""
+
+    measure: str
+    figure: str
+    baseline: str
+    ratio: str = ""
+    target: str = ""
+    met: bool | None = None  # None: no target
+
+
+def ms(samples: list[float], *quantiles: int) -> str:
+    """Percentiles of `samples` for the table: "3.1 / 7.9 ms"."""
+    return " / ".join(f"{percentile(samples, q):.1f}" for q in quantiles) + " ms"
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -106,3 +127,59 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection with a bearer token, from the standard library.
+
+    Not httpx: on our machines httpx alone adds about 1 ms to every request, which is the
+    client's cost, not the server's."""
+
+    def __init__(self, base: str, token: str):
+        host, port = base.removeprefix("http://").split(":")
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+        self.connection.request(method, path, body=json.dumps(body) if body else None, headers=self.headers)
+        response = self.connection.getresponse()
+        return response.status, response.read()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def timed(request, *args) -> float:
+    """Milliseconds `request(*args)` took; it must return an HTTP status below 300."""
+    started = time.perf_counter()
+    status, body = request(*args)
+    elapsed = (time.perf_counter() - started) * 1000
+    if status >= 300:
+        raise SystemExit(f"The server answered {status}: {body[:300]!r}")
+    return elapsed
+
+
+def requests_per_second(base: str, token: str, request, seconds: float, connections: int) -> float:
+    """Completed requests a second with `connections` clients, each sending `request(client, n)`
+    back to back on its own keep-alive connection (threads: the client spends most of its time
+    waiting on the socket, with the GIL released)."""
+    done = [0] * connections
+    deadline = time.perf_counter() + seconds
+
+    def run(slot: int) -> None:
+        client = Client(base, token)
+        try:
+            n = 0
+            while time.perf_counter() < deadline:
+                status, body = request(client, slot * 1_000_000 + n)
+                if status >= 300:
+                    raise SystemExit(f"The server answered {status}: {body[:300]!r}")
+                n += 1
+            done[slot] = n
+        finally:
+            client.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(connections) as pool:
+        list(pool.map(run, range(connections)))
+    return sum(done) / (time.perf_counter() - started)

@@ -49,16 +49,19 @@ def queue_texts(messages: list[Message]) -> list[Message]:
     return created
 
 
-def emit_events(event_type: str, subjects: list, describe: Callable[[Any], dict]) -> list[WebhookDelivery]:
-    """`emit_event` for many subjects at once, in one insert and one job; `describe(subject)` is
-    each event's data, computed only when some endpoint wants this type."""
+def emit_events(
+    event_type: str, subjects: Callable[[], list], describe: Callable[[Any], dict]
+) -> list[WebhookDelivery]:
+    """`emit_event` for many subjects at once, in one insert and one job. The subjects are read
+    (`subjects()`) and described (`describe(subject)`: each event's data) only when some
+    endpoint wants this type."""
     from helprequests.tasks import deliver_webhooks
 
     endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(active=True) if endpoint.wants(event_type)]
     if not endpoints:
         return []
     deliveries = []
-    for subject in subjects:
+    for subject in subjects():
         event_id = f"evt_{uuid.uuid4().hex}"
         body = {"id": event_id, "type": event_type, "created_at": timezone.now().isoformat(), "data": describe(subject)}
         deliveries += [

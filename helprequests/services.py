@@ -146,10 +146,10 @@ def _primary_to_join(question: str, caller_phone: str, priority: str) -> HelpReq
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CREATE_LOCK])
     candidates = HelpRequest.objects.primaries_to_join(caller_phone, priority)
-    for candidate in candidates.only("pk", "question"):
-        if same_question(question, candidate.question, vocabulary):
+    for pk, candidate_question in candidates.values_list("pk", "question"):  # rows, not models: one per pending
+        if same_question(question, candidate_question, vocabulary):
             # Locked, and still pending: a resolve that got there first leaves nothing to join.
-            primary = candidates.select_for_update().filter(pk=candidate.pk).first()
+            primary = candidates.select_for_update().filter(pk=pk).first()
             if primary:
                 return primary
     return None
@@ -245,19 +245,9 @@ def expire_help_requests() -> int:
 
 def _expire_batch() -> int:
     with transaction.atomic():
-        due = HelpRequest.objects.due_to_expire().order_by("expires_at", "pk").select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:SWEEP_BATCH])
-        if not ids:
+        batch = HelpRequest.objects.expire_due(SWEEP_BATCH)
+        if not batch:
             return 0
-        HelpRequest.objects.filter(pk__in=ids, status=HelpRequest.Status.PENDING).update(
-            status=HelpRequest.Status.UNRESOLVED
-        )
-        batch = list(
-            HelpRequest.objects.filter(pk__in=ids)
-            .select_related("assigned_supervisor", "answered_by")
-            .with_duplicate_count()
-            .order_by("expires_at", "pk")
-        )
         HelpRequestEvent.objects.bulk_create(
             HelpRequestEvent(
                 help_request=help_request,
@@ -268,9 +258,16 @@ def _expire_batch() -> int:
             for help_request in batch
         )
         queue_texts(_timeout_texts(batch))
-        emit_events("help_request.unresolved", batch, _event_data)
+        ids = [help_request.pk for help_request in batch]
+        emit_events("help_request.unresolved", lambda: _for_events(ids), _event_data)
         to_console("help_request", "timed_out", {"ids": ids})
     return len(batch)
+
+
+def _for_events(ids: list[int]) -> list[HelpRequest]:
+    """Requests as the API shows them, for webhook events (only read when an endpoint wants them)."""
+    rows = HelpRequest.objects.filter(pk__in=ids).select_related("assigned_supervisor", "answered_by")
+    return list(rows.with_duplicate_count().order_by("expires_at", "pk"))
 
 
 def _timeout_texts(batch: list[HelpRequest]) -> list[Message]:
