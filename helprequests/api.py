@@ -69,7 +69,9 @@ def create_help_request(
         idempotency_key=idempotency_key or None,
         actor=actor_of(request),
     )
-    return Status(201 if result.created else 200, _help_request(result.help_request.pk))
+    if result.created:
+        return Status(201, result.help_request)  # as created, with its supervisor: no second read
+    return Status(200, _help_request(result.help_request.pk))
 
 
 @help_requests.get("", response=list[HelpRequestOut])

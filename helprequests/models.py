@@ -98,8 +98,9 @@ class HelpRequestQuerySet(models.QuerySet):
         """Annotate how many requests are attached to each one, for lists (one query, not one per row)."""
         return self.annotate(duplicate_count=Count("duplicates", distinct=True))
 
-    def primaries_to_join(self, caller_phone: str, priority: str) -> "HelpRequestQuerySet":
-        """Pending requests that a new one from this caller, with this priority, may be attached to.
+    def primaries_to_join(self, caller_phone: str, priority: str, topic: str) -> "HelpRequestQuerySet":
+        """Pending requests that a new one from this caller, with this priority and topic, may be
+        attached to (those whose topic is not known yet included).
 
         Urgent requests are never grouped: each emergency alerts the owner. Across callers only
         general (low) questions share an answer; a complaint or a booking is about the caller's
@@ -111,7 +112,8 @@ class HelpRequestQuerySet(models.QuerySet):
         if priority == HelpRequest.Priority.LOW:
             askers |= Q(priority=HelpRequest.Priority.LOW)
         return (
-            self.filter(askers, status=HelpRequest.Status.PENDING, duplicate_of__isnull=True)
+            self.filter(askers, topic__in=[topic, ""], status=HelpRequest.Status.PENDING)
+            .filter(duplicate_of__isnull=True)
             .exclude(priority=HelpRequest.Priority.URGENT)
             .order_by("created_at", "pk")
         )
@@ -161,6 +163,9 @@ class HelpRequest(models.Model):
         related_name="duplicates",
         help_text="The request this one asks the same as: only that one alerted a supervisor; one answer serves both.",
     )
+    # `topic_of(question)`: requests that could be the same question share it, so a new request
+    # looks for one to join among its topic only. Blank on rows from before it existed.
+    topic = models.CharField(max_length=16, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField(db_index=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -13,6 +13,7 @@ On SQLite (the single-process default) neither lock exists: two simultaneous ide
 may both become primaries, i.e. one alert too many, never a lost answer.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervis
 from helprequests.outbox import emit_event, emit_events, queue_text, queue_texts
 from helprequests.schemas import HelpRequestOut
 from helprequests.triage import triage
-from knowledge.matching import same_question
+from knowledge.matching import Vocabulary, question_topic, same_question
 from knowledge.models import SalonProfile
 from knowledge.services import current_index, learn_answer
 from salon_project.broadcast import broadcast, to_console
@@ -97,9 +98,12 @@ def _same_request_or_conflict(existing: HelpRequest, question: str, caller_phone
 
 def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) -> HelpRequest:
     result = triage(question)
-    primary = _primary_to_join(question, caller_phone, result.priority)
+    vocabulary = current_index().vocabulary  # staff names, so "Jordan" is a person, as in lookups
+    topic = _topic_of(question, vocabulary)
+    primary = _primary_to_join(question, topic, vocabulary, caller_phone, result.priority)
     help_request = HelpRequest.objects.create(
         question=question,
+        topic=topic,
         caller_phone=caller_phone,
         caller_name=caller_name,
         call_id=call_id,
@@ -110,6 +114,7 @@ def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) 
         expires_at=primary.expires_at if primary else HelpRequest.default_expiry(),
         duplicate_of=primary,
     )
+    help_request.duplicate_count = 0  # as `with_duplicate_count()` reads it: a new request has none attached
     note = f"attached to #{primary.pk}" if primary else ""
     help_request.record_event("", HelpRequest.Status.PENDING, actor, note=note)
     supervisor = help_request.assigned_supervisor
@@ -129,24 +134,32 @@ def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) 
     return help_request
 
 
-# Any constant works; it only has to be the same in every process.
-_CREATE_LOCK = 0x5A10_0C0A_1E5C
+# The advisory locks' namespace: any constant works; it only has to be the same in every process.
+_CREATE_LOCKS = 0x5A10
 
 
-def _primary_to_join(question: str, caller_phone: str, priority: str) -> HelpRequest | None:
+def _topic_of(question: str, vocabulary: Vocabulary) -> str:
+    """A short stable digest of the question's topic (`knowledge.matching.question_topic`)."""
+    return hashlib.blake2b(question_topic(question, vocabulary).encode(), digest_size=8).hexdigest()
+
+
+def _primary_to_join(
+    question: str, topic: str, vocabulary: Vocabulary, caller_phone: str, priority: str
+) -> HelpRequest | None:
     """The pending request this question asks the same as, locked, or None to open a new one.
 
-    Runs inside the create's transaction. On PostgreSQL creates take turns here (an advisory
-    lock held until commit), so of two callers asking at once the second sees the first's request.
+    Runs inside the create's transaction. Questions that `same_question` could pair always
+    share a topic, so only pending requests of this topic are compared, and on PostgreSQL
+    creates of one topic take turns here (an advisory lock held until commit): of two callers
+    asking the same thing at once, the second sees the first's request.
     """
     if priority == HelpRequest.Priority.URGENT:
         return None  # each emergency alerts the owner
-    vocabulary = current_index().vocabulary  # staff names, so "Jordan" is a person, as in lookups
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CREATE_LOCK])
-    candidates = HelpRequest.objects.primaries_to_join(caller_phone, priority)
-    for pk, candidate_question in candidates.values_list("pk", "question"):  # rows, not models: one per pending
+        with connection.cursor() as cursor:  # the topic's first 32 bits, as PostgreSQL's int4
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CREATE_LOCKS, int(topic[:8], 16) - 2**31])
+    candidates = HelpRequest.objects.primaries_to_join(caller_phone, priority, topic)
+    for pk, candidate_question in candidates.values_list("pk", "question"):
         if same_question(question, candidate_question, vocabulary):
             # Locked, and still pending: a resolve that got there first leaves nothing to join.
             primary = candidates.select_for_update().filter(pk=pk).first()

@@ -799,6 +799,14 @@ def same_question(a: str, b: str, vocabulary: Vocabulary | None = None) -> bool:
     return bool(said_a & said_b)
 
 
+def question_topic(question: str, vocabulary: Vocabulary | None = None) -> str:
+    """A name that two questions share whenever `same_question` calls them the same (their hard
+    concepts and intents; same wording implies both), so work that must see every question like
+    this one can be partitioned by it (help requests take a lock by topic while coalescing)."""
+    analysis = analyse(question, vocabulary)
+    return " ".join(sorted(analysis.hard)) + " | " + " ".join(sorted(analysis.intents))
+
+
 # --- public helpers for callers outside the matcher ---------------------------------------------
 
 
