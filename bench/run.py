@@ -223,6 +223,7 @@ def main() -> int:
         questions, unknown = dev_questions()
         requests = Requests(questions, unknown)
         grow_to(1000)
+        database.settle()
         server = Server(args.port, database.url)
         try:
             rows += http_rows(server, token, requests, args)
@@ -231,6 +232,7 @@ def main() -> int:
         finally:
             server.stop()
         grow_to(20_000)
+        database.settle()
         server = Server(args.port, database.url)
         try:
             requests.lookup(Client(server.base, token), 0)
@@ -238,7 +240,7 @@ def main() -> int:
         finally:
             server.stop()
         if args.database == "postgres":
-            rows.append(sweep.measure(pending=100_000, expired=10_000))
+            rows.append(sweep.measure(database, pending=100_000, expired=10_000))
     finally:
         database.drop()
         broker.flushdb()

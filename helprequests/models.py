@@ -261,6 +261,19 @@ class HelpRequestEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status} by {self.actor}"
 
+    @classmethod
+    def record_many(cls, help_request_ids: list[int], from_status: str, to_status: str, actor: str) -> None:
+        """One state change recorded for many requests by one INSERT ... SELECT (the timeout
+        sweep: building 10k event objects for `bulk_create` took a third of a second)."""
+        placeholders = ", ".join(["%s"] * len(help_request_ids))
+        at = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {cls._meta.db_table} (help_request_id, from_status, to_status, actor, note, at) "
+                f"SELECT id, %s, %s, %s, '', %s FROM {HelpRequest._meta.db_table} WHERE id IN ({placeholders})",
+                [from_status, to_status, actor, at, *help_request_ids],
+            )
+
 
 class Outbound(models.Model):
     """Shared bookkeeping of something delivered by a worker: attempts and a delivery lease.

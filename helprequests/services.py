@@ -261,17 +261,9 @@ def _expire_batch() -> int:
         batch = HelpRequest.objects.expire_due(SWEEP_BATCH)
         if not batch:
             return 0
-        HelpRequestEvent.objects.bulk_create(
-            HelpRequestEvent(
-                help_request=help_request,
-                from_status=HelpRequest.Status.PENDING,
-                to_status=HelpRequest.Status.UNRESOLVED,
-                actor="system:timeout",
-            )
-            for help_request in batch
-        )
-        queue_texts(_timeout_texts(batch))
         ids = [help_request.pk for help_request in batch]
+        HelpRequestEvent.record_many(ids, HelpRequest.Status.PENDING, HelpRequest.Status.UNRESOLVED, "system:timeout")
+        queue_texts(_timeout_texts(batch))
         emit_events("help_request.unresolved", lambda: _for_events(ids), _event_data)
         to_console("help_request", "timed_out", {"ids": ids})
     return len(batch)
