@@ -62,7 +62,7 @@ eval: install
 # One table, each figure beside a baseline of the same run (bench/run.py): lookup and create
 # against the empty endpoint (latency, requests/s), created -> console websocket, the voice
 # agent's tool, lookup at 20k entries, the timeout sweep. Throwaway PostgreSQL database, Redis
-# db 13 (emptied). Exit status 1 if a target is missed.
+# db 13 (emptied). Exit status 3 if a target is missed.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
 

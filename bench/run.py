@@ -23,7 +23,7 @@ Measured, from this process over loopback:
 - one timeout sweep over 100,000 pending requests of which 10,000 have expired (checked: each
   unresolved, with its audit event and its text), beside a bare UPDATE of the same rows.
 
-Prints one table and the machine; exit status 1 when a target is missed.
+Prints one table and the machine. Exit status 3 when a target is missed (1 is a failure to run).
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from bench.support import (  # noqa: E402
     timed,
 )
 
+TARGET_MISSED = 3  # CI runs a short bench to prove it works, and tolerates this status only
 PING = "/api/v1/ping"
 LOOKUP = "/api/v1/knowledge/lookup"
 CREATE = "/api/v1/help-requests"
@@ -118,10 +119,19 @@ def sequential(server: Server, token: str, requests: Requests, count: int, names
         client.close()
 
 
+def warm_up(server: Server, token: str, requests: Requests) -> None:
+    """One lookup, so the matcher's index is built before any clock runs."""
+    client = Client(server.base, token)
+    try:
+        timed(requests.lookup, client, 0)
+    finally:
+        client.close()
+
+
 def http_rows(server: Server, token: str, requests: Requests, args: argparse.Namespace) -> list[Row]:
     """Lookup and create against the empty endpoint: latency (each interleaved with its own
     baseline, so a busy moment hits both), then requests/s, each endpoint in turn."""
-    requests.lookup(Client(server.base, token), 0)  # builds the matcher's index before the clock runs
+    warm_up(server, token, requests)
     rows = [latency_row(server, token, requests, "lookup", args.requests, entries=1000)]
     rows.append(latency_row(server, token, requests, "create", args.requests))
     rate = {
@@ -135,7 +145,7 @@ def http_rows(server: Server, token: str, requests: Requests, args: argparse.Nam
                 f"{label}, {args.connections} connections",
                 f"{rate[name]:.0f} req/s",
                 f"ping {rate['ping']:.0f} req/s",
-                f"{share:.0%}",
+                f"{share:.1%}",
                 ">= 50% of ping",
                 share >= 0.5,
             )
@@ -235,7 +245,7 @@ def main() -> int:
         database.settle()
         server = Server(args.port, database.url)
         try:
-            requests.lookup(Client(server.base, token), 0)
+            warm_up(server, token, requests)
             rows.append(latency_row(server, token, requests, "lookup", args.requests, entries=20000))
         finally:
             server.stop()
@@ -249,7 +259,7 @@ def main() -> int:
     missed = [row.measure for row in rows if row.met is False]
     if missed:
         print("targets missed: " + "; ".join(missed))
-    return 1 if missed else 0
+    return TARGET_MISSED if missed else 0
 
 
 if __name__ == "__main__":

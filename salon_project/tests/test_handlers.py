@@ -30,7 +30,7 @@ def counted_view(request):
 
 
 def streamed_view(request):
-    def chunks():
+    async def chunks():  # as Django serves streams under ASGI (a sync iterator is read whole first)
         yield b"first,"
         remember("streamed")
         yield b"second"
