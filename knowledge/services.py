@@ -46,7 +46,7 @@ class LookupResult:
 # --- the cached index ---------------------------------------------------------------------------
 
 _lock = threading.Lock()
-_cached: tuple[tuple, Index, dict[int, list[int]]] | None = None
+_cached: tuple[int, Index, dict[int, list[int]]] | None = None
 MATCHABLE = Q(active=True, review_status=Review.LIVE)
 
 
@@ -70,21 +70,28 @@ def _build(previous: Index | None) -> tuple[Index, dict[int, list[int]]]:
     return Index(documents, vocabulary, previous=previous), preferred
 
 
-def _current() -> tuple[Index, dict[int, list[int]]]:
+def _current() -> tuple[int, Index, dict[int, list[int]]]:
+    """The index as of the database's knowledge version now (one primary-key read), rebuilt
+    if it changed: (its stamp, the index, which approved answers overrule which seed entries)."""
     global _cached
     signature = KnowledgeVersion.current()
     with _lock:
         if _cached is None or _cached[0] != signature:
             _cached = (signature, *_build(previous=_cached[1] if _cached else None))
-        return _cached[1], _cached[2]
+        return _cached
 
 
 def current_index() -> Index:
     """The index of active, live entries, rebuilt only when the table (or the profile) changed."""
-    return _current()[0]
+    return _current()[1]
 
 
 # --- operations ---------------------------------------------------------------------------------
+
+
+# A lookup whose index went stale is matched again on the new one; under changes faster than
+# that, the last try writes without the version check (the entry's own re-check still holds).
+LOOKUP_TRIES = 3
 
 
 def lookup(question: str) -> LookupResult:
@@ -92,16 +99,22 @@ def lookup(question: str) -> LookupResult:
 
     A wrong answer is worse than none (none escalates to a person), so the matcher abstains when
     in doubt; see `knowledge.matching`. A match counts as a use of the entry, and every lookup
-    is kept as a LookupRecord, both in one short transaction (`LookupRecord.record`).
+    is kept as a LookupRecord (`LookupRecord.record`). The same statement checks that the
+    knowledge has not changed since this process's index was built, so an answer learned
+    anywhere counts at once, at no extra round trip.
     """
-    index, preferred = _current()
-    match = index.best(question)
-    if match.matched and match.document is not None and match.document.id in preferred:
-        match = _approved_instead(index, question, match, preferred[match.document.id])
-    document = match.document if match.matched else None
-    if not LookupRecord.record(question, document and document.id, match.score):
-        document = None
-    if document is None:
+    stamp, index, preferred = _cached or _current()
+    for attempt in range(1, LOOKUP_TRIES + 1):
+        match = index.best(question)
+        if match.matched and match.document is not None and match.document.id in preferred:
+            match = _approved_instead(index, question, match, preferred[match.document.id])
+        document = match.document if match.matched else None
+        checked = stamp if attempt < LOOKUP_TRIES else None
+        used = LookupRecord.record(question, document and document.id, match.score, index_stamp=checked)
+        if used is not None:
+            break
+        stamp, index, preferred = _current()  # the knowledge changed: rebuild, and match again
+    if not used:
         return LookupResult(False, None, None, match.score, None)
     return LookupResult(True, document.answer, document.id, match.score, document.source)
 

@@ -164,6 +164,34 @@ def test_an_entry_switched_off_after_the_index_was_read_is_not_answered(seeded, 
     assert KnowledgeEntry.objects.get(pk=result.entry_id).times_used == 1
 
 
+def test_a_lookup_on_a_stale_index_is_matched_again_and_recorded_once(seeded):
+    """The version check rides on the lookup's record: a process whose index is stale finds out
+    there, writes nothing, rebuilds and matches again."""
+    first = services.lookup("What does a blowout cost?")
+    KnowledgeEntry.objects.create(question="Do you have wifi?", answer="Yes, ask at the desk.")  # elsewhere
+    records = LookupRecord.objects.count()
+
+    assert services.lookup("What does a blowout cost?").entry_id == first.entry_id
+    assert LookupRecord.objects.count() == records + 1
+    assert KnowledgeEntry.objects.get(pk=first.entry_id).times_used == 2
+    assert services.lookup("Is there wifi?").matched
+
+
+def test_a_record_against_a_changed_version_writes_nothing(seeded):
+    entry_id = services.lookup("What does a blowout cost?").entry_id
+    stale = KnowledgeVersion.current()
+    KnowledgeEntry.objects.create(question="Do you have wifi?", answer="Yes, ask at the desk.")
+    records = LookupRecord.objects.count()
+
+    assert LookupRecord.record("blowout price", entry_id, 0.9, index_stamp=stale) is None
+    assert LookupRecord.objects.count() == records
+    assert KnowledgeEntry.objects.get(pk=entry_id).times_used == 1
+    current = KnowledgeVersion.current()
+    assert LookupRecord.record("blowout price", entry_id, 0.9, index_stamp=current) is True
+    assert LookupRecord.record("blowout price", entry_id, 0.9, index_stamp=None) is True  # no check
+    assert KnowledgeEntry.objects.get(pk=entry_id).times_used == 3
+
+
 def test_every_lookup_is_recorded_for_the_analytics(seeded):
     answered = services.lookup("What does a blowout cost?")
     services.lookup("Do you groom dogs?")
