@@ -8,10 +8,11 @@ review status `needs_review` instead of going live; a supervisor approves or rej
 active, live entries match. An approved answer is preferred over the seed facts it contradicts.
 
 The matcher's index of matchable entries is cached per process and rebuilt when the table
-changed. "Changed" is read from the database on every lookup: one primary-key read of
-`KnowledgeVersion`, whose counter database triggers move on any change to an entry's indexed
-columns or to the profile (see that model). So an answer learned in the web process counts at
-once in a Celery worker or another web process too, however the entry was written.
+changed. "Changed" is checked on every lookup against `KnowledgeVersion`, whose stamp database
+triggers move on any change to an entry's indexed columns or to the profile (see that model):
+by the lookup's own record statement (`LookupRecord.record`), and by one primary-key read for
+everything else (`current_index`). So an answer learned in the web process counts at once in a
+Celery worker or another web process too, however the entry was written.
 
 Every lookup is kept as a `LookupRecord` (the console's analytics: answered by the AI or not).
 """
