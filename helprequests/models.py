@@ -85,14 +85,11 @@ class HelpRequestQuerySet(models.QuerySet):
         statement = (
             f"UPDATE {table} SET status = %s WHERE id IN (SELECT id FROM {table} WHERE status = %s "
             f"AND expires_at <= %s ORDER BY expires_at, id LIMIT %s{skip_locked}) "
-            "RETURNING id, caller_phone, caller_name, question, duplicate_of_id"
+            "RETURNING id, status, caller_phone, caller_name, question, duplicate_of_id"
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         params = [HelpRequest.Status.UNRESOLVED.value, HelpRequest.Status.PENDING.value, now, limit]
-        expired = sorted(self.raw(statement, params), key=lambda help_request: help_request.pk)
-        for help_request in expired:
-            help_request.status = HelpRequest.Status.UNRESOLVED
-        return expired
+        return sorted(self.raw(statement, params), key=lambda help_request: help_request.pk)
 
     def with_duplicate_count(self) -> "HelpRequestQuerySet":
         """Annotate how many requests are attached to each one, for lists (one query, not one per row)."""
