@@ -3,8 +3,10 @@
 import hashlib
 import secrets
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
+
+from salon_project.sql import prepared_cursor
 
 
 def hash_token(token: str) -> str:
@@ -45,10 +47,16 @@ class ApiToken(models.Model):
         """The unrevoked token `plain` stands for, or None; found by its hash through a unique
         index, so no secret is ever compared byte by byte.
 
-        Runs on every API request, so it is plain SQL: compiling the ORM query cost about
-        0.8 ms against 0.15 ms for the read itself on our machines (`make bench`)."""
-        query = f"SELECT id, name, last_used_at FROM {cls._meta.db_table} WHERE token_hash = %s AND revoked_at IS NULL"
-        return next(iter(cls.objects.raw(query, [hash_token(plain)])), None)
+        Runs on every API request, so it is a prepared statement: compiling the ORM query cost
+        about 0.8 ms against 0.15 ms for the read itself on our machines (`make bench`)."""
+        fields = ["id", "name", "last_used_at"]
+        with prepared_cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(fields)} FROM {cls._meta.db_table} WHERE token_hash = %s AND revoked_at IS NULL",
+                [hash_token(plain)],
+            )
+            row = cursor.fetchone()
+        return None if row is None else cls.from_db(connection.alias, fields, row)
 
     def revoke(self) -> None:
         if self.revoked_at is None:
