@@ -1,29 +1,20 @@
 """Who may call the API: a bearer token, or a logged-in staff member (with CSRF)."""
 
-from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib import auth
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuthIsStaff
 
 from salon_project.models import ApiToken
 
-# Writing last_used_at on every request would put a write on the hot path; once a minute is enough.
-LAST_USED_RESOLUTION = timedelta(seconds=60)
-
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        api_token = ApiToken.find_active(token)
-        if api_token is None:
-            return None
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        request.actor = f"token:{api_token.name}"
+        api_token = ApiToken.authenticate(token)
+        if api_token is not None:
+            request.actor = f"token:{api_token.name}"
         return api_token
 
 

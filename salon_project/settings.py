@@ -98,12 +98,11 @@ except ValueError as exc:
     raise ConfigurationError(f"DATABASE_URL is not a database URL Django understands: {exc}") from None
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI a persistent connection per thread leaks; psycopg's pool shares them instead.
-    # prepare_threshold lets `salon_project.sql.prepared_cursor` prepare the hot statements
-    # (Django's own queries bind on the client and are never prepared).
-    _database["OPTIONS"] = {
-        "pool": {"min_size": 1, "max_size": env.integer("DATABASE_POOL_SIZE", 10, minimum=1)},
-        "prepare_threshold": 5,
-    }
+    _database["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env.integer("DATABASE_POOL_SIZE", 10, minimum=1)}}
+    if env.boolean("DATABASE_PREPARED_STATEMENTS", True):
+        # Lets `salon_project.sql.prepared_cursor` prepare the hot statements (Django's own queries
+        # bind on the client and are never prepared). Off behind a transaction-mode pooler.
+        _database["OPTIONS"]["prepare_threshold"] = 5
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the Celery worker write the same file: WAL plus immediate transactions
     # turn "database is locked" into a short wait.

@@ -20,10 +20,8 @@ from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
-from salon_project.auth import LAST_USED_RESOLUTION
-from salon_project.models import ApiToken, hash_token
+from salon_project.models import ApiToken
 
 
 def _bearer_token(scope: dict[str, Any]) -> str | None:
@@ -35,14 +33,7 @@ def _bearer_token(scope: dict[str, Any]) -> str | None:
     return None
 
 
-@database_sync_to_async
-def _active_token(plain: str) -> ApiToken | None:
-    api_token = ApiToken.objects.filter(token_hash=hash_token(plain), revoked_at__isnull=True).first()
-    if api_token is not None:
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-    return api_token
+_active_token = database_sync_to_async(ApiToken.authenticate)
 
 
 def _origin(scope: dict[str, Any]) -> ParseResult | None:

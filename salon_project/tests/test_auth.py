@@ -1,9 +1,12 @@
 """Who may call the API: bearer tokens (hashed, revocable) and staff sessions with CSRF."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from conftest import ApiClient
 from salon_project.models import ApiToken, hash_token
@@ -48,6 +51,23 @@ def test_revoked_token_is_refused():
     token, plain = ApiToken.issue("old")
     token.revoke()
     assert ApiClient(plain).get("/api/v1/supervisors").status_code == 401
+
+
+def test_a_tokens_use_is_recorded_at_most_once_a_minute():
+    """`last_used_at` shows operators which tokens are alive, without a write on every request."""
+    token, plain = ApiToken.issue("crm")
+    client = ApiClient(plain)
+    assert client.get("/api/v1/ping").status_code == 204
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None and timezone.is_aware(first)
+
+    assert client.get("/api/v1/ping").status_code == 204  # within the minute: not written again
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+
+    a_while_ago = first - ApiToken.LAST_USED_RESOLUTION - timedelta(seconds=1)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=a_while_ago)
+    assert client.get("/api/v1/ping").status_code == 204
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first
 
 
 def test_staff_session_works_with_csrf_and_non_staff_is_refused():
