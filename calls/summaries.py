@@ -1,8 +1,8 @@
 """What a person is told before taking over a call: who is calling, what they want, what was
 already said or tried, and why a person is needed.
 
-Two summarisers with one result: the configured LLM (any OpenAI-compatible chat completions
-endpoint: LLM_PROVIDER with its key, or LLM_BASE_URL) when there is one, and an extractive
+Two summarisers with one result: the configured LLM (the voice agent's: `salon_project.llm`,
+any OpenAI-compatible chat completions endpoint) when there is one, and an extractive
 summary, built from the transcript's own sentences, when there is none or it fails. The
 extractive one needs no network, so a transfer is never held up by a model; it is also what the
 offline setup (`make run`, tests) uses.
@@ -16,20 +16,14 @@ import re
 from dataclasses import dataclass
 
 import httpx
-from django.conf import settings
+
+from salon_project.llm import LlmChoice, ProviderConfigError, choose_llm
 
 logger = logging.getLogger("salon.summaries")
 
 # Short: the agent waits on this while the caller holds (its own requests give up after 5 s).
 LLM_TIMEOUT_SECONDS = 3.0
 MAX_TRANSCRIPT_CHARS = 12_000
-
-# OpenAI-compatible endpoints of the named providers (the same as the voice worker's).
-_PROVIDER_URLS = {
-    "openai": ("https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4.1-mini"),
-    "groq": ("https://api.groq.com/openai/v1", "GROQ_API_KEY", "llama-3.3-70b-versatile"),
-    "openrouter": ("https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", "openai/gpt-4o-mini"),
-}
 
 PROMPT = (
     "You brief a hair salon's staff member who is about to take over a phone call from the AI "
@@ -54,9 +48,9 @@ class Summary:
 def summarize(turns: list[Turn], *, reason: str, caller: str = "") -> Summary:
     """The briefing for a person taking over this conversation. `caller` names them (a name, a
     number, or both); `reason` is why the agent is handing over."""
-    endpoint = _llm_endpoint()
-    if endpoint is not None:
-        text = _ask_llm(endpoint, turns, reason=reason, caller=caller)
+    choice = _configured_llm()
+    if choice is not None:
+        text = _ask_llm(choice, turns, reason=reason, caller=caller)
         if text:
             return Summary(text, "llm")
     return Summary(extractive_summary(turns, reason=reason, caller=caller), "extractive")
@@ -163,32 +157,22 @@ def _as_sentence(text: str) -> str:
 # --- LLM -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Endpoint:
-    url: str
-    api_key: str
-    model: str
-
-
-def _llm_endpoint() -> _Endpoint | None:
-    """The configured OpenAI-compatible endpoint, or None (offline, or something is missing)."""
-    provider = settings.LLM_PROVIDER
-    if provider == "offline":
+def _configured_llm() -> LlmChoice | None:
+    """The model the settings choose, or None: offline, or a choice that cannot work (the voice
+    worker refuses to start with it and says why; a summary falls back to extractive)."""
+    try:
+        choice = choose_llm()
+    except ProviderConfigError as exc:
+        logger.warning("No model for transfer summaries: %s", exc)
         return None
-    base, key_setting, model = _PROVIDER_URLS.get(provider, (None, None, None))
-    base = settings.LLM_BASE_URL or base
-    api_key = (getattr(settings, key_setting, None) if key_setting else None) or settings.LLM_API_KEY
-    model = settings.LLM_MODEL or model
-    if not base or not model or (key_setting and not api_key):
-        return None
-    return _Endpoint(f"{base.rstrip('/')}/chat/completions", api_key or "not-needed", model)
+    return None if choice.provider == "offline" else choice
 
 
-def _ask_llm(endpoint: _Endpoint, turns: list[Turn], *, reason: str, caller: str) -> str | None:
+def _ask_llm(choice: LlmChoice, turns: list[Turn], *, reason: str, caller: str) -> str | None:
     transcript = "\n".join(f"{'Caller' if t.role == 'caller' else 'Receptionist'}: {t.text}" for t in turns)
     details = f"Caller: {caller or 'unknown'}\nWhy a person is needed: {reason}\n\nTranscript:\n"
     body = {
-        "model": endpoint.model,
+        "model": choice.model,
         "messages": [
             {"role": "system", "content": PROMPT},
             {"role": "user", "content": details + transcript[-MAX_TRANSCRIPT_CHARS:]},
@@ -198,9 +182,9 @@ def _ask_llm(endpoint: _Endpoint, turns: list[Turn], *, reason: str, caller: str
     }
     try:
         response = httpx.post(
-            endpoint.url,
+            f"{choice.api_base}/chat/completions",
             json=body,
-            headers={"Authorization": f"Bearer {endpoint.api_key}"},
+            headers={"Authorization": f"Bearer {choice.api_key}"},
             timeout=LLM_TIMEOUT_SECONDS,
         )
         response.raise_for_status()

@@ -117,3 +117,22 @@ def test_when_the_model_fails_the_extractive_summary_is_used(model):
 def test_offline_needs_no_network(settings):
     settings.LLM_PROVIDER = "offline"
     assert summarize(COLOR_CALL, reason="x").source == "extractive"
+
+
+def test_a_named_provider_uses_the_voice_agents_table_its_key_and_default_model(model, settings):
+    """The summaries follow the same settings as the voice agent (salon_project.llm): here Groq,
+    sent to a gateway URL, with Groq's key and Groq's default model."""
+    settings.LLM_PROVIDER, settings.LLM_MODEL, settings.LLM_API_KEY = "groq", None, None
+    settings.GROQ_API_KEY = "gsk-test"
+    model.replies.append((200, {"choices": [{"message": {"role": "assistant", "content": "Ana wants the manager."}}]}))
+
+    assert summarize(COLOR_CALL, reason="x").source == "llm"
+    [request] = model.seen
+    assert request["auth"] == "Bearer gsk-test" and request["body"]["model"] == "llama-3.3-70b-versatile"
+
+
+def test_a_provider_that_cannot_work_falls_back_to_the_extractive_summary(settings, caplog):
+    settings.LLM_PROVIDER, settings.GROQ_API_KEY, settings.LLM_API_KEY = "groq", None, None
+
+    assert summarize(COLOR_CALL, reason="x").source == "extractive"
+    assert "LLM_PROVIDER=groq needs an API key" in caplog.text

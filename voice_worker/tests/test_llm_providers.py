@@ -8,8 +8,9 @@ import json
 import pytest
 from livekit.plugins import openai
 
+from salon_project.llm import ProviderConfigError, choose_llm
 from voice_worker.brain import OfflineBrain
-from voice_worker.llm_providers import ProviderConfigError, build_llm, build_speech, choose_llm
+from voice_worker.llm_providers import build_llm, build_speech
 from voice_worker.tests.support import api_for, hang_up, run, said, start_call
 from voice_worker.tests.support_openai_double import OpenAIDouble
 

@@ -22,9 +22,10 @@ import warnings
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from salon_project.llm import ProviderConfigError, choose_llm
 from voice_worker.api_client import Outbox, SalonApi
 from voice_worker.config import WorkerConfig, WorkerConfigError
-from voice_worker.llm_providers import ProviderConfigError, build_speech, choose_llm
+from voice_worker.llm_providers import build_speech
 
 SUBCOMMANDS = {
     "start": "take calls: register with LiveKit and run each call in a subprocess (production)",
