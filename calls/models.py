@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from salon_project.models import StatusEvent
+
 
 class Call(models.Model):
     class Status(models.TextChoices):
@@ -221,18 +223,7 @@ class Transfer(models.Model):
         )
 
 
-class TransferEvent(models.Model):
+class TransferEvent(StatusEvent):
     """The audit trail: one row per state change of a transfer."""
 
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=10, blank=True, help_text="Empty for creation.")
-    to_status = models.CharField(max_length=10)
-    actor = models.CharField(max_length=160, help_text='Who caused it, e.g. "user:maya" or "system:timeout".')
-    note = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status} by {self.actor}"

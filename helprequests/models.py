@@ -13,6 +13,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from salon_project.errors import Invalid
+from salon_project.models import StatusEvent
 
 
 class Supervisor(models.Model):
@@ -240,23 +241,10 @@ class HelpRequest(models.Model):
         )
 
 
-class HelpRequestEvent(models.Model):
+class HelpRequestEvent(StatusEvent):
     """The audit trail: one row per state change of a help request."""
 
     help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=12, blank=True, help_text="Empty for creation.")
-    to_status = models.CharField(max_length=12)
-    actor = models.CharField(
-        max_length=160, help_text='Who caused it, e.g. "supervisor:Maya Chen" or "system:timeout".'
-    )
-    note = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status} by {self.actor}"
 
     @classmethod
     def record_many(cls, help_request_ids: list[int], from_status: str, to_status: str, actor: str) -> None:

@@ -76,3 +76,21 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class StatusEvent(models.Model):
+    """An audit trail row: one state change of something with a status (a help request, a
+    transfer), who caused it and when. Each app's subclass adds the foreign key."""
+
+    from_status = models.CharField(max_length=12, blank=True, help_text="Empty for creation.")
+    to_status = models.CharField(max_length=12)
+    actor = models.CharField(max_length=160, help_text='Who caused it, e.g. "user:maya" or "system:timeout".')
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status} by {self.actor}"
