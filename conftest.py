@@ -23,6 +23,7 @@ from django.db import connection
 from django.test import Client
 
 from helprequests.sms import InMemoryBackend
+from salon_project import processes
 from salon_project.models import ApiToken
 
 
@@ -187,13 +188,8 @@ class Daphne:
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            processes.stop(self.process)
 
 
 @contextmanager

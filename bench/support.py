@@ -6,7 +6,6 @@ import http.client
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -16,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from salon_project import processes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,13 +133,7 @@ class Server:
         return self.log.read().decode(errors="replace")[-2000:]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process, grace_seconds=15)
 
 
 class Client:

@@ -27,6 +27,7 @@ import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from salon_project import processes
 from voice_worker.api_client import Outbox, SalonApi
 from voice_worker.brain import OfflineBrain
 from voice_worker.call import CallerInfo
@@ -128,13 +129,8 @@ class DemoServer:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        if self.process is not None:
+            processes.stop(self.process)
         if getattr(self, "log", None):
             self.log.close()
         shutil.rmtree(self.folder, ignore_errors=True)
