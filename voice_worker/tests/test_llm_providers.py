@@ -1,7 +1,7 @@
 """LLM_PROVIDER picks the model: the offline brain by default, or an OpenAI-compatible chat model
 (OpenAI, Groq, OpenRouter, or any LLM_BASE_URL such as Ollama or vLLM) with its key. Each hosted
 provider is exercised against a loopback server speaking the real streaming protocol
-(support_openai_double): the model calls `lookup_answer` on the real API, then speaks."""
+(salon_project/tests/support_openai_double): the model calls `lookup_answer` on the real API, then speaks."""
 
 import json
 
@@ -9,10 +9,10 @@ import pytest
 from livekit.plugins import openai
 
 from salon_project.llm import ProviderConfigError, choose_llm
+from salon_project.tests.support_openai_double import OpenAIDouble
 from voice_worker.brain import OfflineBrain
 from voice_worker.llm_providers import build_llm, build_speech
 from voice_worker.tests.support import api_for, hang_up, run, said, start_call
-from voice_worker.tests.support_openai_double import OpenAIDouble
 
 NO_KEYS = {
     "LLM_PROVIDER": "offline",

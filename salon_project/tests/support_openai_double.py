@@ -1,4 +1,6 @@
-"""A loopback OpenAI-compatible server that speaks the real streaming protocol.
+"""A test double of an OpenAI-compatible model server: a real HTTP server on the loopback that
+speaks OpenAI's chat completions wire protocol, for any test that talks to "a model" (the voice
+agent, the knowledge lookup's grounded path). Only tests import it.
 
 `POST <base>/chat/completions` with `"stream": true` is answered with server-sent events, one
 `chat.completion.chunk` per `data:` line and `data: [DONE]` at the end, as OpenAI, Groq,
@@ -11,6 +13,11 @@ OpenRouter, Ollama and vLLM do:
   escalation sentence when there was none), in several content pieces, finish_reason `stop`;
 - a usage chunk follows when `stream_options.include_usage` is set.
 
+Without `"stream"`, a request is answered with one `chat.completion` object whose message says
+what the test scripted (`reply`: a `Reply`, or a function of the request body returning one),
+or, as the test scripts it, with an HTTP error in OpenAI's error shape (a 429 with
+`Retry-After`), a body that is not JSON, or after a delay (to make a client time out).
+
 `GET <base>/models` answers too (the OpenAI plugin lists models to warm the connection up).
 Every request is recorded (path, headers with lower-case names, JSON body) for the test to inspect.
 """
@@ -18,15 +25,30 @@ Every request is recorded (path, headers with lower-case names, JSON body) for t
 import json
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ESCALATION = "Let me check with my supervisor and get back to you."
 
 
+@dataclass(frozen=True)
+class Reply:
+    """How the double answers a non-streaming completion: the assistant's `content` with
+    `status` 200, or an error `status`; `raw` is sent as the body instead (a broken response);
+    `delay_seconds` passes before anything is sent."""
+
+    content: str | None = None
+    status: int = 200
+    delay_seconds: float = 0.0
+    raw: bytes | None = None
+
+
 class OpenAIDouble:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
+        self.reply: Reply | Callable[[dict[str, Any]], Reply] = Reply(content="")
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="openai-double", daemon=True)
@@ -76,16 +98,34 @@ class OpenAIDouble:
                 if not self.path.endswith("/chat/completions"):
                     self._json(404, {"error": {"message": "not found"}})
                     return
-                if not body.get("stream"):
-                    self._json(400, {"error": {"message": "this double only streams"}})
-                    return
-                self._stream(body)
+                if body.get("stream"):
+                    self._stream(body)
+                else:
+                    reply = double.reply(body) if callable(double.reply) else double.reply
+                    self._complete(body, reply)
+
+            def _complete(self, body: dict[str, Any], reply: Reply) -> None:
+                time.sleep(reply.delay_seconds)
+                try:
+                    if reply.raw is not None:
+                        self._send(reply.status, reply.raw, "application/json")
+                    elif reply.status != 200:
+                        error = {"message": f"the double says {reply.status}", "type": "server_error", "code": None}
+                        self._json(reply.status, {"error": error})
+                    else:
+                        self._json(200, _completion(body.get("model", "unknown"), reply.content))
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting, as it should on a slow model
 
             def _json(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
+                self._send(status, json.dumps(payload).encode(), "application/json")
+
+            def _send(self, status: int, data: bytes, content_type: str) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
+                if status == 429:
+                    self.send_header("Retry-After", "1")
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -105,6 +145,18 @@ class OpenAIDouble:
                 self.close_connection = True
 
         return Handler
+
+
+def _completion(model: str, content: str | None) -> dict[str, Any]:
+    message = {"role": "assistant", "content": content, "refusal": None}
+    return {
+        "id": f"chatcmpl-{int(time.time() * 1000)}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49},
+    }
 
 
 def _text_of(message: dict[str, Any]) -> str:
