@@ -129,13 +129,26 @@ class LookupRecord(models.Model):
     matched = models.BooleanField()
     entry = models.ForeignKey(KnowledgeEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     score = models.FloatField()
+    # Who decided the outcome: the matcher alone, or a model choosing among the matcher's
+    # candidates when it was not sure (knowledge.grounding); the answer is an entry's either way.
+    decided_by = models.CharField(
+        max_length=8, choices=[("matcher", "Matcher"), ("model", "Model")], db_default="matcher"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self) -> str:
         return f"{'answered' if self.matched else 'not answered'}: {self.question[:60]}"
 
     @classmethod
-    def record(cls, question: str, entry_id: int | None, score: float, *, index_stamp: int | None) -> bool | None:
+    def record(
+        cls,
+        question: str,
+        entry_id: int | None,
+        score: float,
+        *,
+        index_stamp: int | None,
+        decided_by: str = "matcher",
+    ) -> bool | None:
         """Keep one lookup and, when entry `entry_id` answered it, count the use.
 
         `index_stamp` is the `KnowledgeVersion` stamp the answering index was built at. If the
@@ -154,7 +167,7 @@ class LookupRecord(models.Model):
             "WHERE id = %s AND active AND review_status = %s"
         )
         use_params = [now, entry_id, KnowledgeEntry.ReviewStatus.LIVE.value]
-        columns = "(question, matched, entry_id, score, created_at)"
+        columns = "(question, matched, entry_id, score, decided_by, created_at)"
         with prepared_cursor() as cursor:
             if connection.vendor == "postgresql":
                 # `fresh` gates both writes; HAVING (not WHERE) because an aggregate over no rows
@@ -163,10 +176,10 @@ class LookupRecord(models.Model):
                     f"WITH version AS (SELECT %s::bigint IS NULL OR (SELECT stamp = %s "
                     f"FROM {KnowledgeVersion._meta.db_table} WHERE id = 1) AS fresh), "
                     f"used AS ({use} AND (SELECT fresh FROM version) RETURNING id), "
-                    f"kept AS (INSERT INTO {records} {columns} SELECT %s, count(*) > 0, max(id), %s, %s "
+                    f"kept AS (INSERT INTO {records} {columns} SELECT %s, count(*) > 0, max(id), %s, %s, %s "
                     "FROM used HAVING (SELECT fresh FROM version) RETURNING matched) "
                     "SELECT (SELECT fresh FROM version), (SELECT matched FROM kept)",
-                    [index_stamp, index_stamp, *use_params, question, score, now],
+                    [index_stamp, index_stamp, *use_params, question, score, decided_by, now],
                 )
                 fresh, matched = cursor.fetchone()
                 return matched if fresh else None
@@ -176,7 +189,7 @@ class LookupRecord(models.Model):
                 cursor.execute(use, use_params)
                 used = cursor.rowcount == 1
                 cursor.execute(
-                    f"INSERT INTO {records} {columns} VALUES (%s, %s, %s, %s, %s)",
-                    [question, used, entry_id if used else None, score, now],
+                    f"INSERT INTO {records} {columns} VALUES (%s, %s, %s, %s, %s, %s)",
+                    [question, used, entry_id if used else None, score, decided_by, now],
                 )
             return used
