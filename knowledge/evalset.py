@@ -16,17 +16,30 @@ A file is a YAML list. Two kinds of item:
       - teach: {q: "Is there parking?", a: "Yes, a garage on Clay Street."}
         ask: ["Where can I park my car?"]        # must now be answered with teach.a
         unrelated: ["What's your address?"]      # must not be answered with teach.a
+
+The split. ``knowledge/tests/data/dev_voices.yaml`` (tuning allowed) and
+``heldout_questions.yaml`` (never used for tuning) are one pool of questions in other voices,
+divided by `split_of`: a hash of each question's text (a lesson's: its ``teach.q``), not a
+person's choice, so nobody can move a question that fails to the side where it does not count.
+A test checks every item is in the file its hash names.
 """
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+DATA = Path(__file__).resolve().parent / "tests" / "data"
 # The learning checks used when a questions file has none of its own.
-DEFAULT_LEARNING_FILE = Path(__file__).resolve().parent / "tests" / "data" / "dev_learning.yaml"
+DEFAULT_LEARNING_FILE = DATA / "dev_learning.yaml"
+DEV_VOICES_FILE = DATA / "dev_voices.yaml"
+HELDOUT_FILE = DATA / "heldout_questions.yaml"
+
+DEV, HELDOUT = "dev", "held-out"
 
 
 class EvalFileError(ValueError):
@@ -59,6 +72,17 @@ def has_facts(answer: str | None, facts: tuple[str, ...] | list[str]) -> bool:
     """The eval's rule: every fact present (case-insensitive), "a|b" meaning either."""
     text = (answer or "").lower()
     return all(any(alt.lower() in text for alt in fact.split("|")) for fact in facts)
+
+
+def split_of(text: str) -> str:
+    """`HELDOUT` for about one question in three, else `DEV`: the first byte of the SHA-256 of the
+    text, NFKC-normalised, case-folded and with runs of whitespace made one space, modulo 3.
+
+    Only the wording decides, so the side of a question is fixed the moment it is written and a
+    rewording is a new question that may land on either side.
+    """
+    normalised = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return HELDOUT if hashlib.sha256(normalised.encode("utf-8")).digest()[0] % 3 == 0 else DEV
 
 
 def load(path: str | Path) -> EvalSet:
