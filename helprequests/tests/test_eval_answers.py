@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from helprequests.models import HelpRequest, Message
+from knowledge import evalset
 from knowledge.models import KnowledgeEntry
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,88 @@ def test_bad_files_and_an_empty_knowledge_base_are_clear_errors(db, tmp_path):
         call_command("eval_answers", write(tmp_path, "- {question: hi}\n"))
     with pytest.raises(CommandError, match="seed_salon"):
         call_command("eval_answers", write(tmp_path, '- {q: "Hi?", expect: escalate}\n'))
+
+
+# --- held-out files ----------------------------------------------------------------------------
+
+MIXED = """
+- {q: "How much for a blowout?", expect: answer, facts: ["55"]}
+- {q: "Do you braid hair for weddings on the moon?", expect: answer, facts: ["moon"]}
+- {q: "Do you sell candles?", expect: escalate, priority: medium}
+"""
+
+
+def test_a_heldout_file_prints_counts_not_questions_and_reports_misses_without_failing(salon, tmp_path):
+    path = write(tmp_path, MIXED)
+    out, error = run("--heldout", path)
+    assert error is None, out
+    assert "moon" not in out and "candles" not in out
+    lines = out.strip().splitlines()
+    assert f"HELD-OUT {path}: 2 failing item(s) not shown" in lines[0]
+    assert lines[1] == f"HELD-OUT {path}: score: correct 1/2 answerable, wrong 0, escalated 1/1 unknown, priority 0/1"
+    assert lines[2] == (
+        f"HELD-OUT {path}: below target, reported, not failed: "
+        "1 wrong priorit(y/ies); 1/2 answerable answered, below 95%"
+    )
+
+
+def test_the_same_file_as_a_development_file_fails_on_those_misses(salon, tmp_path):
+    out, error = run(write(tmp_path, MIXED), "--no-learning")
+    assert "MISSED 'Do you braid hair for weddings on the moon?'" in out
+    assert error is not None and "1 wrong priorit(y/ies)" in str(error) and "below 95%" in str(error)
+
+
+def test_a_heldout_file_fails_on_what_is_unsafe_and_reveal_names_the_questions(salon, tmp_path):
+    path = write(
+        tmp_path,
+        """
+- {q: "How much for a blowout?", expect: answer, facts: ["$99"]}
+- {q: "How much is a beard trim?", expect: escalate}
+- {q: "Do you sell candles?", expect: escalate, priority: urgent}
+""",
+    )
+    out, error = run("--heldout", path)
+    assert "blowout" not in out and "candles" not in out
+    assert (
+        f"HELD-OUT {path}: score: correct 0/1 answerable, wrong 2, escalated 1/2 unknown, priority 0/1, urgent 0/1"
+        in out
+    )
+    assert error is not None
+    message = str(error)
+    assert f"HELD-OUT {path}: 2 wrong answer(s)" in message
+    assert "1 unknown question(s) not escalated" in message and "1 urgent case(s) not triaged urgent" in message
+
+    out, error = run("--heldout", path, "--reveal")
+    assert "WRONG  'How much for a blowout?'" in out and "PRIORITY 'Do you sell candles?'" in out
+    assert error is not None
+
+
+def test_development_and_heldout_files_get_a_labelled_summary_each(salon, tmp_path):
+    dev = tmp_path / "dev.yaml"
+    dev.write_text('- {q: "Do you braid hair for weddings on the moon?", expect: answer, facts: ["moon"]}\n')
+    heldout = write(tmp_path, '- {q: "How much for a blowout?", expect: answer, facts: ["55"]}\n')
+    out, error = run(str(dev), "--heldout", heldout, "--no-learning")
+    lines = out.strip().splitlines()
+    assert lines == [
+        "MISSED 'Do you braid hair for weddings on the moon?' (score 0.0)",
+        f"dev {dev}: score: correct 0/1 answerable, wrong 0, escalated 0/0 unknown, priority 0/0",
+        f"HELD-OUT {heldout}: score: correct 1/1 answerable, wrong 0, escalated 0/0 unknown, priority 0/0",
+    ]
+    assert error is not None and str(error) == f"Evaluation failed: dev {dev}: 0/1 answerable answered, below 95%."
+
+
+def test_a_heldout_file_teaches_its_own_lessons_only(salon, tmp_path):
+    path = write(tmp_path, '- {q: "How much for a blowout?", expect: answer, facts: ["55"]}\n')
+    out, error = run("--heldout", path)
+    assert error is None, out
+    assert "learned" not in out  # the project's lessons are tuned on: not used for a held-out file
+    out, error = run(path)
+    assert "learned " in out.strip().splitlines()[-1]
+
+
+def test_heldout_alone_judges_the_projects_heldout_split(salon):
+    out, _ = run("--heldout", "--no-learning")
+    summary = [line for line in out.splitlines() if ": score: " in line]
+    assert summary == [line for line in summary if line.startswith("HELD-OUT ")]
+    assert len(summary) == 1 and summary[0].startswith(f"HELD-OUT {evalset.HELDOUT_FILE}: score: correct ")
+    assert "MISSED" not in out and "WRONG" not in out and "PRIORITY" not in out

@@ -1,7 +1,7 @@
-"""`manage.py eval_answers [FILE]`: judge the receptionist's answers on a questions file.
+"""`manage.py eval_answers [FILE ...] [--heldout [FILE]]`: judge the receptionist's answers.
 
-Runs in-process against the configured database, inside one transaction that is rolled back at
-the end, so nothing it does (uses counted, help requests opened, answers learned, texts queued)
+Runs in-process against the configured database, each file inside its own transaction that is
+rolled back at the end, so nothing it does (uses counted, help requests opened, answers learned, texts queued)
 is kept. For each question, as `../shared/eval/score.py` judges it through the API:
 
 - `expect: answer`: `knowledge.services.lookup` must match and the answer contain every fact,
@@ -16,9 +16,18 @@ once every lesson is taught, each `ask` wording must be answered with the taught
 (STOLEN). Lessons come from FILE, or from `--learning FILE` (default: the project's own set when
 FILE has none).
 
-Exit status 1 on any wrong answer, unescalated unknown, wrong priority or stolen question, and
-when fewer than `--min-correct` of the answerable questions (or of the learned wordings) are
-answered; the last line is the summary.
+A FILE is a development file: every failing item is printed, and the run fails (exit status 1) on any wrong
+answer, unescalated unknown, wrong priority or stolen question, and when fewer than
+`--min-correct` of the answerable questions (or of the learned wordings) are answered.
+
+A `--heldout` file (alone: the project's `knowledge/tests/data/heldout_questions.yaml`) is never
+used for tuning, so its questions are not printed, only its counts (`--reveal` prints them, and
+spends them: a question someone has tuned against is no longer held out). It fails the run only on
+what is unsafe on any split: a wrong answer, an unknown not escalated, an urgent case not triaged
+urgent, a wrong or stolen learned answer. Shares below `--min-correct` and other priorities are
+reported on a line of their own, not failed: a held-out file measures, a development file gates.
+Its lessons are its own only. With several files, or any held-out one, every summary line says
+which split and file it is for.
 """
 
 from __future__ import annotations
@@ -49,6 +58,8 @@ class Tally:
     escalated: int = 0
     prio: int = 0
     prio_ok: int = 0
+    urgent: int = 0  # escalations whose only right priority is urgent
+    urgent_ok: int = 0
     lessons: int = 0
     asked: int = 0
     learned: int = 0
@@ -62,12 +73,57 @@ class Tally:
             f"score: correct {self.correct}/{self.answerable} answerable, wrong {self.wrong}, "
             f"escalated {self.escalated}/{self.unknown} unknown, priority {self.prio_ok}/{self.prio}"
         )
+        if self.urgent:
+            line += f", urgent {self.urgent_ok}/{self.urgent}"
         if self.lessons:
             line += (
                 f", learned {self.learned}/{self.asked} paraphrases ({self.lessons} lessons), "
                 f"learn-wrong {self.learn_wrong}, stolen {self.stolen}/{self.unrelated} unrelated"
             )
         return line
+
+    def unsafe(self) -> list[str]:
+        """What fails a run on every split: a caller told something false or a guess, a learned
+        answer given to the wrong question, a person hurt left in the queue of general questions."""
+        problems = []
+        if self.wrong:
+            problems.append(f"{self.wrong} wrong answer(s)")
+        if self.escalated < self.unknown:
+            problems.append(f"{self.unknown - self.escalated} unknown question(s) not escalated")
+        if self.urgent_ok < self.urgent:
+            problems.append(f"{self.urgent - self.urgent_ok} urgent case(s) not triaged urgent")
+        if self.learn_wrong:
+            problems.append(f"{self.learn_wrong} wrong answer(s) in the learning check")
+        if self.stolen:
+            problems.append(f"{self.stolen} unrelated question(s) answered with a learned answer")
+        return problems
+
+    def shortfalls(self, min_correct: float) -> list[str]:
+        """What fails a development file and is only reported for a held-out one: questions
+        passed to a person that could have been answered, and priorities other than urgent."""
+        problems = []
+        other_priorities = (self.prio - self.prio_ok) - (self.urgent - self.urgent_ok)
+        if other_priorities:
+            problems.append(f"{other_priorities} wrong priorit(y/ies)")
+        if self.answerable and self.correct < min_correct * self.answerable:
+            problems.append(f"{self.correct}/{self.answerable} answerable answered, below {min_correct:.0%}")
+        if self.asked and self.learned < min_correct * self.asked:
+            problems.append(f"{self.learned}/{self.asked} learned wordings answered, below {min_correct:.0%}")
+        return problems
+
+
+@dataclass(frozen=True)
+class FileToJudge:
+    """One questions file, the side of the split it is judged as, and the lessons it teaches."""
+
+    path: str
+    split: str
+    questions: evalset.EvalSet
+    lessons: list[evalset.Lesson]
+
+    @property
+    def heldout(self) -> bool:
+        return self.split == evalset.HELDOUT
 
 
 class _RollBack(Exception):
@@ -76,15 +132,35 @@ class _RollBack(Exception):
 
 class Command(BaseCommand):
     help = (
-        "Evaluate knowledge lookup, triage and learning on a questions file (default: "
-        "../shared/eval/questions.yaml). Nothing is kept: everything runs in a rolled-back transaction."
+        "Evaluate knowledge lookup, triage and learning on questions files (default: "
+        "../shared/eval/questions.yaml), held-out files reported apart. Nothing is kept: everything "
+        "runs in a rolled-back transaction."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE), help="A questions YAML file.")
+        parser.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help="Development questions files (default: ../shared/eval/questions.yaml, unless --heldout is given).",
+        )
+        parser.add_argument(
+            "--heldout",
+            action="append",
+            nargs="?",
+            const=str(evalset.HELDOUT_FILE),
+            default=[],
+            metavar="FILE",
+            help="A held-out questions file, counts only (alone: the project's held-out split). Repeatable.",
+        )
+        parser.add_argument(
+            "--reveal",
+            action="store_true",
+            help="Also print the held-out files' failing questions (which spends them as held-out).",
+        )
         parser.add_argument(
             "--learning",
-            help="A file of learning checks (default: FILE's own, or the project's set when FILE has none).",
+            help="Learning checks for the development files (default: each FILE's own, or the project's set).",
         )
         parser.add_argument("--no-learning", action="store_true", help="Skip the learning check.")
         parser.add_argument(
@@ -94,16 +170,57 @@ class Command(BaseCommand):
             help="Smallest share of answerable questions (and of learned wordings) that must be answered.",
         )
 
-    def handle(self, *args, file: str, learning: str | None, no_learning: bool, min_correct: float, **options):
+    def handle(
+        self,
+        *args,
+        files: list[str],
+        heldout: list[str],
+        reveal: bool,
+        learning: str | None,
+        no_learning: bool,
+        min_correct: float,
+        **options,
+    ):
         verbose = options["verbosity"] > 1
+        splits = [(path, evalset.DEV) for path in files or ([] if heldout else [str(DEFAULT_FILE)])]
+        splits += [(path, evalset.HELDOUT) for path in heldout]
         try:
-            questions = evalset.load(file)
-            lessons = [] if no_learning else self._lessons(questions, learning)
+            judged = [self._file(path, split, learning, no_learning) for path, split in splits]
         except evalset.EvalFileError as exc:
             raise CommandError(str(exc)) from None
         if not KnowledgeEntry.objects.filter(source=KnowledgeEntry.Source.SEED, active=True).exists():
             raise CommandError("The knowledge base has no seed facts: run `manage.py seed_salon` first.")
 
+        labelled = len(judged) > 1 or bool(heldout)
+        problems = []
+        for file in judged:
+            label = f"{'HELD-OUT' if file.heldout else 'dev'} {file.path}: " if labelled else ""
+            shown = reveal or not file.heldout
+            tally = self._evaluate(file.questions, file.lessons, verbose and shown)
+            problems += [label + problem for problem in self._report(file, tally, label, shown, min_correct)]
+        if problems:
+            raise CommandError("Evaluation failed: " + "; ".join(problems) + ".")
+
+    def _report(self, file: FileToJudge, tally: Tally, label: str, shown: bool, min_correct: float) -> list[str]:
+        """Print what the file's split may show; return what fails the run."""
+        if shown:
+            for failure in tally.failures:
+                self.stdout.write(failure)
+        elif tally.failures:
+            self.stdout.write(
+                f"{label}{len(tally.failures)} failing item(s) not shown: held-out questions are "
+                "never used for tuning (--reveal prints them, and spends them)"
+            )
+        self.stdout.write(label + tally.summary())
+        shortfalls = tally.shortfalls(min_correct)
+        if file.heldout:
+            if shortfalls:
+                self.stdout.write(f"{label}below target, reported, not failed: " + "; ".join(shortfalls))
+            shortfalls = []
+        return tally.unsafe() + shortfalls
+
+    def _evaluate(self, questions: evalset.EvalSet, lessons: list[evalset.Lesson], verbose: bool) -> Tally:
+        """Every question, then the learning check, in one transaction that is rolled back."""
         tally = Tally()
         try:
             with transaction.atomic():
@@ -114,13 +231,7 @@ class Command(BaseCommand):
                 raise _RollBack
         except _RollBack:
             pass
-
-        for failure in tally.failures:
-            self.stdout.write(failure)
-        self.stdout.write(tally.summary())
-        problems = self._problems(tally, min_correct)
-        if problems:
-            raise CommandError("Evaluation failed: " + "; ".join(problems) + ".")
+        return tally
 
     # --- questions ------------------------------------------------------------------------------
 
@@ -147,19 +258,33 @@ class Command(BaseCommand):
                 tally.escalated += 1
                 self._trace(verbose, f"ok     {question.q!r} escalated ({result.score})")
         if question.expect == "escalate" and question.priority:
+            wanted = question.priority.split("|")
+            urgent = wanted == ["urgent"]
             tally.prio += 1
+            tally.urgent += urgent
             got = str(triage(question.q).priority)
-            if got in question.priority.split("|"):
+            if got in wanted:
                 tally.prio_ok += 1
+                tally.urgent_ok += urgent
             else:
                 tally.failures.append(f"PRIORITY {question.q!r} -> {got!r}, want {question.priority}")
 
     # --- learning -------------------------------------------------------------------------------
 
-    def _lessons(self, questions: evalset.EvalSet, learning: str | None) -> list[evalset.Lesson]:
-        if learning:
-            return evalset.load(learning).lessons
-        return questions.lessons or evalset.load(evalset.DEFAULT_LEARNING_FILE).lessons
+    @staticmethod
+    def _file(path: str, split: str, learning: str | None, no_learning: bool) -> FileToJudge:
+        """Load a file and choose its lessons: a held-out file's own only (the project's lessons
+        are tuned on); a development file's `--learning`, else its own, else the project's set."""
+        questions = evalset.load(path)
+        if no_learning:
+            lessons = []
+        elif split == evalset.HELDOUT:
+            lessons = questions.lessons
+        elif learning:
+            lessons = evalset.load(learning).lessons
+        else:
+            lessons = questions.lessons or evalset.load(evalset.DEFAULT_LEARNING_FILE).lessons
+        return FileToJudge(path, split, questions, lessons)
 
     def _learning_check(self, lessons: list[evalset.Lesson], tally: Tally, verbose: bool) -> None:
         """Teach every lesson through the help-request services, then ask."""
@@ -204,27 +329,6 @@ class Command(BaseCommand):
                     )
                 else:
                     self._trace(verbose, f"ok     unrelated {wording!r} -> {result.answer!r}")
-
-    # --- verdict --------------------------------------------------------------------------------
-
-    @staticmethod
-    def _problems(tally: Tally, min_correct: float) -> list[str]:
-        problems = []
-        if tally.wrong:
-            problems.append(f"{tally.wrong} wrong answer(s)")
-        if tally.escalated < tally.unknown:
-            problems.append(f"{tally.unknown - tally.escalated} unknown question(s) not escalated")
-        if tally.prio_ok < tally.prio:
-            problems.append(f"{tally.prio - tally.prio_ok} wrong priorit(y/ies)")
-        if tally.answerable and tally.correct < min_correct * tally.answerable:
-            problems.append(f"{tally.correct}/{tally.answerable} answerable answered, below {min_correct:.0%}")
-        if tally.learn_wrong:
-            problems.append(f"{tally.learn_wrong} wrong answer(s) in the learning check")
-        if tally.stolen:
-            problems.append(f"{tally.stolen} unrelated question(s) answered with a learned answer")
-        if tally.asked and tally.learned < min_correct * tally.asked:
-            problems.append(f"{tally.learned}/{tally.asked} learned wordings answered, below {min_correct:.0%}")
-        return problems
 
     def _trace(self, verbose: bool, line: str) -> None:
         if verbose:
