@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean eval bench console demo portaudio-check
+.PHONY: run test lint install clean eval eval-heldout bench console demo portaudio-check
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,14 +50,22 @@ test: install
 	$(PY) -m pytest -q
 
 # Judge the answers (lookup, triage, learning) on a questions file, in a throwaway SQLite database
-# migrated and seeded for the run: `make eval EVAL_FILE=path/to/questions.yaml`.
+# migrated and seeded for the run: `make eval EVAL_FILE=path/to/questions.yaml [EVAL_ARGS=...]`.
+# `make eval-heldout`: the held-out split, counts only; it fails only on what is unsafe.
 EVAL_FILE ?= ../shared/eval/questions.yaml
-eval: install
+EVAL_ARGS ?=
+define eval_answers
 	@dir=$$(mktemp -d); \
 	DATABASE_URL=sqlite:///$$dir/eval.sqlite3 $(PY) manage.py migrate --noinput -v0 && \
 	DATABASE_URL=sqlite:///$$dir/eval.sqlite3 $(PY) manage.py seed_salon -v0 && \
-	DATABASE_URL=sqlite:///$$dir/eval.sqlite3 $(PY) manage.py eval_answers $(EVAL_FILE); \
+	DATABASE_URL=sqlite:///$$dir/eval.sqlite3 $(PY) manage.py eval_answers $(1); \
 	status=$$?; rm -rf $$dir; exit $$status
+endef
+eval: install
+	$(call eval_answers,$(EVAL_FILE) $(EVAL_ARGS))
+
+eval-heldout: install
+	$(call eval_answers,$(EVAL_ARGS) --heldout)
 
 # One table, each figure beside a baseline of the same run (bench/run.py): lookup and create
 # against the empty endpoint (latency, requests/s), created -> console websocket, the voice

@@ -18,6 +18,7 @@ from calls.schemas import (
     AnswerDeliveredOut,
     CallIn,
     CallOut,
+    CallStatus,
     EndIn,
     TransferIn,
     TransferOut,
@@ -28,22 +29,11 @@ from calls.schemas import (
 from salon_project.auth import actor_of
 from salon_project.errors import get_or_404
 from salon_project.pagination import Page
-from salon_project.schemas import RecordId
+from salon_project.schemas import DetailOut, RecordId
 
+# Besides the 409s declared here, each operation's 401/404/422/503 are documented by
+# salon_project/openapi.py.
 router = Router(tags=["calls"])
-
-
-class DetailOut(Schema):
-    """The error body (`{"detail": "<sentence>"}`), declared so the OpenAPI shows each case."""
-
-    detail: str
-
-
-class InvalidOut(Schema):
-    """A 422: a sentence (input the schema allows but that cannot be used), or ninja's list of
-    schema violations (`[{"type", "loc", "msg"}]`) for input the schema itself refuses."""
-
-    detail: str | list[dict]
 
 
 def _calls() -> QuerySet[Call]:
@@ -55,11 +45,11 @@ def _call(call_id: int) -> Call:
 
 
 class CallFilters(Schema):
-    status: Call.Status | None = None
+    status: CallStatus | None = None
     room: str | None = None
 
 
-@router.post("", response={200: CallOut, 201: CallOut, 409: DetailOut, 503: DetailOut})
+@router.post("", response={200: CallOut, 201: CallOut, 409: DetailOut})
 def start_call(
     request: HttpRequest,
     payload: CallIn,
@@ -96,12 +86,12 @@ def list_calls(request: HttpRequest, filters: Query[CallFilters]):
     return queryset.order_by("-started_at", "-id")
 
 
-@router.get("/{int:call_id}", response={200: CallOut, 404: DetailOut})
+@router.get("/{int:call_id}", response=CallOut)
 def get_call(request: HttpRequest, call_id: RecordId):
     return _call(call_id)
 
 
-@router.post("/{int:call_id}/transcript", response={200: TurnOut, 201: TurnOut, 404: DetailOut, 409: DetailOut})
+@router.post("/{int:call_id}/transcript", response={200: TurnOut, 201: TurnOut, 409: DetailOut})
 def add_turn(
     request: HttpRequest,
     call_id: RecordId,
@@ -116,7 +106,7 @@ def add_turn(
     return Status(201 if created else 200, turn)
 
 
-@router.post("/{int:call_id}/end", response={200: CallOut, 404: DetailOut, 409: DetailOut})
+@router.post("/{int:call_id}/end", response={200: CallOut, 409: DetailOut})
 def end_call(request: HttpRequest, call_id: RecordId, payload: EndIn):
     """End the call with a reason (e.g. `caller_hung_up`, `goodbye`, `transferred`, `error`).
     Already ended: 409, and the first end stands."""
@@ -124,10 +114,7 @@ def end_call(request: HttpRequest, call_id: RecordId, payload: EndIn):
     return _call(call_id)
 
 
-@router.post(
-    "/{int:call_id}/answers-delivered",
-    response={200: AnswerDeliveredOut, 404: DetailOut, 409: DetailOut},
-)
+@router.post("/{int:call_id}/answers-delivered", response={200: AnswerDeliveredOut, 409: DetailOut})
 def answer_delivered(request: HttpRequest, call_id: RecordId, payload: AnswerDeliveredIn):
     """Hold-on-call: the agent told the caller a supervisor's answer during the call (after the
     `help_request.resolved` push on `/ws/calls/{id}/`). Recorded once; a retry returns the same
@@ -135,10 +122,7 @@ def answer_delivered(request: HttpRequest, call_id: RecordId, payload: AnswerDel
     return services.record_answer_delivered(call_id, payload.help_request_id)
 
 
-@router.post(
-    "/{int:call_id}/transfers",
-    response={200: TransferStartedOut, 201: TransferStartedOut, 404: DetailOut, 409: DetailOut, 422: InvalidOut},
-)
+@router.post("/{int:call_id}/transfers", response={200: TransferStartedOut, 201: TransferStartedOut, 409: DetailOut})
 def start_transfer(
     request: HttpRequest,
     call_id: RecordId,
@@ -167,7 +151,7 @@ def start_transfer(
     return Status(201 if started.created else 200, transfer)
 
 
-@router.get("/{int:call_id}/transfers", response={200: list[TransferOut], 404: DetailOut})
+@router.get("/{int:call_id}/transfers", response=list[TransferOut])
 def list_transfers(request: HttpRequest, call_id: RecordId):
     """The call's transfers, newest first."""
     services.get_call(call_id)

@@ -1,12 +1,20 @@
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.conf import settings
 from ninja import Schema
 from pydantic import BeforeValidator, StringConstraints
 
-from calls.models import Call, TranscriptTurn
-from salon_project.schemas import PhoneNumber, RecordId
+from calls.models import Call, TranscriptTurn, Transfer
+from salon_project.schemas import PhoneNumber, RecordId, named_enum
+
+CallStatus = named_enum("CallStatus", Call.Status.values)
+CallChannel = named_enum("CallChannel", Call.Channel.values)
+TurnRole = named_enum("TurnRole", TranscriptTurn.Role.values)
+TransferStatus = named_enum("TransferStatus", Transfer.Status.values)
+TransferKind = named_enum("TransferKind", Transfer.Kind.values)
+# Not stored: whether an available person is taking a transfer right now.
+PersonStatus = named_enum("PersonStatus", ["free", "busy"])
 
 
 def _blank_is_absent(value: Any) -> Any:
@@ -22,7 +30,7 @@ class CallIn(Schema):
     room: RoomName | None = None
     caller_phone: OptionalPhone = None
     caller_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
-    channel: Literal["phone", "web"] | None = None  # default: "phone" with a room, "web" without
+    channel: CallChannel | None = None  # default: "phone" with a room, "web" without
 
 
 TurnText = Annotated[
@@ -31,13 +39,13 @@ TurnText = Annotated[
 
 
 class TurnIn(Schema):
-    role: TranscriptTurn.Role
+    role: TurnRole
     text: TurnText
 
 
 class TurnOut(Schema):
     id: int
-    role: Literal["caller", "agent"]
+    role: TurnRole
     text: str
     at: datetime
 
@@ -60,10 +68,10 @@ class AnswerDeliveredOut(Schema):
 class CallOut(Schema):
     id: int
     room: str
-    channel: Literal["phone", "web"]
+    channel: CallChannel
     caller_phone: str | None
     caller_name: str
-    status: Literal["active", "ended"]
+    status: CallStatus
     started_at: datetime
     ended_at: datetime | None
     end_reason: str | None
@@ -106,7 +114,7 @@ OptionalReason = Annotated[str, StringConstraints(strip_whitespace=True, max_len
 
 class TransferIn(Schema):
     reason: Reason  # why a person is needed, e.g. "The caller asked for the manager."
-    kind: Literal["warm", "cold"] = "warm"
+    kind: TransferKind = "warm"
     # Cold transfers only: where to (default: the chosen person's phone) and the SIP caller's identity.
     to_phone: OptionalPhone = None
     participant_identity: Annotated[str, StringConstraints(strip_whitespace=True, max_length=128)] | None = None
@@ -133,15 +141,10 @@ class TransferEventOut(Schema):
         return event.from_status or None
 
 
-TransferStatus = Literal[
-    "requested", "ringing", "briefing", "connected", "declined", "no_answer", "timed_out", "failed", "cancelled"
-]
-
-
 class TransferOut(Schema):
     id: int
     call_id: int
-    kind: Literal["warm", "cold"]
+    kind: TransferKind
     status: TransferStatus
     reason: str
     supervisor: PersonOut | None
@@ -195,7 +198,7 @@ class AvailablePersonOut(Schema):
     is_owner: bool
     expertise: list[str]
     open_requests: int
-    status: Literal["free", "busy"]  # busy: being rung, briefed, or on a transferred call
+    status: PersonStatus  # busy: being rung, briefed, or on a transferred call
 
 
 class PersonIn(Schema):

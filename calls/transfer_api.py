@@ -3,7 +3,8 @@
 Started by the voice agent with `POST /calls/{id}/transfers` (calls/api.py); everything after
 that happens to the transfer itself: `/transfers/{id}` to read it, then `join`, `accept`,
 `decline`, `cancel` and `complete`. A step the transfer's state does not allow is a 409 saying
-its state; when two people race, one wins and the other gets that 409.
+its state; when two people race, one wins and the other gets that 409. (Each operation's
+401/404/422/503 are documented by salon_project/openapi.py.)
 """
 
 from django.conf import settings
@@ -11,18 +12,15 @@ from django.http import HttpRequest
 from ninja import Router
 
 from calls import transfers
-from calls.api import DetailOut, InvalidOut
 from calls.models import Transfer
 from calls.schemas import AvailablePersonOut, DecisionIn, PersonIn, RoomPassOut, TransferOut
 from helprequests.models import Supervisor
 from salon_project.auth import actor_of
 from salon_project.errors import get_or_404
-from salon_project.schemas import RecordId
+from salon_project.schemas import DetailOut, RecordId
 
 router = Router(tags=["transfers"])
 people = Router(tags=["transfers"])
-
-ERRORS = {404: DetailOut, 409: DetailOut, 422: InvalidOut, 502: DetailOut}
 
 
 def _transfer(transfer_id: int) -> Transfer:
@@ -34,13 +32,13 @@ def _pass(transfer_id: int, room: str | None, token: str | None) -> dict:
     return {"transfer": _transfer(transfer_id), "room": room, "token": token, "livekit_url": settings.LIVEKIT_URL}
 
 
-@router.get("/{int:transfer_id}", response={200: TransferOut, 404: DetailOut})
+@router.get("/{int:transfer_id}", response=TransferOut)
 def get_transfer(request: HttpRequest, transfer_id: RecordId):
     """The transfer with its summary and audit trail (`events`)."""
     return _transfer(transfer_id)
 
 
-@router.post("/{int:transfer_id}/join", response={200: RoomPassOut, **ERRORS})
+@router.post("/{int:transfer_id}/join", response={200: RoomPassOut, 409: DetailOut})
 def join_transfer(request: HttpRequest, transfer_id: RecordId, payload: PersonIn):
     """The person joins the consultation room from the console to hear the briefing: ringing →
     briefing. Returns a token for the consultation room only (TRANSFER_TOKEN_TTL_SECONDS)."""
@@ -52,7 +50,7 @@ def join_transfer(request: HttpRequest, transfer_id: RecordId, payload: PersonIn
     return _pass(transfer_id, joined.transfer.consult_room, joined.token)
 
 
-@router.post("/{int:transfer_id}/accept", response={200: RoomPassOut, **ERRORS})
+@router.post("/{int:transfer_id}/accept", response={200: RoomPassOut, 409: DetailOut, 502: DetailOut})
 def accept_transfer(request: HttpRequest, transfer_id: RecordId, payload: PersonIn):
     """Take the call: → connected. Returns a token for the caller's room only, short-lived (no
     token when the person is on the phone: their call is moved into the caller's room). The agent
@@ -66,21 +64,21 @@ def accept_transfer(request: HttpRequest, transfer_id: RecordId, payload: Person
     return _pass(transfer_id, accepted.transfer.call.room if accepted.token else None, accepted.token)
 
 
-@router.post("/{int:transfer_id}/decline", response={200: TransferOut, **ERRORS})
+@router.post("/{int:transfer_id}/decline", response={200: TransferOut, 409: DetailOut})
 def decline_transfer(request: HttpRequest, transfer_id: RecordId, payload: DecisionIn):
     """The person cannot take it: the agent tells the caller and offers a help request instead."""
     transfers.decline_transfer(transfer_id, reason=payload.reason, actor=actor_of(request))
     return _transfer(transfer_id)
 
 
-@router.post("/{int:transfer_id}/cancel", response={200: TransferOut, **ERRORS})
+@router.post("/{int:transfer_id}/cancel", response={200: TransferOut, 409: DetailOut})
 def cancel_transfer(request: HttpRequest, transfer_id: RecordId, payload: DecisionIn):
     """Call it off while it is open (the caller hung up or changed their mind)."""
     transfers.cancel_transfer(transfer_id, reason=payload.reason, actor=actor_of(request))
     return _transfer(transfer_id)
 
 
-@router.post("/{int:transfer_id}/complete", response={200: TransferOut, **ERRORS})
+@router.post("/{int:transfer_id}/complete", response={200: TransferOut, 409: DetailOut})
 def complete_transfer(request: HttpRequest, transfer_id: RecordId):
     """The person has finished with the caller (a connected transfer, once)."""
     transfers.complete_transfer(transfer_id, actor=actor_of(request))

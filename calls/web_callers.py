@@ -18,6 +18,7 @@ from calls import services
 from calls.models import Call
 from knowledge.models import SalonProfile
 from salon_project.ratelimit import limit
+from salon_project.schemas import DetailOut
 
 router = Router(tags=["web callers"])
 
@@ -33,11 +34,7 @@ class WebCallOut(Schema):
     caller_token: str
 
 
-class DetailOut(Schema):
-    detail: str
-
-
-@router.post("", auth=None, response={201: WebCallOut, 429: DetailOut, 503: DetailOut})
+@router.post("", auth=None, response={201: WebCallOut, 429: DetailOut})
 def start_web_call(request: HttpRequest, payload: WebCallIn):
     """Start a call from the public "call the salon" page: no credentials, rate limited per
     address (429 with a sentence). Returns the room, the LiveKit URL and a caller token that can

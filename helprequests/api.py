@@ -12,7 +12,10 @@ from helprequests.models import HelpRequest, Message, Supervisor, WebhookDeliver
 from helprequests.schemas import (
     HelpRequestIn,
     HelpRequestOut,
+    HelpRequestStatus,
+    MessageKind,
     MessageOut,
+    Priority,
     ResolveIn,
     SupervisorIn,
     SupervisorOut,
@@ -26,7 +29,7 @@ from salon_project.auth import actor_of
 from salon_project.errors import Conflict, Invalid, get_or_404
 from salon_project.pagination import Page
 from salon_project.phones import InvalidPhoneNumber, normalize_phone
-from salon_project.schemas import RecordId
+from salon_project.schemas import DetailOut, RecordId
 
 help_requests = Router(tags=["help requests"])
 supervisors = Router(tags=["supervisors"])
@@ -46,21 +49,22 @@ def _help_request(help_request_id: int) -> HelpRequest:
 
 
 class HelpRequestFilters(Schema):
-    status: HelpRequest.Status | None = None
-    priority: HelpRequest.Priority | None = None
+    status: HelpRequestStatus | None = None
+    priority: Priority | None = None
     supervisor_id: RecordId | None = None
     duplicate_of: RecordId | None = None
 
 
-@help_requests.post("", response={200: HelpRequestOut, 201: HelpRequestOut})
+@help_requests.post("", response={200: HelpRequestOut, 201: HelpRequestOut, 409: DetailOut})
 def create_help_request(
     request: HttpRequest,
     payload: HelpRequestIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
 ):
     """Open a help request: triaged, assigned and the supervisor texted. The same
-    `Idempotency-Key` again returns the first request (200) and sends nothing. A question that
-    asks the same as a pending one is attached to it (`duplicate_of`) and texts nobody."""
+    `Idempotency-Key` again returns the first request (200) and sends nothing; with another
+    question or caller it is a 409. A question that asks the same as a pending one is attached to
+    it (`duplicate_of`) and texts nobody."""
     result = services.create_help_request(
         question=payload.question,
         caller_phone=payload.caller_phone,
@@ -96,7 +100,7 @@ def get_help_request(request: HttpRequest, help_request_id: RecordId):
     return _help_request(help_request_id)
 
 
-@help_requests.post("/{int:help_request_id}/resolve", response=HelpRequestOut)
+@help_requests.post("/{int:help_request_id}/resolve", response={200: HelpRequestOut, 409: DetailOut})
 def resolve_help_request(request: HttpRequest, help_request_id: RecordId, payload: ResolveIn):
     """Answer a request: the caller is texted and, with `learn`, the answer is learned.
     Already resolved: 409 and nothing is sent again. The answer serves the request's whole group
@@ -130,7 +134,7 @@ def list_supervisors(request: HttpRequest):
     return Supervisor.with_open_requests().order_by("-is_owner", "name", "pk")
 
 
-@supervisors.post("", response={201: SupervisorOut})
+@supervisors.post("", response={201: SupervisorOut, 409: DetailOut})
 def create_supervisor(request: HttpRequest, payload: SupervisorIn):
     supervisor = Supervisor(**payload.dict())
     _save_supervisor(supervisor)
@@ -142,12 +146,11 @@ def get_supervisor(request: HttpRequest, supervisor_id: RecordId):
     return _supervisor_out(supervisor_id)
 
 
-@supervisors.patch("/{int:supervisor_id}", response=SupervisorOut)
+@supervisors.patch("/{int:supervisor_id}", response={200: SupervisorOut, 409: DetailOut})
 def update_supervisor(request: HttpRequest, supervisor_id: RecordId, payload: SupervisorPatch):
+    """Change the fields sent; those left out stay as they are. 409 when the phone is another's."""
     supervisor = get_or_404(Supervisor.objects, supervisor_id, "supervisor")
     for field, value in payload.dict(exclude_unset=True).items():
-        if value is None:
-            raise Invalid(f"{field} cannot be null.")
         setattr(supervisor, field, value)
     _save_supervisor(supervisor)
     return _supervisor_out(supervisor.pk)
@@ -158,7 +161,7 @@ def update_supervisor(request: HttpRequest, supervisor_id: RecordId, payload: Su
 
 class MessageFilters(Schema):
     to: str | None = None
-    kind: str | None = None
+    kind: MessageKind | None = None
     help_request_id: RecordId | None = None
 
 

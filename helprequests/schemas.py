@@ -1,11 +1,18 @@
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field, StringConstraints, field_validator
 
-from helprequests.models import HelpRequest, WebhookEndpoint
-from salon_project.schemas import NonBlank, PhoneNumber, RecordId
+from helprequests.models import HelpRequest, Message, WebhookDelivery, WebhookEndpoint
+from salon_project.schemas import NonBlank, PatchIn, PhoneNumber, RecordId, named_enum, omittable
+
+HelpRequestStatus = named_enum("HelpRequestStatus", HelpRequest.Status.values)
+Priority = named_enum("Priority", HelpRequest.Priority.values)
+MessageKind = named_enum("MessageKind", Message.Kind.values)
+MessageStatus = named_enum("MessageStatus", Message.Status.values)
+DeliveryStatus = named_enum("DeliveryStatus", WebhookDelivery.Status.values)
+SupervisorName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
 class PersonRef(Schema):
@@ -26,8 +33,8 @@ class HelpRequestOut(Schema):
     caller_phone: str
     caller_name: str
     call_id: int | None
-    status: Literal["pending", "resolved", "unresolved"]
-    priority: Literal["low", "medium", "high", "urgent"]
+    status: HelpRequestStatus
+    priority: Priority
     tags: list[str]
     assigned_supervisor: PersonRef | None
     answer: str | None
@@ -67,7 +74,7 @@ class SupervisorOut(Schema):
 
 
 class SupervisorIn(Schema):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    name: SupervisorName
     phone: PhoneNumber
     email: str = ""
     expertise: list[NonBlank] = []
@@ -75,22 +82,22 @@ class SupervisorIn(Schema):
     is_owner: bool = False
 
 
-class SupervisorPatch(Schema):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] | None = None
-    phone: PhoneNumber | None = None
-    email: str | None = None
-    expertise: list[NonBlank] | None = None
-    available: bool | None = None
-    is_owner: bool | None = None
+class SupervisorPatch(PatchIn):
+    name: SupervisorName = omittable()
+    phone: PhoneNumber = omittable()
+    email: str = omittable()
+    expertise: list[NonBlank] = omittable()
+    available: bool = omittable()
+    is_owner: bool = omittable()
 
 
 class MessageOut(Schema):
     id: int
     to: str
     body: str
-    kind: str
+    kind: MessageKind
     help_request_id: int | None
-    status: Literal["queued", "sent", "failed"]
+    status: MessageStatus
     attempts: int
     created_at: datetime
     sent_at: datetime | None
@@ -126,7 +133,7 @@ class WebhookDeliveryOut(Schema):
     id: int
     event_id: str
     type: str
-    status: Literal["pending", "delivered", "failed"]
+    status: DeliveryStatus
     attempts: int
     last_status_code: int | None
     last_error: str

@@ -8,7 +8,7 @@ from knowledge import services
 from knowledge.schemas import EntryFilters, EntryIn, EntryOut, EntryPatch, LookupIn, LookupOut
 from salon_project.auth import actor_of
 from salon_project.pagination import Page
-from salon_project.schemas import RecordId
+from salon_project.schemas import DetailOut, RecordId
 
 router = Router(tags=["knowledge"])
 
@@ -55,14 +55,14 @@ def deactivate_entry(request: HttpRequest, entry_id: RecordId):
     return Status(204, None)
 
 
-@router.post("/{int:entry_id}/approve", response=EntryOut)
+@router.post("/{int:entry_id}/approve", response={200: EntryOut, 409: DetailOut})
 def approve_entry(request: HttpRequest, entry_id: RecordId):
     """Approve an entry held for review: it goes live and is preferred over the seed facts it
     contradicts. 409 unless it is `needs_review`."""
     return services.approve_entry(entry_id, reviewed_by=actor_of(request))
 
 
-@router.post("/{int:entry_id}/reject", response=EntryOut)
+@router.post("/{int:entry_id}/reject", response={200: EntryOut, 409: DetailOut})
 def reject_entry(request: HttpRequest, entry_id: RecordId):
     """Reject an entry held for review: it never matches (it stays listed). 409 unless it is
     `needs_review`."""

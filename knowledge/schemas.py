@@ -1,13 +1,16 @@
 """Request and response shapes of the knowledge API."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
-Source = Literal["seed", "learned", "manual"]
-ReviewStatus = Literal["live", "needs_review", "rejected"]
+from knowledge.models import KnowledgeEntry
+from salon_project.schemas import PatchIn, named_enum, omittable
+
+Source = named_enum("KnowledgeSource", KnowledgeEntry.Source.values)
+ReviewStatus = named_enum("ReviewStatus", KnowledgeEntry.ReviewStatus.values)
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Category = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
@@ -31,11 +34,11 @@ class EntryIn(Schema):
     category: Category = "general"
 
 
-class EntryPatch(Schema):
-    question: Question | None = None
-    answer: Answer | None = None
-    category: Category | None = None
-    active: bool | None = None
+class EntryPatch(PatchIn):
+    question: Question = omittable()
+    answer: Answer = omittable()
+    category: Category = omittable()
+    active: bool = omittable()
 
 
 class EntryFilters(Schema):

@@ -6,7 +6,7 @@ import redis
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 
 from calls.api import router as calls
@@ -18,11 +18,13 @@ from knowledge.api import router as knowledge
 from knowledge.models import SalonProfile
 from salon_project.auth import BearerToken, StaffSession
 from salon_project.errors import DomainError, NotFound
-from salon_project.parsing import ApiParser, UnstorableText
+from salon_project.openapi import SalonApi
+from salon_project.parsing import ApiParser, UnusableBody
+from salon_project.schemas import DetailOut
 
 logger = logging.getLogger("salon.api")
 
-api = NinjaAPI(
+api = SalonApi(
     title="Salon Front Desk API",
     version="1",
     description="Help requests, knowledge base, supervisors, texts and webhooks of the AI receptionist.",
@@ -39,9 +41,10 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
-    """ninja's own errors as ninja words them, except a body with text no database can store
-    (salon_project/parsing.py), which ninja reports as unparseable: that is a 422 saying where."""
-    if isinstance(exc.__cause__, UnstorableText):
+    """ninja's own errors as ninja words them, except a body that is not JSON or holds text no
+    database can store (salon_project/parsing.py), which ninja reports as an unparseable 400: that
+    is a 422 (the contract's status for input that cannot be used) saying what is wrong."""
+    if isinstance(exc.__cause__, UnusableBody):
         return api.create_response(request, {"detail": str(exc.__cause__)}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
@@ -115,7 +118,7 @@ class SalonOut(Schema):
     profile: dict
 
 
-@api.get("/salon", response=SalonOut, tags=["salon"])
+@api.get("/salon", response={200: SalonOut, 404: DetailOut}, tags=["salon"])
 def salon(request: HttpRequest):
     """The salon's business profile as seeded: what the voice agent introduces itself with."""
     profile = SalonProfile.current()

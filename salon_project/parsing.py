@@ -4,6 +4,8 @@ JSON allows "\\u0000" and unpaired surrogates ("\\ud800") in strings, and so doe
 (`%00`), but PostgreSQL refuses NUL characters in text and a lone surrogate cannot be encoded
 as UTF-8 at all: stored as is, either turned a request into a 500 (found by the API fuzzing,
 salon_project/tests/test_fuzz_api.py). They are refused up front instead: a 422 naming where.
+A body that is not JSON at all is a 422 saying so, too (ninja's own answer is a 400 the contract
+does not have).
 """
 
 from typing import Any
@@ -13,7 +15,11 @@ from ninja.errors import ValidationError
 from ninja.parser import Parser
 
 
-class UnstorableText(ValueError):
+class UnusableBody(ValueError):
+    """The request's body cannot be used as it is; the message says why, in a sentence."""
+
+
+class UnstorableText(UnusableBody):
     """A string in the request holds a character that cannot be stored."""
 
 
@@ -52,7 +58,10 @@ def _where(location: tuple) -> str:
 
 class ApiParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
-        data = super().parse_body(request)
+        try:
+            data = super().parse_body(request)
+        except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8 (UnicodeDecodeError)
+            raise UnusableBody(f"The body must be JSON, and is not ({exc}).") from None
         if found := find_unstorable(data):
             location, problem = found
             where = _where(location) or "The body"

@@ -1,5 +1,6 @@
 """`manage.py eval_answers FILE`: per-item failures, a summary line, a verdict, and no trace left."""
 
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -223,5 +224,7 @@ def test_heldout_alone_judges_the_projects_heldout_split(salon):
     out, _ = run("--heldout", "--no-learning")
     summary = [line for line in out.splitlines() if ": score: " in line]
     assert summary == [line for line in summary if line.startswith("HELD-OUT ")]
-    assert len(summary) == 1 and summary[0].startswith(f"HELD-OUT {evalset.HELDOUT_FILE}: score: correct ")
+    assert len(summary) == 1 and summary[0].startswith(
+        f"HELD-OUT {os.path.relpath(evalset.HELDOUT_FILE)}: score: correct "
+    )
     assert "MISSED" not in out and "WRONG" not in out and "PRIORITY" not in out

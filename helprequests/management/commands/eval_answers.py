@@ -32,6 +32,7 @@ which split and file it is for.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,7 +149,7 @@ class Command(BaseCommand):
             "--heldout",
             action="append",
             nargs="?",
-            const=str(evalset.HELDOUT_FILE),
+            const=os.path.relpath(evalset.HELDOUT_FILE),
             default=[],
             metavar="FILE",
             help="A held-out questions file, counts only (alone: the project's held-out split). Repeatable.",
