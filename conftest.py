@@ -3,6 +3,7 @@ and the in-memory SMS outbox."""
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -53,6 +54,13 @@ class ApiClient:
 
     def delete(self, path, **kw):
         return self.request("delete", path, **kw)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_celery_state():
+    """The test database's broker and beat schedule folder (settings_test) goes with it."""
+    yield
+    shutil.rmtree(Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent, ignore_errors=True)
 
 
 @pytest.fixture
@@ -147,7 +155,7 @@ class Daphne:
         else:
             env.pop("REDIS_URL", None)
         # Texts and webhooks run inside daphne, as in the tests' own process: no job may be left in a
-        # broker for a later worker (the embedded one is the developer's own var/broker).
+        # broker for a later worker.
         env["CELERY_TASK_ALWAYS_EAGER"] = "true"
         env.update(env_overrides)
         self.env = env

@@ -17,10 +17,12 @@ import django
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
+from salon_project.env import exit_on_configuration_error
 from salon_project.handlers import OneHopHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salon_project.settings")
-django.setup(set_prefix=False)
+with exit_on_configuration_error():
+    django.setup(set_prefix=False)
 
 api_app = OneHopHandler(middleware=[])
 site_app = OneHopHandler(middleware=settings.MIDDLEWARE)

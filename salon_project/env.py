@@ -6,6 +6,9 @@ variable's name, instead of surfacing later as a confusing error.
 """
 
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -18,6 +21,18 @@ _FALSE = {"0", "false", "no", "off"}
 
 class ConfigurationError(Exception):
     """An environment variable holds a value the settings cannot use."""
+
+
+@contextmanager
+def exit_on_configuration_error() -> Iterator[None]:
+    """Around a program's first settings load (manage.py, salon_project/asgi.py for daphne,
+    salon_project/celery.py for workers and beat): a ConfigurationError ends the process with its
+    one sentence on stderr and exit status 2 (a usage error), instead of a traceback that buries it."""
+    try:
+        yield
+    except ConfigurationError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _dotenv() -> dict[str, str]:

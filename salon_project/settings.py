@@ -5,6 +5,8 @@ Celery broker kept in files under `var/`, so `make run` needs no server but its 
 Production: PostgreSQL through psycopg's pool, Redis for Celery and Channels.
 """
 
+from pathlib import Path
+
 import dj_database_url
 
 from salon_project import env
@@ -24,8 +26,13 @@ CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", ["http://127.0.0.
 # Secure there; each setting below can still be set on its own. `manage.py check --deploy` passes
 # with the production defaults (salon_project/tests/test_security.py).
 PRODUCTION = env.boolean("PRODUCTION", default=not DEBUG and env.string("SECRET_KEY") is not None)
-if PRODUCTION and env.string("SECRET_KEY") is None:
-    raise ConfigurationError("PRODUCTION=1 needs a SECRET_KEY of its own (at least 50 random characters).")
+# Django's own deploy check asks for 50 characters; here production refuses to start below that.
+SECRET_KEY_MIN_LENGTH = 50
+if PRODUCTION and (env.string("SECRET_KEY") is None or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH):
+    raise ConfigurationError(
+        f"Production needs a SECRET_KEY of its own of at least {SECRET_KEY_MIN_LENGTH} random characters"
+        + ("." if env.string("SECRET_KEY") is None else f", and the one set has {len(SECRET_KEY)}.")
+    )
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=PRODUCTION)
 # A load balancer's plain-http health check must not be redirected.
 SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
@@ -151,20 +158,34 @@ if EMBEDDED:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
 
-CELERY_BROKER_DIR = VAR_DIR / "broker"
-if EMBEDDED:
-    CELERY_BROKER_DIR.mkdir(exist_ok=True)
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"socket_connect_timeout": 2}
-    if REDIS_URL
-    else {
-        "data_folder_in": str(CELERY_BROKER_DIR),
-        "data_folder_out": str(CELERY_BROKER_DIR),
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
+
+def celery_state(database: dict) -> tuple[Path, dict, str]:
+    """The embedded broker's folder, its transport options and the beat schedule file for
+    `database` (a DATABASES entry): one set per database, so a worker never takes the jobs of, or
+    acts on the ids of, another database's web server (a `make demo`, a test run, another
+    checkout's var/). Beside a SQLite file `x.sqlite3` they live in `x.sqlite3.celery/`; for a
+    server database in var/celery-<host>-<port>-<name>/."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        home = Path(database["NAME"]).resolve().with_name(Path(database["NAME"]).name + ".celery")
+    else:
+        server = f"{database.get('HOST') or 'localhost'}-{database.get('PORT') or 'default'}-{database['NAME']}"
+        home = VAR_DIR / f"celery-{server}".replace("/", "_")
+    broker = home / "broker"
+    options = {
+        "data_folder_in": str(broker),
+        "data_folder_out": str(broker),
+        "control_folder": str(broker / "control"),
         "store_processed": False,
+        # How often an idle worker looks for a job: the latency of a text in embedded mode.
+        "polling_interval": 0.2,
     }
-)
+    return broker, options, str(home / "beat-schedule")
+
+
+CELERY_BROKER_DIR, _embedded_broker_options, CELERY_BEAT_SCHEDULE_FILENAME = celery_state(_database)
+# salonfs: kombu's filesystem transport with atomic writes (salon_project/broker.py says why).
+CELERY_BROKER_URL = REDIS_URL or "salonfs://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2} if REDIS_URL else _embedded_broker_options
 CELERY_TASK_ALWAYS_EAGER = env.boolean("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -173,7 +194,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # How long enqueueing may wait for the broker before leaving the job to the relay instead.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Product behaviour ----------------------------------------------------------------------
 HELP_REQUEST_TIMEOUT_SECONDS = env.integer("HELP_REQUEST_TIMEOUT_SECONDS", 1800, minimum=1)
@@ -228,6 +248,9 @@ LLM_API_KEY = env.string("LLM_API_KEY")
 OPENAI_API_KEY = env.string("OPENAI_API_KEY")
 GROQ_API_KEY = env.string("GROQ_API_KEY")
 OPENROUTER_API_KEY = env.string("OPENROUTER_API_KEY")
+# The knowledge lookup asks the model above (not offline) to pick among stored answers when the
+# matcher is not sure; past this many seconds it escalates instead (knowledge/grounding.py).
+LLM_LOOKUP_TIMEOUT_SECONDS = env.integer("LLM_LOOKUP_TIMEOUT_SECONDS", 3, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ PostgreSQL and Redis. Tests that need a real Celery worker switch eager mode off
 import os
 
 from salon_project.settings import *  # noqa: F403
-from salon_project.settings import DATABASES, VAR_DIR
+from salon_project.settings import DATABASES, EMBEDDED, VAR_DIR, celery_state
 
 SMS_BACKEND = "helprequests.sms.InMemoryBackend"
 CELERY_TASK_ALWAYS_EAGER = True
@@ -25,3 +25,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a worker process started by a test sees the same database; one per
     # test run, so two runs side by side do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
+
+# The test database's own embedded broker and beat schedule, where a worker a test starts on it
+# (DATABASE_URL = the test database) looks for them.
+_test_database = {**DATABASES["default"]}
+_test_database["NAME"] = DATABASES["default"].get("TEST", {}).get("NAME") or f"test_{_test_database['NAME']}"
+CELERY_BROKER_DIR, _embedded_broker_options, CELERY_BEAT_SCHEDULE_FILENAME = celery_state(_test_database)
+if EMBEDDED:
+    CELERY_BROKER_TRANSPORT_OPTIONS = _embedded_broker_options

@@ -61,15 +61,19 @@ PRODUCTION_ENV = {
 }
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    """`manage.py <args>` in a fresh process on the real settings, with only `env` configured
+def python(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`python <args>` in a fresh process on the real settings, with only `env` configured
     (no .env file values or CI variables leak in: each known variable is set or emptied)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
     for name in ("DEBUG", "SECRET_KEY", "PRODUCTION", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"):
         clean[name] = ""  # empty counts as unset, and wins over a .env file
     clean.update(env, DJANGO_SETTINGS_MODULE="salon_project.settings")
-    command = [sys.executable, "manage.py", *args]
+    command = [sys.executable, *args]
     return subprocess.run(command, cwd=django_settings.BASE_DIR, env=clean, capture_output=True, text=True, timeout=120)
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return python("manage.py", *args, **env)
 
 
 def test_check_deploy_is_clean_with_the_production_settings():
@@ -103,7 +107,7 @@ def test_production_defaults_and_the_embedded_run_over_plain_http():
     assert embedded.stdout.split() == ["False", "False", "False", "False", "0", "None"], embedded.stderr
     # PRODUCTION=1 without a key of its own refuses to start instead of signing with the default.
     refused = manage("check", PRODUCTION="1")
-    assert refused.returncode != 0 and "PRODUCTION=1 needs a SECRET_KEY" in refused.stderr
+    assert refused.returncode == 2 and "Production needs a SECRET_KEY" in refused.stderr
 
 
 # --- API tokens -----------------------------------------------------------------------------------
