@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from knowledge import services
-from knowledge.models import KnowledgeEntry, SalonProfile
+from knowledge.models import KnowledgeEntry, SalonProfile, VocabularyTerm
 from salon_project.errors import DomainError
 
 Review = KnowledgeEntry.ReviewStatus
@@ -165,6 +165,25 @@ class KnowledgeEntryAdmin(admin.ModelAdmin):
             count += 1
         verb = "Activated" if active else "Deactivated"
         self.message_user(request, f"{verb} {count} knowledge entr{'y' if count == 1 else 'ies'}.", messages.SUCCESS)
+
+
+@admin.register(VocabularyTerm)
+class VocabularyTermAdmin(admin.ModelAdmin):
+    """The words callers use and what they mean to the matcher (`knowledge.vocabulary`): the
+    salon adds its own here ("hold fee" means deposit, "mani" means nail ...). A change is used
+    from the next lookup on (a trigger moves the knowledge version). A term saved here counts as
+    the salon's own: re-seeding never overwrites it."""
+
+    list_display = ["phrase", "means", "asking_who", "active", "source", "updated_at"]
+    list_editable = ["active"]
+    list_filter = ["active", "source", "asking_who"]
+    search_fields = ["phrase", "means"]
+    fields = ["phrase", "means", "asking_who", "active", "source", "updated_at"]
+    readonly_fields = ["source", "updated_at"]
+
+    def save_model(self, request: HttpRequest, obj: VocabularyTerm, form, change: bool) -> None:
+        obj.source = VocabularyTerm.Source.MANUAL
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(SalonProfile)

@@ -63,10 +63,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cached_property, lru_cache
 
-from knowledge import lexicon
+from knowledge import lexicon, relative_days, spelling
 from knowledge.lexicon import (
     AVAILABILITY,
     COUNT,
@@ -83,6 +84,7 @@ from knowledge.lexicon import (
     WHEREABOUTS,
     WORK,
 )
+from knowledge.vocabulary import Term, default_terms
 
 # An entry is matched at or above this score. Passing every gate gives at least 0.5; the
 # threshold drops entries that pass the gates but are mostly about something else. Chosen with
@@ -100,6 +102,9 @@ SAME_QUESTION_MIN = 0.8
 TOPIC_SHARE_MIN = 0.5
 
 SLOT_KINDS = ("day", "holiday", "audience", "variant", "person")
+AGE = "age:"  # an age said in the question, `age:15`
+FAMILY = "family:"  # a relation who may be an audience (`family:children`), see `Index.analysis`
+UNKNOWN = "unknown:"  # a word neither the salon nor English knows, see `Index.analysis`
 # Slots that make an entry narrower than a question which leaves them open.
 NARROWING_SLOTS = ("day", "holiday", "audience", "variant")
 SOURCE_PREFERENCE = {"learned": 2, "manual": 2, "seed": 1}
@@ -108,6 +113,16 @@ KEYED_SOURCES = frozenset({"learned", "manual"})
 
 INTENT_WEIGHT = 1.5
 SOFT_WEIGHT = 0.3
+# Words the index finds in neither the salon's vocabulary nor English weigh against a match by
+# their share of the question's mass; past this share the question is about something unknown.
+UNKNOWN_SHARE_MAX = 0.25
+
+
+def informativeness(word: str) -> float:
+    """How much a word nobody knows tells, from 0 to 1, by its length: a letter or two ("r",
+    "ya") is an abbreviation that says little, five letters or more ("olaplex") may be the name
+    of a thing the salon never wrote down, as informative as any word the index has never seen."""
+    return min(1.0, max(0, len(word) - 1) / 4)
 
 
 # --- text analysis ------------------------------------------------------------------------------
@@ -150,9 +165,22 @@ def _build_word_table() -> tuple[dict[str, str], dict[str, str]]:
 
 _SYNONYM_SURFACE, _SYNONYM_STEM = _build_word_table()
 _STOP_STEMS = frozenset(stem(w) for w in lexicon.STOPWORDS | lexicon.FILLERS) - set(_SYNONYM_STEM)
-_RISK = frozenset(stem(w) for w in lexicon.RISK_WORDS)
+_RISK = frozenset(stem(w) for w in lexicon.RISK_WORDS) | frozenset(
+    stem(form) for w in lexicon.RISK_WORDS for form in spelling.lemmas(w)
+)
 _EVALUATIVE = frozenset(stem(w) for w in lexicon.EVALUATIVE)
 _MAX_PHRASE = max(len(k) for k in lexicon.PHRASES)
+# Concepts the lexicon names itself (a word read as one of these is not "unlisted").
+_KNOWN_CONCEPTS = (
+    frozenset(lexicon.SYNONYMS)
+    | lexicon.SOFT
+    | lexicon.MODIFIERS
+    | lexicon.COMPOUND_HEADS
+    | frozenset(lexicon.IMPLIES)
+    | frozenset(c for implied in lexicon.IMPLIES.values() for c in implied)
+    | _RISK
+    | _EVALUATIVE
+)
 
 _CONTRACTIONS = [
     (r"\by'?all\b", "you"),
@@ -172,6 +200,22 @@ _DURATION_TEXT = re.compile(
     r"\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|half an?)\s+(?:and a half\s+)?(?:hours?|hrs?|minutes?|mins?)\b"
 )
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+# An age said with a person ("my 15 year old", "she's 15", "age 8"): read as `age:N`, so an entry
+# for children "under 12" is not given for a 15-year-old.
+_NUMBER = r"(\d{1,2}|" + "|".join(lexicon.NUMBER_WORDS) + r")"
+_AGE = re.compile(
+    rf"\b{_NUMBER}[\s-]*(?:years?|yrs?|yr)[\s-]*olds?\b|\b{_NUMBER}\s*y/?o\b|\b(?:aged?|ages)\s+{_NUMBER}\b"
+)
+_AGE_OF = re.compile(
+    rf"\b(he|she|son|daughter|kid|child|boy|girl)(?:'s|\s+is|\s+(?:just\s+)?turned|\s+turns|\s+turning)\s+{_NUMBER}\b"
+)
+_AGE_TOKEN = "agedyears"
+
+
+def _age_token(said: str) -> str:
+    return f" {_AGE_TOKEN}{int(said) if said.isdigit() else lexicon.NUMBER_WORDS.index(said)} "
+
+
 # The caller asks about their own booking, stylist or bill ("when is my appointment?", "do I have
 # a booking?", "am I booked in?"): marked with a word the lexicon reads as `PERSONAL`.
 _RECORD = r"(?:appointment|appt|booking|reservation|stylist|colou?rist|barber|hairdresser|balance|bill|total|order)s?"
@@ -196,6 +240,8 @@ def _lowered(text: str) -> str:
 def _words(text: str) -> list[str]:
     t = _lowered(text)
     t = _PERSONAL.sub(lambda m: f"{m.group(0)} personalrecord ", t)
+    t = _AGE.sub(lambda m: _age_token(next(group for group in m.groups() if group)), t)
+    t = _AGE_OF.sub(lambda m: m.group(1) + _age_token(m.group(2)), t)
     t = _CLOCK.sub(lambda m: f" {m.group(1)} {m.group(3)}m ", t)
     t = _DURATION_TEXT.sub(" duration ", t)  # "3 hours" is a duration, not opening hours
     for pattern, repl in _CONTRACTIONS:
@@ -205,12 +251,17 @@ def _words(text: str) -> list[str]:
     return t.split()
 
 
-def _rewrite_phrases(words: list[str]) -> list[str]:
+def _rewrite_phrases(words: list[str], vocabulary: Vocabulary, who: bool = False) -> list[str]:
+    """Multi-word expressions (and the salon's vocabulary terms, single words too) rewritten to
+    their concepts, longest first; a vocabulary term wins over the lexicon at the same length.
+    `who`: the question asks for a person, so terms meant only then apply."""
     out: list[str] = []
+    terms = vocabulary.phrases(who)
+    longest = max(_MAX_PHRASE, vocabulary.longest)
     i = 0
     while i < len(words):
-        for size in range(min(_MAX_PHRASE, len(words) - i), 1, -1):
-            replacement = lexicon.PHRASES.get(tuple(words[i : i + size]))
+        for size in range(min(longest, len(words) - i), 0, -1):
+            replacement = _phrase(tuple(words[i : i + size]), terms)
             if replacement is not None:
                 out.extend(replacement)
                 i += size
@@ -221,19 +272,67 @@ def _rewrite_phrases(words: list[str]) -> list[str]:
     return out
 
 
+def _phrase(said: tuple[str, ...], terms: Mapping[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...] | None:
+    """What `said` is rewritten to, if it is a term or a phrase; its last word may be inflected
+    ("skin fades" is the term "skin fade", "how many hour" the phrase "how many hours")."""
+    for form in (said, *(said[:-1] + (base,) for base in spelling.lemmas(said[-1]))):
+        found = terms.get(form)
+        if found is None and len(form) > 1:
+            found = lexicon.PHRASES.get(form, lexicon.PHRASES.get(form[:-1] + (form[-1] + "s",)))
+        if found is not None:
+            return found
+    return None
+
+
 @dataclass(frozen=True)
 class Vocabulary:
-    """What the matcher learns from the business profile: staff names and the salon's name."""
+    """What the matcher learns from the salon: staff names and the salon's name (the business
+    profile), its timezone (for "tomorrow"), and its vocabulary terms (`knowledge.vocabulary`:
+    the database's rows, or the bundled defaults)."""
 
     people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name word -> person slugs
     salon_words: frozenset[str] = frozenset()
+    terms: tuple[Term, ...] = field(default_factory=default_terms)
+    timezone: str = "UTC"
 
     def __hash__(self) -> int:
         # Hashable (the mapping is never changed after construction) so analyses can be cached.
-        return hash((tuple(sorted(self.people.items())), self.salon_words))
+        return hash((tuple(sorted(self.people.items())), self.salon_words, self.terms, self.timezone))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Vocabulary):
+            return NotImplemented
+        fields = ("people", "salon_words", "terms", "timezone")
+        return all(getattr(self, name) == getattr(other, name) for name in fields)
+
+    @cached_property
+    def _phrase_tables(self) -> tuple[dict[tuple[str, ...], tuple[str, ...]], dict[tuple[str, ...], tuple[str, ...]]]:
+        """(terms for any question, terms for a question asking for a person), as word tuples
+        normalised like a caller's text, mapped to tokens `_concepts_of` reads unstemmed."""
+        always: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for_who: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for term in self.terms:
+            said = tuple(_words(term.phrase))
+            if said:
+                meaning = tuple(c if c.startswith("?") or ":" in c else "@" + c for c in term.means.split())
+                (for_who if term.asking_who else always)[said] = meaning
+        return always, {**always, **for_who}
+
+    def phrases(self, who: bool = False) -> dict[tuple[str, ...], tuple[str, ...]]:
+        return self._phrase_tables[1 if who else 0]
+
+    @cached_property
+    def longest(self) -> int:
+        return max((len(said) for said in self._phrase_tables[1]), default=1)
+
+    @cached_property
+    def asks_who(self) -> bool:
+        """Whether some term means something only in a question asking for a person."""
+        return any(term.asking_who for term in self.terms)
 
     @classmethod
-    def from_profile(cls, profile: Mapping | None) -> Vocabulary:
+    def from_profile(cls, profile: Mapping | None, terms: Iterable[Term] | None = None) -> Vocabulary:
+        """`terms`: the salon's vocabulary (default: the bundled one)."""
         profile = profile or {}
         people: dict[str, set[str]] = {}
         for person in [*(profile.get("staff") or []), *(profile.get("supervisors") or [])]:
@@ -245,7 +344,12 @@ class Vocabulary:
             for word in words:
                 people.setdefault(word, set()).add(slug)
         salon_words = frozenset(w for w in _words(str(profile.get("name") or "")) if _is_plain_word(w))
-        return cls({w: tuple(sorted(s)) for w, s in people.items()}, salon_words)
+        return cls(
+            {w: tuple(sorted(s)) for w, s in people.items()},
+            salon_words,
+            tuple(terms) if terms is not None else default_terms(),
+            str(profile.get("timezone") or "UTC"),
+        )
 
 
 def _is_plain_word(word: str) -> bool:
@@ -264,13 +368,23 @@ class Analysis:
     """What a text says, as concepts. `key` is the normalised text, for exact-wording matches.
 
     `modifiers` are (concept, head) pairs for a word said right before a compound head ("color"
-    in "color consultations"); `loose` are the concepts said at least once on their own."""
+    in "color consultations"); `loose` are the concepts said at least once on their own.
+    `unlisted` are (concept, word) pairs for words no list knows (read as their stem): what an
+    index makes of them depends on its entries (`Index.analysis`). `unknown` are the words an
+    index found in neither the salon's vocabulary nor English: they only weigh against a match."""
 
     key: str
     concepts: frozenset[str]
     intents: frozenset[str]
     modifiers: frozenset[tuple[str, str]] = frozenset()
     loose: frozenset[str] = frozenset()
+    unlisted: frozenset[tuple[str, str]] = frozenset()
+    unknown: frozenset[str] = frozenset()
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """What a match is weighed on: concepts, intents, and each unknown word as `unknown:`."""
+        return self.concepts | self.intents | frozenset(UNKNOWN + word for word in self.unknown)
 
     def slots(self, kind: str) -> frozenset[str]:
         return frozenset(c for c in self.concepts if c.startswith(kind + ":"))
@@ -290,7 +404,12 @@ class Analysis:
 
 
 def _is_soft(concept: str) -> bool:
-    return concept in lexicon.SOFT or concept.startswith("num:") or concept == lexicon.DURATION_WORD
+    return (
+        concept in lexicon.SOFT
+        or concept.startswith(("num:", AGE))
+        or concept == lexicon.DURATION_WORD
+        or concept.startswith(UNKNOWN)
+    )
 
 
 @lru_cache(maxsize=50_000)
@@ -300,18 +419,29 @@ def analyse(text: str, vocabulary: Vocabulary | None = None) -> Analysis:
     Cached: an Analysis is immutable, and the same texts come back again and again (each new
     help request is compared with every pending question, word by word)."""
     vocabulary = vocabulary or Vocabulary()
+    words = _words(text)
+    analysis = _analyse(words, vocabulary, who=False)
+    if vocabulary.asks_who and PERSON in analysis.intents:
+        analysis = _analyse(words, vocabulary, who=True)
+    return analysis
+
+
+def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
     concepts: set[str] = set()
     intents: set[str] = set()
     modifiers: set[tuple[str, str]] = set()
     loose: set[str] = set()
-    words = _words(text)
-    tokens = _rewrite_phrases(words)
+    unlisted: set[tuple[str, str]] = set()
+    tokens = _rewrite_phrases(words, vocabulary, who)
     read = [
         ()
         if word == "when" and i and tokens[i - 1] not in lexicon.QUESTION_LEADS | lexicon.FILLERS
         else _concepts_of(word, vocabulary)  # "... when I book": a conjunction, asks for no time
         for i, word in enumerate(tokens)
     ]
+    for word, found in zip(tokens, read, strict=True):
+        if len(found) == 1 and _is_unlisted(word, found[0]):
+            unlisted.add((found[0], word))
     for i, found in enumerate(read):
         heads = lexicon.COMPOUND_HEADS.intersection(read[i + 1]) if i + 1 < len(read) else ()
         for concept in found:
@@ -351,7 +481,20 @@ def analyse(text: str, vocabulary: Vocabulary | None = None) -> Analysis:
         concepts.discard(DAYPART)
         intents.add(WHEN)
     key = " ".join(w for w in words if w not in lexicon.FILLERS)
-    return Analysis(key, frozenset(concepts), frozenset(intents), frozenset(modifiers), frozenset(loose))
+    unlisted = {pair for pair in unlisted if pair[0] in concepts}
+    return Analysis(
+        key,
+        frozenset(concepts),
+        frozenset(intents),
+        frozenset(modifiers),
+        frozenset(loose),
+        frozenset(unlisted),
+    )
+
+
+def _is_unlisted(word: str, concept: str) -> bool:
+    """Whether `concept` is the bare stem of a word no list of the lexicon or vocabulary holds."""
+    return word.isalpha() and concept == stem(word) and concept not in _KNOWN_CONCEPTS
 
 
 def _concepts_of(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
@@ -371,6 +514,14 @@ def _concepts_of(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
         return ()
     if word.isdigit():
         return (f"num:{int(word)}",)
+    if word.startswith(_AGE_TOKEN) and word[len(_AGE_TOKEN) :].isdigit():
+        return (AGE + word[len(_AGE_TOKEN) :],)
+    forms = spelling.lemmas(word)  # "ringlets" -> "ringlet", "children" -> "child"
+    for form in forms:
+        if form in _SYNONYM_SURFACE:
+            return (_SYNONYM_SURFACE[form],)
+    if any(form in lexicon.STOPWORDS or form in lexicon.FILLERS for form in forms):
+        return ()
     stemmed = stem(word)
     if stemmed in _SYNONYM_STEM:
         return (_SYNONYM_STEM[stemmed],)
@@ -464,10 +615,13 @@ class _Unit:
     satisfies: frozenset[str]
     own: frozenset[str]
     bound: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    age_below: int | None = None  # "children's haircut (under 12)": for ages below this only
 
     def covers(self, query: Analysis) -> bool:
         if not (query.hard <= self.concepts and query.intents <= self.satisfies):
             return False
+        if self.age_below is not None and any(age >= self.age_below for age in _ages(query)):
+            return False  # "my 15 year old daughter" is not a child under 12
         # "color" said here only in "color consultations" answers a question naming consultations
         return all(self.bound[c] & query.concepts for c in query.hard if c in self.bound)
 
@@ -531,6 +685,16 @@ class Index:
         n = max(len(self.entries), 1)
         self._idf = {c: math.log(1 + n / k) for c, k in df.items()}
         self._unseen_idf = math.log(1 + n)
+        # Topics the index prices or describes per audience ("haircut": men's, women's, children's):
+        # there a family word says which one is asked for; elsewhere it only says who it is for.
+        self._audience_split = frozenset(
+            c
+            for entry in self.entries
+            if entry.question.slots("audience")
+            for c in entry.question.anchors
+            if ":" not in c
+        )
+        self._analysed: dict[str, Analysis] = {}
         self._weights = {
             id(entry): _Weights(
                 self._mass(c for c in entry.question.concepts if ":" not in c),
@@ -547,16 +711,19 @@ class Index:
         denial = INTENTS if keyed and _DENIAL.match(document.answer.lower()) else frozenset()
         units = []
         provides = set(question.concepts) | question_evidence | denial
+        question_age = _age_limit(document.question)
         for clause in clauses(document.answer):
             part = analyse(clause, self.vocabulary)
             satisfies = evidence(clause, part) | part.intents | denial
             provides |= part.concepts | satisfies
+            limits = [limit for limit in (question_age, _age_limit(clause)) if limit is not None]
             units.append(
                 _Unit(
                     question.concepts | part.concepts,
                     question_evidence | satisfies,
                     part.concepts | satisfies,
                     _bound(question, part),
+                    min(limits, default=None),
                 )
             )
         terms = question.concepts | question.intents
@@ -565,6 +732,8 @@ class Index:
     def weight(self, concept: str) -> float:
         if concept in INTENTS:
             return INTENT_WEIGHT
+        if concept.startswith(UNKNOWN):
+            return self._unseen_idf * informativeness(concept[len(UNKNOWN) :])
         idf = self._idf.get(concept, self._unseen_idf)
         return idf * SOFT_WEIGHT if _is_soft(concept) else idf
 
@@ -575,23 +744,93 @@ class Index:
         total = self._mass(a) + self._mass(b)
         return 2 * self._mass(a & b) / total if total else 0.0
 
-    def best(self, question: str) -> Match:
-        """The best entry for `question`; `matched` only when it passes every gate and the threshold."""
-        ranked = self._ranked(analyse(question, self.vocabulary), every=False)
+    def analysis(self, question: str, now: datetime | None = None) -> Analysis:
+        """`question` read against this index: relative days as the weekday they are in the
+        salon's timezone at `now` (default: the current time), slips corrected toward the salon's
+        words, words unknown to the salon and to English set apart as `unknown`, and family words
+        read as an audience only where the index prices by audience. Cached per question."""
+        text = relative_days.resolve(question, self.vocabulary.timezone, now)
+        found = self._analysed.get(text)
+        if found is None:
+            found = self._read(text)
+            if text != question and HOURS not in found.concepts:
+                # "can I get in today?" asks for a free chair, not for today's opening hours
+                found = self._read(question)
+            if len(self._analysed) < 20_000:
+                self._analysed[text] = found
+        return found
+
+    def _read(self, text: str) -> Analysis:
+        query = analyse(text, self.vocabulary)
+        strange = self._strange(query)
+        if strange:
+            corrector = _corrector(self._salon_words)
+            fixes = {word: fix for _, word in strange if (fix := corrector.correct(word))}
+            if fixes:
+                text = re.sub(r"[A-Za-z]+", lambda m: fixes.get(m.group(0).lower(), m.group(0)), text)
+                query = analyse(text, self.vocabulary)
+                strange = self._strange(query)
+            # A slip for an English word ("parkng") is that word: a thing no entry covers.
+            unknown = {(c, w) for c, w in strange if len(w) < 4 or not spelling.near_english(w)}
+            if unknown:
+                dropped = {c for c, _ in unknown}
+                query = replace(
+                    query,
+                    concepts=query.concepts - dropped,
+                    loose=query.loose - dropped,
+                    modifiers=frozenset(m for m in query.modifiers if m[0] not in dropped),
+                    unknown=frozenset(w for _, w in unknown),
+                )
+        return self._family_read(query)
+
+    def _strange(self, query: Analysis) -> list[tuple[str, str]]:
+        """Unlisted words that no entry says and English does not know: slips, chat forms, names."""
+        return sorted((c, w) for c, w in query.unlisted if c not in self._postings and not spelling.is_english(w))
+
+    def _family_read(self, query: Analysis) -> Analysis:
+        """A family word names an audience where the index prices by audience, or when an age is
+        said ("my 15 year old daughter"); elsewhere it is only who the service is for."""
+        family = {c for c in query.concepts if c.startswith(FAMILY)}
+        if not family:
+            return query
+        narrows = bool(query.anchors & self._audience_split) or bool(_ages(query))
+        meant = {"audience:" + c[len(FAMILY) :] for c in family} if narrows else {"relative"}
+        return replace(
+            query,
+            concepts=query.concepts - family | meant,
+            loose=query.loose - family | meant,
+            modifiers=frozenset(m for m in query.modifiers if m[0] not in family),
+        )
+
+    @cached_property
+    def _salon_words(self) -> frozenset[tuple[str, frozenset[str]]]:
+        """Every word the salon knows (its lexicon, vocabulary, staff, entries), with its meaning:
+        what a slip is corrected toward."""
+        words = {w for w in [*lexicon.SURFACE, *_SYNONYM_SURFACE, *self.vocabulary.people] if w.isalpha()}
+        words |= {w for said in [*lexicon.PHRASES, *self.vocabulary.phrases(who=True)] for w in said}
+        for entry in self.entries:
+            words.update(_words(entry.document.question + " " + entry.document.answer))
+        words -= lexicon.STOPWORDS | lexicon.FILLERS
+        return frozenset((w, frozenset(_concepts_of(w, self.vocabulary))) for w in words if w.isalpha() and len(w) >= 4)
+
+    def best(self, question: str, now: datetime | None = None) -> Match:
+        """The best entry for `question`; `matched` only when it passes every gate and the threshold.
+        `now`: the moment "tomorrow" is counted from (default: the current time)."""
+        ranked = self._ranked(self.analysis(question, now), every=False)
         if not ranked:
             return Match(None, 0.0, False, "no entry has every word, intent and topic of the question")
         return ranked[0][1]
 
-    def matches(self, question: str) -> list[Match]:
+    def matches(self, question: str, now: datetime | None = None) -> list[Match]:
         """Every entry that answers `question` (score at or above the threshold), best first."""
-        return [match for _, match in self._ranked(analyse(question, self.vocabulary), every=True) if match.matched]
+        return [match for _, match in self._ranked(self.analysis(question, now), every=True) if match.matched]
 
     def _ranked(self, query: Analysis, every: bool) -> list[tuple[tuple, Match]]:
         """Candidates scored best first. Each is first given a cheap upper bound of its score (its
         overlap with the caller's question can only shrink, and what the entry is about counts at
         most 1), and dropped when it cannot pass the topic gates; then they are scored in order of
         that bound until no bound can beat the best score found (`every`: the threshold)."""
-        asked = query.concepts | query.intents
+        asked = query.terms
         weights = {term: self.weight(term) for term in asked}
         asked_mass = sum(weights.values())
         bounded = []
@@ -654,11 +893,17 @@ class Index:
         0.5 (a share of the question-to-question similarity, for display) when one fails."""
         if query.key and query.key == entry.question.key:
             return 1.0, "same question"
-        asked = query.concepts | query.intents
+        asked = query.terms
         if not asked:
             return 0.0, "nothing to match"
         similarity = self._dice(asked, self._question_side(query, entry))
         failed = self._refusal(query, entry)
+        if (
+            not failed
+            and query.unknown
+            and self._mass(asked - query.concepts - query.intents) > (UNKNOWN_SHARE_MAX * self._mass(asked))
+        ):
+            failed = "too much of the question is words the salon does not know"
         if not failed:
             units = [u for u in entry.units if u.covers(query)]
             if not units:
@@ -742,6 +987,27 @@ class Index:
         unless every topic they share is narrowed by this entry alone in the whole index."""
         shared = [c for c in query.anchors & entry.question.concepts if ":" not in c]
         return not shared or any(self._narrowed[c] > 1 for c in shared)
+
+
+_AGE_LIMIT = re.compile(r"\bunder\s+(\d{1,2})\b|\b(\d{1,2})\s+(?:and|or)\s+(?:under|younger)\b")
+
+
+def _age_limit(text: str) -> int | None:
+    """The age a text is for those below: "under 12" -> 12, "12 and under" -> 13."""
+    found = _AGE_LIMIT.search(text.lower())
+    if found is None:
+        return None
+    return int(found.group(1)) if found.group(1) else int(found.group(2)) + 1
+
+
+def _ages(query: Analysis) -> list[int]:
+    return [int(c[len(AGE) :]) for c in query.concepts if c.startswith(AGE)]
+
+
+@lru_cache(maxsize=4)
+def _corrector(words: frozenset[tuple[str, frozenset[str]]]) -> spelling.Corrector:
+    """One corrector per set of salon words: rebuilt only when an entry brings new words."""
+    return spelling.Corrector(dict(words))
 
 
 def _bound(*parts: Analysis) -> dict[str, frozenset[str]]:

@@ -2,9 +2,11 @@
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from knowledge.vocabulary import Term, invalid_meaning
 from salon_project.sql import prepared_cursor
 
 
@@ -119,6 +121,52 @@ class KnowledgeVersion(models.Model):
             cursor.execute(f"SELECT stamp FROM {cls._meta.db_table} WHERE id = 1")
             row = cursor.fetchone()
         return row[0] if row is not None else cls.objects.get_or_create(pk=1)[0].stamp
+
+
+class VocabularyTerm(models.Model):
+    """A word or phrase callers use, and what it means to the matcher (`knowledge.vocabulary`).
+
+    Seeded from knowledge/fixtures/vocabulary.yaml by `seed_salon`; the salon adds and edits
+    terms in admin. Triggers move `KnowledgeVersion` on any change (migration 0005), so every
+    process rebuilds its index with the new vocabulary at its next lookup."""
+
+    class Source(models.TextChoices):
+        SEED = "seed", "Seed (the bundled defaults)"
+        MANUAL = "manual", "Added or edited by the salon"
+
+    phrase = models.CharField(
+        max_length=100, unique=True, help_text="A word or phrase as a caller says it, e.g. “down payment”."
+    )
+    means = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "What it means, as concepts separated by spaces: a topic word (deposit, color), what is asked "
+            "(?price ?phone ?person ?when ?location ?duration ?count), whom a service is for "
+            "(audience:men|women|children) or a relation who may be that (family:men|women|children). "
+            "Empty: a filler that means nothing."
+        ),
+    )
+    asking_who = models.BooleanField(default=False, help_text="The meaning holds only in a question asking who.")
+    active = models.BooleanField(default=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.means or '(filler)'}"
+
+    def clean(self) -> None:
+        self.phrase = " ".join(self.phrase.lower().split())
+        self.means = " ".join(self.means.split())
+        problem = invalid_meaning(self.means)
+        if problem:
+            raise ValidationError({"means": problem})
+
+    def as_term(self) -> Term:
+        return Term(self.phrase, self.means, self.asking_who)
 
 
 class LookupRecord(models.Model):

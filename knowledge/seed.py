@@ -21,7 +21,8 @@ import phonenumbers
 import yaml
 from django.db import transaction
 
-from knowledge.models import KnowledgeEntry, SalonProfile
+from knowledge.models import KnowledgeEntry, SalonProfile, VocabularyTerm
+from knowledge.vocabulary import DEFAULT_VOCABULARY, VocabularyError, load_terms
 from salon_project.phones import InvalidPhoneNumber, normalize_phone
 
 DEFAULT_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "salon.yaml"
@@ -62,11 +63,13 @@ class SeedSummary:
     deactivated: int = 0
     profile: str = "unchanged"
     keys: list[str] = field(default_factory=list)
+    vocabulary: tuple[int, int] = (0, 0)  # terms (added, updated) from the bundled defaults
 
     def __str__(self) -> str:
         return (
             f"Knowledge: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.deactivated} deactivated; salon profile {self.profile}."
+            f"{self.deactivated} deactivated; salon profile {self.profile}; vocabulary: "
+            f"{self.vocabulary[0]} terms added, {self.vocabulary[1]} updated."
         )
 
 
@@ -420,7 +423,33 @@ def seed_knowledge(profile: dict[str, Any]) -> SeedSummary:
         entry.active = False
         entry.save(update_fields=["active", "updated_at"])
         summary.deactivated += 1
+    summary.vocabulary = seed_vocabulary()
     return summary
+
+
+def seed_vocabulary(path: str | Path = DEFAULT_VOCABULARY) -> tuple[int, int]:
+    """Load the default vocabulary terms: (added, updated). A term the salon added or edited
+    (source `manual`) is left as it is, and `active` is set only when a term is created, so a
+    term the salon switched off stays off."""
+    try:
+        terms = load_terms(path)
+    except VocabularyError as exc:
+        raise SeedError(str(exc)) from None
+    existing = {row.phrase: row for row in VocabularyTerm.objects.filter(phrase__in=[t.phrase for t in terms])}
+    added = [
+        VocabularyTerm(phrase=t.phrase, means=t.means, asking_who=t.asking_who, source=VocabularyTerm.Source.SEED)
+        for t in terms
+        if t.phrase not in existing
+    ]
+    VocabularyTerm.objects.bulk_create(added)
+    updated = 0
+    for term in terms:
+        row = existing.get(term.phrase)
+        if row is not None and row.source == VocabularyTerm.Source.SEED and row.as_term() != term:
+            row.means, row.asking_who = term.means, term.asking_who
+            row.save(update_fields=["means", "asking_who", "updated_at"])
+            updated += 1
+    return len(added), updated
 
 
 def _save_profile(profile: dict[str, Any]) -> str:

@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from knowledge.contradictions import Contradiction, find_conflicts
 from knowledge.matching import Document, Index, Match, Vocabulary, matches
-from knowledge.models import KnowledgeEntry, KnowledgeVersion, LookupRecord, SalonProfile
+from knowledge.models import KnowledgeEntry, KnowledgeVersion, LookupRecord, SalonProfile, VocabularyTerm
+from knowledge.vocabulary import Term
 from salon_project.broadcast import to_console
 from salon_project.errors import Conflict, Invalid, NotFound
 
@@ -67,8 +68,14 @@ def _build(previous: Index | None) -> tuple[Index, dict[int, list[int]]]:
         if source != KnowledgeEntry.Source.SEED:
             for seed_id in conflicts or []:
                 preferred.setdefault(seed_id, []).append(pk)
-    vocabulary = Vocabulary.from_profile(profile.profile if profile else None)
+    vocabulary = Vocabulary.from_profile(profile.profile if profile else None, terms=_vocabulary_terms())
     return Index(documents, vocabulary, previous=previous), preferred
+
+
+def _vocabulary_terms() -> list[Term] | None:
+    """The salon's active vocabulary terms; None (the bundled defaults) when none was ever loaded."""
+    rows = list(VocabularyTerm.objects.order_by("id"))
+    return [row.as_term() for row in rows if row.active] if rows else None
 
 
 def _current() -> tuple[int, Index, dict[int, list[int]]]:
