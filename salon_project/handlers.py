@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import queue
+import threading
+import time
+from concurrent.futures import Executor, Future
+
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core import signals
@@ -16,8 +23,8 @@ class OneHopHandler(ASGIHandler):
 
     Django's own ASGI handler makes a thread for each request and hands work to it several
     times: `request_started`, each middleware hook, the view, `request_finished`. All of our
-    views and middleware are synchronous, so here the whole request runs in one call on the
-    event loop's thread pool (a fixed set of threads), and the thread that used a database
+    views and middleware are synchronous, so here the whole request runs in one call on
+    REQUEST_THREADS (a fixed set of daemon threads, see RequestThreads), and the thread that used a database
     connection also releases it, before the response is sent. Reading the body and sending
     the response stay on the event loop, as in Django's handler.
 
@@ -38,12 +45,12 @@ class OneHopHandler(ASGIHandler):
         except RequestAborted:
             return
         try:
-            response = await sync_to_async(self.respond, thread_sensitive=False)(scope, body)
+            response = await sync_to_async(self.respond, thread_sensitive=False, executor=REQUEST_THREADS)(scope, body)
         finally:
             body.close()
         await self.send_response(response, send)
         if response.streaming:  # closed once its body has been sent
-            await sync_to_async(response.close, thread_sensitive=False)()
+            await sync_to_async(response.close, thread_sensitive=False, executor=REQUEST_THREADS)()
 
     def respond(self, scope, body) -> HttpResponseBase:
         set_script_prefix(get_script_prefix(scope))
@@ -53,3 +60,62 @@ class OneHopHandler(ASGIHandler):
         if not response.streaming:
             response.close()  # request_finished: connections are released by the thread that used them
         return response
+
+
+class RequestThreads(Executor):
+    """A fixed pool of daemon threads for requests, which lets a stopped server exit.
+
+    The event loop's default pool (a ThreadPoolExecutor) is joined by the interpreter at exit, so
+    after SIGTERM one request thread that still waits (for a database connection, a lock, a
+    broadcast) kept daphne alive for as long as it waited, for ever in issue 13's case. These
+    threads are daemons: at exit, work in flight gets EXIT_GRACE_SECONDS to finish, then the
+    process ends anyway. What a killed request had not committed, the database rolls back; what it
+    had, is committed (its texts and events are in the outbox, sent by the relay)."""
+
+    EXIT_GRACE_SECONDS = 5.0
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._work: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._start_lock = threading.Lock()
+        self._busy = 0
+        self._idle = threading.Condition()
+        atexit.register(self.wait_for_work_in_flight)
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        self._work.put((future, fn, args, kwargs))
+        if len(self._threads) < self._size:
+            with self._start_lock:
+                while len(self._threads) < self._size:
+                    thread = threading.Thread(target=self._run, name=f"request-{len(self._threads)}", daemon=True)
+                    thread.start()
+                    self._threads.append(thread)
+        return future
+
+    def _run(self) -> None:
+        while True:
+            future, fn, args, kwargs = self._work.get()
+            if not future.set_running_or_notify_cancel():
+                continue
+            with self._idle:
+                self._busy += 1
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as error:  # handed to the awaiting request, as ThreadPoolExecutor does
+                future.set_exception(error)
+            finally:
+                with self._idle:
+                    self._busy -= 1
+                    self._idle.notify_all()
+
+    def wait_for_work_in_flight(self) -> None:
+        deadline = time.monotonic() + self.EXIT_GRACE_SECONDS
+        with self._idle:
+            while self._busy and time.monotonic() < deadline:
+                self._idle.wait(timeout=max(deadline - time.monotonic(), 0))
+
+
+# As many threads as asyncio's default pool would have (cores + 4): DATABASE_POOL_SIZE covers them.
+REQUEST_THREADS = RequestThreads(min(32, (os.cpu_count() or 1) + 4))
