@@ -5,9 +5,10 @@ Two things ninja leaves to each endpoint misled clients generated from `/api/v1/
 - Errors. ninja documents only the statuses in an operation's `response=`, but most errors are
   raised (a DomainError, a refused token, a body that fails validation) and were documented
   nowhere, so a generated client raised "unexpected status" instead of giving the `{"detail"}`.
-  Here each operation gets the errors that follow from what it is: 401 when it is authenticated,
-  404 when its path names a record, 422 when it takes any input, 503 always (the database may be
-  unavailable: salon_project/api.py). Errors that follow from its work (409 for a state that does
+  Here each operation gets the errors that follow from what it is: 401 when it is authenticated
+  (403 too for a write, which a staff session must send with its CSRF token), 404 when its path
+  names a record, 422 when it takes any input, 503 always (the database may be unavailable:
+  salon_project/api.py). Errors that follow from its work (409 for a state that does
   not allow it, 404 without an id in the path, 429, 502) it declares in its `response=` with
   `DetailOut`; the description of each comes from here either way.
 - Names. ninja files a model's definitions under their class names, so two classes of one name
@@ -32,6 +33,7 @@ from salon_project.schemas import DetailOut, InvalidOut
 
 ERRORS: dict[int, tuple[type, str]] = {
     401: (DetailOut, "Not authenticated: send `Authorization: Bearer <token>`, or log in as staff."),
+    403: (DetailOut, "Logged in as staff, but the CSRF token (`X-CSRFToken`) is missing or wrong."),
     404: (DetailOut, "Not found: `detail` names what is missing."),
     409: (DetailOut, "Not possible in the current state: `detail` says what that state is; nothing was changed."),
     422: (InvalidOut, "The input cannot be used: `detail` is a sentence, or the list of schema violations."),
@@ -43,6 +45,7 @@ ERRORS: dict[int, tuple[type, str]] = {
         "`detail` says which, and nothing was half-done. Retry later (see `Retry-After`).",
     ),
 }
+SAFE = {"GET", "HEAD", "OPTIONS"}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}}
 
 
@@ -51,6 +54,8 @@ def standard_errors(operation: Operation) -> set[int]:
     statuses = {503}
     if operation.auth_callbacks:
         statuses.add(401)
+    if any(getattr(auth, "csrf", False) for auth in operation.auth_callbacks) and set(operation.methods) - SAFE:
+        statuses.add(403)  # a staff session's write (salon_project/auth.py)
     if "{" in operation.path:
         statuses.add(404)
     if operation.models:

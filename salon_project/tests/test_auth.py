@@ -31,6 +31,16 @@ def test_no_or_bad_credentials_are_401_with_a_sentence(anonymous, method, path):
         assert "Authorization: Bearer" in response.data["detail"]
 
 
+@pytest.mark.parametrize("token", [None, "sfd_not-a-real-token"])
+def test_a_write_without_credentials_is_a_401_where_csrf_is_enforced_too(token):
+    """As any HTTP client sends it (Django's test client skips CSRF unless told): without a session
+    cookie there is no CSRF to check, so the answer is the documented 401, not a 403."""
+    client = ApiClient(token)
+    client.client = Client(enforce_csrf_checks=True)
+    response = client.post("/api/v1/knowledge/lookup", {"question": "hours?"})
+    assert response.status_code == 401 and "Authorization: Bearer" in response.data["detail"]
+
+
 def test_health_and_docs_need_no_auth(anonymous):
     assert anonymous.get("/api/v1/health").status_code == 200
     assert anonymous.client.get("/api/v1/openapi.json").status_code == 200

@@ -3,9 +3,9 @@
 openapi-python-client, as an integrator would run it, generates a Python client from the document
 a real daphne serves; the client then opens a help request, lists the pending ones by status,
 reads and resolves it, and meets each error the contract promises: 409 resolving it again, 404
-for an unknown id, 401 without a token, 422 for a blank question, each parsed into the error
-model the document names, never the generator's "unexpected status". Then a knowledge lookup and a
-supervisor PATCH. Had the schema drifted from the server (an enum under another's name, an error
+for an unknown id, 401 without a token (for a write too, not a CSRF 403), 422 for a blank
+question, each parsed into the error model the document names, never the generator's "unexpected
+status". Then a knowledge lookup and a supervisor PATCH. Had the schema drifted from the server (an enum under another's name, an error
 left undocumented, a PATCH field published nullable) this would fail. The generated code lives in
 the test's tmp dir only; generating needs no network (the generator's formatting hooks are off).
 """
@@ -105,6 +105,10 @@ def test_a_generated_client_drives_a_help_request_and_gets_each_error_as_the_doc
     refused = operation("help_requests.list_help_requests").sync_detailed(client=anonymous)
     assert refused.status_code == 401 and isinstance(refused.parsed, models.DetailOut)
     assert refused.parsed.detail.startswith("Authentication required")
+    refused_write = operation("help_requests.create_help_request").sync_detailed(
+        client=anonymous, body=models.HelpRequestIn(question="Parking?", caller_phone="+14155550150")
+    )
+    assert refused_write.status_code == 401 and isinstance(refused_write.parsed, models.DetailOut)
 
     blank = operation("help_requests.create_help_request").sync_detailed(
         client=client, body=models.HelpRequestIn(question="   ", caller_phone="+14155550150")

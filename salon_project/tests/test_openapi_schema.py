@@ -9,6 +9,7 @@ import re
 from enum import Enum
 
 import pytest
+from django.test import Client
 from ninja import Router, Schema
 from ninja.errors import ConfigError
 
@@ -130,6 +131,8 @@ def test_every_operation_documents_the_errors_it_can_answer(document):
         expected = {503}
         if operation.get("security"):
             expected.add(401)
+            if method != "get":
+                expected.add(403)  # a staff session's write without its CSRF token
         if "{" in path:
             expected.add(404)
         if operation.get("parameters") or operation.get("requestBody"):
@@ -161,12 +164,23 @@ def test_operations_whose_state_can_conflict_document_409_as_the_detail_shape(do
 
 
 def test_every_authenticated_operation_answers_a_documented_401_without_credentials(document, anonymous):
+    anonymous.client = Client(enforce_csrf_checks=True)  # as any HTTP client: nothing exempts it from CSRF
     authenticated = [(m, p, op) for m, p, op in operations(document) if op.get("security")]
     assert len(authenticated) > 30
     for method, path, operation in authenticated:
         response = anonymous.request(method, re.sub(r"{\w+}", "1", path), {} if method != "get" else None)
         assert response.status_code == 401, (method, path, response.status_code)
         assert "401" in operation["responses"] and response.data["detail"].startswith("Authentication required")
+
+
+def test_a_staff_sessions_write_without_csrf_is_the_documented_403(document, django_user_model):
+    django_user_model.objects.create_user("maya", password="pw", is_staff=True)
+    staff = Client(enforce_csrf_checks=True)
+    staff.login(username="maya", password="pw")
+    response = staff.post("/api/v1/knowledge/lookup", {"question": "hours?"}, content_type="application/json")
+    assert response.status_code == 403 and response.json()["detail"]
+    assert "403" in document["paths"]["/api/v1/knowledge/lookup"]["post"]["responses"]
+    assert "403" not in document["paths"]["/api/v1/knowledge"]["get"]["responses"]
 
 
 def test_the_database_unavailable_answer_documents_its_retry_header(document):
