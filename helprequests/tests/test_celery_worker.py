@@ -1,5 +1,5 @@
 """A real Celery worker process, not eager mode: the API call commits, the job goes through the
-real broker (Redis when REDIS_URL is set, else the filesystem broker under var/broker), a
+real broker (Redis when REDIS_URL is set, else the test database's embedded broker), a
 separate worker process picks it up, reads the test database and sends the supervisor's text.
 
 The worker runs the production settings (`salon_project.settings`) pointed at this test run's
