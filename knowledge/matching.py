@@ -104,6 +104,7 @@ TOPIC_SHARE_MIN = 0.5
 SLOT_KINDS = ("day", "holiday", "audience", "variant", "person")
 AGE = "age:"  # an age said in the question, `age:15`
 FAMILY = "family:"  # a relation who may be an audience (`family:children`), see `Index.analysis`
+ADULT_AGE = 18  # an age said alone ("my 8 year old") below this is a child's
 UNKNOWN = "unknown:"  # a word neither the salon nor English knows, see `Index.analysis`
 # Slots that make an entry narrower than a question which leaves them open.
 NARROWING_SLOTS = ("day", "holiday", "audience", "variant")
@@ -791,6 +792,9 @@ class Index:
         """A family word names an audience where the index prices by audience, or when an age is
         said ("my 15 year old daughter"); elsewhere it is only who the service is for."""
         family = {c for c in query.concepts if c.startswith(FAMILY)}
+        if not family and not query.slots("audience") and any(age < ADULT_AGE for age in _ages(query)):
+            family = {FAMILY + "children"}  # "for my 8 year old": a child, whoever it is
+            query = replace(query, concepts=query.concepts | family)
         if not family:
             return query
         narrows = bool(query.anchors & self._audience_split) or bool(_ages(query))

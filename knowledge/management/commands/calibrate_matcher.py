@@ -80,7 +80,7 @@ def _best(index: Index, question: str) -> matching.Match | None:
 
 
 def _wrong_runners_up(index: Index, item: evalset.Question, best: matching.Match | None) -> list[Observation]:
-    query = matching.analyse(item.q, index.vocabulary)
+    query = index.analysis(item.q)
     found = []
     for entry in index.entries:
         score = index._score(query, entry)[0]

@@ -1,0 +1,77 @@
+"""Relative days are the weekday they are in the salon's timezone (issue 14): "are you open
+tomorrow?" is answered with tomorrow's opening hours. The clock is a parameter (`now`), so each
+test fixes the moment without touching the global time."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from knowledge import relative_days
+from knowledge.matching import Document, Index, Vocabulary
+from knowledge.seed import build_facts, load_profile
+
+LA = "America/Los_Angeles"
+# Saturday 2026-12-05, 23:30 in San Francisco is already Sunday 07:30 in UTC.
+SATURDAY_NIGHT_IN_SF = datetime(2026, 12, 6, 7, 30, tzinfo=UTC)
+# Monday 2026-12-07, noon in San Francisco.
+MONDAY_NOON_IN_SF = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def index():
+    profile = load_profile()
+    assert profile["timezone"] == LA
+    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
+    return Index(documents, Vocabulary.from_profile(profile))
+
+
+def test_the_date_is_the_salons_not_utcs():
+    assert relative_days.today_in(LA, SATURDAY_NIGHT_IN_SF).isoformat() == "2026-12-05"
+    assert relative_days.today_in("UTC", SATURDAY_NIGHT_IN_SF).isoformat() == "2026-12-06"
+    assert relative_days.today_in("Not/AZone", SATURDAY_NIGHT_IN_SF).isoformat() == "2026-12-06"
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("are you open today", "are you open saturday"),
+        ("are you open tomorrow?", "are you open sunday?"),
+        ("open tmrw?", "open sunday?"),
+        ("what time do you close tonight", "what time do you close saturday evening"),
+        ("how early tomorrow morning", "how early sunday morning"),
+        ("the day after tomorrow", "monday"),
+        ("are you open on friday", "are you open on friday"),
+    ],
+)
+def test_relative_days_become_weekdays(said, meant):
+    assert relative_days.resolve(said, LA, SATURDAY_NIGHT_IN_SF) == meant
+
+
+@pytest.mark.parametrize(
+    ("question", "now", "fact"),
+    [
+        ("Are you open tomorrow?", SATURDAY_NIGHT_IN_SF, "On Sundays we're open from 10 AM to 4 PM"),
+        ("are you open today", SATURDAY_NIGHT_IN_SF, "On Saturdays we're open from 9 AM to 6 PM"),
+        ("what time do you close tonight", SATURDAY_NIGHT_IN_SF, "6 PM"),
+        ("are you open today", MONDAY_NOON_IN_SF, "We're closed on Mondays"),
+        ("what time do you open tomorrow morning", MONDAY_NOON_IN_SF, "On Tuesdays we're open from 10 AM"),
+        ("are you open the day after tomorrow", MONDAY_NOON_IN_SF, "On Wednesdays"),
+    ],
+)
+def test_opening_hours_asked_by_a_relative_day_are_that_weekdays(index, question, now, fact):
+    match = index.best(question, now=now)
+    assert match.matched and fact in match.document.answer, (question, match.reason)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can I get in today?",  # a free chair, not the opening hours
+        "Is Priya in tomorrow?",
+        "Do you have any openings tomorrow?",
+        "Can I get a haircut tomorrow?",
+        "Are you open right now?",
+    ],
+)
+def test_a_relative_day_that_is_not_about_opening_hours_still_escalates(index, question):
+    assert not index.best(question, now=SATURDAY_NIGHT_IN_SF).matched, question
