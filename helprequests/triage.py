@@ -1,265 +1,140 @@
 """Priority and topic tags for a caller's question, read from its words.
 
-Rules are patterns over whole words and their common inflections, grouped by meaning; the
-strongest priority that any rule finds wins. Urgent means a risk to someone's health or safety.
+The words are read as word families (`knowledge.concerns`: forms, prefixes and short phrases,
+tolerant of a slip of the keyboard or of speech-to-text), shared with the knowledge lookup, which
+never lets a model answer what a person must. The strongest priority any rule finds wins:
+
+- urgent: someone's health or safety, happening or happened: a skin reaction, a burn, swelling,
+  bleeding, trouble breathing, an injury or an accident, however worded ("my scalp is still
+  burning from the bleach", "her face puffed up after the dye", "I think I'm having a reaction").
+  The same words asked about beforehand ("is the bleach going to burn?", "can dye cause a rash?")
+  are a question for a person, not an emergency: medium;
+- high: a complaint, including a result gone wrong ("the colour came out orange", "she cut it
+  way too short"); a caller's own result to fix before an event or a deadline ("can you fix my
+  colour before my wedding on Saturday?"); a refund, a billing error, a disputed charge; a
+  problem with today's appointment;
+- medium: a person must decide something about the caller's booking, account or result;
+- low: a general question the knowledge base lacks ("do you do colour correction?").
 """
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from helprequests.models import HelpRequest
+from knowledge import concerns
+from knowledge.concerns import Family, family
 
 Priority = HelpRequest.Priority
 
+# --- what raises a priority beyond knowledge.concerns -------------------------------------------
 
-def _words(*patterns: str) -> re.Pattern:
-    return re.compile(r"\b(?:" + "|".join(patterns) + r")", re.IGNORECASE)
-
-
-# Health and safety: the owner is texted at once.
-URGENT = _words(
-    r"injur",
-    r"hurt",
-    r"burn",
-    r"bleed",
-    r"blood",
-    r"(?:got|was|been) cut\b",
-    r"cut (?:myself|herself|himself)",
-    r"allergic",
-    r"allerg\w* (?:reaction|attack|flare)",
-    r"anaphyla",
-    r"swell",
-    r"swollen",
-    r"rash",
-    r"hives",
-    r"blister",
-    r"chemical reaction",
-    r"reaction to",
-    r"can'?t breathe",
-    r"breathing",
-    r"dizz",
-    r"faint",
-    r"emergenc(?:y|ies)\b.*\b(?:scalp|skin|eye|face)",
-    r"in my eye",
-    r"eye(?:s)? (?:is|are)? ?(?:sting|burn|red)",
-    r"sting",
-    r"itch",
-    r"ooz",
-    r"\bpus\b",
-    r"infect",
-    r"peeling",
-    r"swallow",
-    r"throat",
-    r"short(?:ness)? of breath",
-    r"chest pain",
-    r"light-?headed",
-    r"nause",
-    r"vomit",
-    r"throw(?:ing)? up",
-    r"pass(?:ed)? out",
-    r"unconscious",
-    r"seizure",
-    r"slipp",
-    r"trip(?:ped)? (?:on|over)",
-    r"fell (?:down|over|off|on|and)",
-    r"fall (?:down|over|off)",
-    r"twisted (?:my|an?|her|his)",
-    r"sprain",
-    r"broke(?:n)? (?:my |her |his )?(?:arm|leg|wrist|ankle|bone|finger|toe|nose)",
-    r"wound",
-    r"stitches",
-    r"gash",
-    r"chok",
-    r"hair (?:is )?falling out",
-    r"fire\b",
-    r"smoke\b",
-    r"gas leak",
-    r"unsafe",
-    r"danger",
-    r"ambulance",
-    r"hospital",
-    r"doctor",
-    r"poison",
-)
-# A caller unhappy with the service: high priority, and tagged `complaint`.
-COMPLAINT_WORDS = (
-    r"complain",
-    r"unhappy",
-    r"not happy",
-    r"disappoint",
-    r"terrible",
-    r"awful",
-    r"horrible",
-    r"ruin",
-    r"worst",
-    r"rude",
-    r"angry",
-    r"upset",
-    r"botch",
-    r"mess(?:ed)? up",
-    r"wrong colou?r",
-    r"uneven",
-    r"unacceptable",
-    r"nothing like",
-    r"not what I (?:asked|wanted)",
-    r"hate (?:it|my|the)",
-    r"way too",
-    r"too (?:short|much off|dark|light|blonde|orange|brassy)",
-    r"re-?do\b",
-    r"fix(?:ed)? (?:it|my|this|that)\b",
-    r"want it fixed",
-    r"patchy",
-    r"faded",
-    r"break(?:s|ing)? off",
-    r"damag",
-    r"fried",
-    r"furious",
-    r"livid",
-    r"ridiculous",
-    r"fed up",
-    r"(?:nobody|no one|never) (?:called|answered|got back|returned)",
-    r"(?:an hour|hours|\d+ minutes) late",
-    r"kept me waiting",
-    r"had to leave",
-    r"manager",
-)
-# Complaints, money going the wrong way, or today's appointment in trouble.
-HIGH = _words(
-    *COMPLAINT_WORDS,
-    r"refund",
-    r"overcharg",
-    r"charged (?:me )?twice",
-    r"charged\b[^.?!]{0,30}\b(?:twice|two times|double)",
-    r"double[- ]charg",
-    r"(?:got|was|been|were|being) (?:over)?charged",
-    r"charged? (?:me|my)\b",
-    r"never (?:got|received|had)\b",
-    r"(?:receipt|bill|invoice|statement|total|amount)\b[^.?!]{0,30}\b(?:wrong|incorrect|mistake)",
-    r"(?:wrong|incorrect|mistake)\b[^.?!]{0,20}\b(?:receipt|bill|invoice|statement|total|amount)",
-    r"reimburs",
-    r"chargeback",
-    r"billing",
-    r"bill\b",
-    r"wrong (?:amount|price|charge)",
-    r"money back",
-    r"dispute",
-    r"today'?s appointment",
-    r"appointment (?:is |was )?today",
-    r"running late",
-    r"stuck in traffic",
-    r"(?:late|delayed) for my appointment",
-    r"missed my appointment",
-    r"emergenc",
-    r"urgent",
-    r"asap",
-    r"right now",
-    r"immediately",
-)
+EVENT = family(
+    "event",
+    forms=[
+        "wedding*", "event*", "party", "interview*", "photoshoot", "shoot", "graduation", "prom", "funeral",
+        "gala", "ceremony", "birthday", "presentation", "date", "performance", "concert", "flight", "trip",
+        "vacation", "holiday", "reunion", "audition", "recital", "christening", "baptism", "anniversary",
+        "bride", "bridal", "quinceanera",
+    ],
+    phrases=["photo shoot", "big day", "bar mitzvah", "bat mitzvah"],
+)  # fmt: skip
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend")
+DEADLINE = family(
+    "deadline",
+    forms=["tomorrow", "tonight", "tmrw", "tmr"],
+    phrases=[
+        "this evening", "this afternoon", "in the morning", "next week", "in a few days", "in two days",
+        "in a couple of days", "in a couple days", "in an hour", "in a few hours", "later today",
+        *(f"{when} {day}" for when in ("on", "this", "by", "before", "next", "until") for day in WEEKDAYS),
+    ],
+)  # fmt: skip
+# The caller's own result ("my colour", "her cut") and wanting it put right.
+OWN_RESULT = family(
+    "own result",
+    phrases=[
+        f"{whose} {what}"
+        for whose in ("my", "her", "his", "our", "the")
+        for what in (
+            "hair", "colour", "color", "cut", "haircut", "highlights", "balayage", "roots", "toner",
+            "perm", "relaxer", "extensions", "blowout", "ends", "fringe", "bangs", "layers", "dye",
+        )
+    ],
+)  # fmt: skip
+REPAIR = family("repair", forms=["fix*", "redo", "correct*", "repair*", "touch*"], phrases=["sort out", "put right"])
+TODAYS_APPOINTMENT = family(
+    "today's appointment",
+    forms=["emergenc*", "urgent*", "asap", "immediately"],
+    phrases=[
+        "todays appointment", "appointment today", "appointment is today", "appointment was today",
+        "appt today", "running late", "stuck in traffic", "late for my appointment", "delayed for my appointment",
+        "missed my appointment", "right now",
+    ],
+)  # fmt: skip
 # A person must decide something about this caller's booking or account.
-MEDIUM = _words(
-    r"reschedul",
-    r"cancel my",
-    r"move my",
-    r"change my (?:appointment|booking)",
-    r"my (?:appointment|booking)",
-    r"book (?:me|an appointment)",
-    r"can i book",
-    r"squeeze me in",
-    r"availab",
-    r"opening",
-    r"waitlist",
-    r"my account",
-    r"my deposit",
-    r"exception",
-    r"discount",
-    r"price match",
-    r"special request",
-)
+DECISION = family(
+    "decision",
+    forms=["reschedul*", "availab*", "opening*", "waitlist", "exception*", "discount*", "waive*"],
+    phrases=[
+        "cancel my", "move my", "change my appointment", "change my booking", "my appointment",
+        "my booking", "book me", "book an appointment", "can i book", "squeeze me in", "fit me in",
+        "my account", "my deposit", "price match", "special request",
+    ],
+)  # fmt: skip
 
-TAG_RULES: dict[str, re.Pattern] = {
-    "medical": URGENT,
-    "complaint": _words(*COMPLAINT_WORDS),
-    "pricing": _words(
-        r"pric",
-        r"cost",
-        r"how much",
-        r"charg",
-        r"fee",
-        r"pay",
-        r"refund",
-        r"bill",
-        r"discount",
-        r"deposit",
-        r"\$",
-        r"dollar",
-        r"money",
-        r"cheap",
-        r"expensive",
-        r"tip\b",
-        r"tipping",
+# --- topic tags ---------------------------------------------------------------------------------
+
+TOPICS: tuple[Family, ...] = (
+    family(
+        "pricing",
+        forms=[
+            "pric*", "cost*", "charg*", "fee", "fees", "pay*", "refund*", "bill*", "discount*", "deposit*",
+            "dollar*", "money", "cheap*", "expensive", "tip", "tips", "tipping",
+        ],
+        phrases=["how much"],
     ),
-    "booking": _words(
-        r"book",
-        r"appointment",
-        r"reschedul",
-        r"cancel",
-        r"availab",
-        r"opening",
-        r"walk[- ]?in",
-        r"schedul",
-        r"waitlist",
-        r"slot",
-        r"reserv",
-        r"running late",
-        r"\blate\b",
+    family(
+        "booking",
+        forms=[
+            "book*", "appointment*", "appt", "reschedul*", "cancel*", "availab*", "opening*", "walkin*",
+            "schedul*", "waitlist", "slot*", "reserv*", "late",
+        ],
+        phrases=["walk in", "walk ins"],
     ),
-    "color": _words(
-        r"colou?r",
-        r"dye",
-        r"highlight",
-        r"balayage",
-        r"bleach",
-        r"blonde?",
-        r"toner",
-        r"root",
-        r"ombre",
-        r"gray|grey",
-        r"brunette",
-        r"lowlight",
+    family(
+        "color",
+        forms=[
+            "colour*", "color*", "dye*", "highlight*", "balayage", "bleach*", "blond*", "toner", "root*",
+            "ombre", "gray", "grey", "brunette", "lowlight*",
+        ],
     ),
-    "treatments": _words(r"keratin", r"treatment", r"condition", r"smoothing", r"perm\b", r"relax", r"scalp", r"mask"),
-    "mens": _words(r"\bmen'?s\b", r"\bguy", r"barber", r"beard", r"fade", r"shave", r"mustache"),
-    "bridal": _words(r"bridal", r"bride", r"wedding", r"updo", r"prom", r"special[- ]event"),
-    "curly": _words(r"curl", r"coil", r"kink", r"wavy"),
-    "products": _words(
-        r"product",
-        r"shampoo",
-        r"conditioner(?:s)? (?:you )?sell",
-        r"brand",
-        r"sell",
-        r"buy",
-        r"gift card",
-        r"gift certificate",
-        r"serum",
-        r"spray",
+    family(
+        "treatments",
+        forms=["keratin", "treatment*", "condition*", "smoothing", "perm", "perms", "relax*", "scalp", "mask*"],
     ),
-    "policies": _words(
-        r"polic",
-        r"cancel",
-        r"deposit",
-        r"no[- ]show",
-        r"late",
-        r"refund",
-        r"patch test",
-        r"pets?\b",
-        r"dog",
-        r"parking",
-        r"park\b",
-        r"wheelchair",
-        r"accessib",
-        r"child",
-        r"kids",
+    family("mens", forms=["men", "mens", "guy*", "barber*", "beard*", "fade", "fades", "shave*", "mustache*"]),
+    family("bridal", forms=["bridal", "bride*", "wedding*", "updo*", "prom"], phrases=["special event"]),
+    family("curly", forms=["curl*", "coil*", "kink*", "wavy"]),
+    family(
+        "products",
+        forms=["product*", "shampoo*", "brand*", "sell*", "buy*", "serum*", "spray*"],
+        phrases=["gift card", "gift cards", "gift certificate", "conditioner you sell", "conditioners you sell"],
     ),
+    family(
+        "policies",
+        forms=[
+            "polic*", "cancel*", "deposit*", "noshow*", "late", "refund*", "pet", "pets", "dog*", "parking",
+            "park", "wheelchair", "accessib*", "child*", "kids",
+        ],
+        phrases=["no show", "patch test"],
+    ),
+)  # fmt: skip
+
+
+# Each tag, and how it is told from the words said.
+TAG_RULES: dict[str, Callable[[tuple[str, ...]], bool]] = {
+    "medical": concerns.harm,
+    "complaint": concerns.complaint,
+    **{topic.name: topic.said_in for topic in TOPICS},
 }
 
 
@@ -271,13 +146,23 @@ class Triage:
 
 def triage(question: str) -> Triage:
     """Classify a question: its priority and the topic tags used to pick a supervisor."""
-    if URGENT.search(question):
-        priority = Priority.URGENT
-    elif HIGH.search(question):
-        priority = Priority.HIGH
-    elif MEDIUM.search(question):
-        priority = Priority.MEDIUM
-    else:
-        priority = Priority.LOW
-    tags = [tag for tag, pattern in TAG_RULES.items() if pattern.search(question)]
-    return Triage(priority=priority, tags=tags or ["general"])
+    said = concerns.words(question)
+    tags = [tag for tag, is_said in TAG_RULES.items() if is_said(said)]
+    return Triage(priority=_priority(said), tags=tags or ["general"])
+
+
+def _priority(said: tuple[str, ...]) -> str:
+    if concerns.harm_happening(said):
+        return Priority.URGENT
+    own_result_to_fix = REPAIR.said_in(said) and OWN_RESULT.said_in(said)
+    before_an_event = EVENT.said_in(said) or DEADLINE.said_in(said)
+    if (
+        concerns.complaint(said)
+        or concerns.money_going_wrong(said)
+        or (own_result_to_fix and before_an_event)
+        or TODAYS_APPOINTMENT.said_in(said)
+    ):
+        return Priority.HIGH
+    if concerns.harm(said) or own_result_to_fix or DECISION.said_in(said):
+        return Priority.MEDIUM
+    return Priority.LOW

@@ -829,6 +829,28 @@ class Index:
         """Every entry that answers `question` (score at or above the threshold), best first."""
         return [match for _, match in self._ranked(self.analysis(question, now), every=True) if match.matched]
 
+    def related(self, question: str, limit: int) -> list[tuple[Document, float]]:
+        """The entries holding the largest share (by weight) of the question's topic words, with
+        that share, best first, whatever the gates say; each names every day, holiday, audience,
+        variant and person the question names. Never an answer by itself: the shortlist a model
+        chooses from when the matcher is not sure (`knowledge.grounding`)."""
+        query = self.analysis(question)
+        mass = self._mass(query.anchors)
+        slots = {concept for concept in query.anchors if ":" in concept}
+        shared: Counter[int] = Counter()
+        for concept in query.anchors:
+            for position in self._postings.get(concept, _NOTHING):
+                shared[position] += self.weight(concept)
+        ranked = sorted(
+            (
+                (share / mass, self._mass(query.anchors & self.entries[position].question.concepts), position)
+                for position, share in shared.items()
+                if slots <= self.entries[position].provides
+            ),
+            reverse=True,
+        )
+        return [(self.entries[position].document, round(share, 4)) for share, _, position in ranked[:limit]]
+
     def _ranked(self, query: Analysis, every: bool) -> list[tuple[tuple, Match]]:
         """Candidates scored best first. Each is first given a cheap upper bound of its score (its
         overlap with the caller's question can only shrink, and what the entry is about counts at

@@ -26,6 +26,11 @@ class LookupOut(Schema):
     entry_id: int | None
     score: float
     source: Source | None
+    # Extra to the contract: who chose the entry (or chose none). The answer is an entry's own either way.
+    decided_by: str = Field(
+        "matcher",
+        description='"matcher", or "model" when a configured model chose among the matcher\'s candidates.',
+    )
 
 
 class EntryIn(Schema):

@@ -26,6 +26,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from knowledge import grounding
 from knowledge.contradictions import Contradiction, find_conflicts
 from knowledge.matching import Document, Index, Match, Vocabulary, matches
 from knowledge.models import KnowledgeEntry, KnowledgeVersion, LookupRecord, SalonProfile, VocabularyTerm
@@ -43,6 +44,7 @@ class LookupResult:
     entry_id: int | None
     score: float
     source: str | None
+    decided_by: str = grounding.MATCHER  # or grounding.MODEL: it chose among the matcher's candidates
 
 
 # --- the cached index ---------------------------------------------------------------------------
@@ -106,25 +108,34 @@ def lookup(question: str) -> LookupResult:
     """The answer to a caller's question, or `matched=False` when no entry truly answers it.
 
     A wrong answer is worse than none (none escalates to a person), so the matcher abstains when
-    in doubt; see `knowledge.matching`. A match counts as a use of the entry, and every lookup
+    in doubt; see `knowledge.matching`. With a model configured, a lookup the matcher is not sure
+    about may be decided by the model choosing among stored entries (`knowledge.grounding`); the
+    answer is still an entry's own, and `score` the matcher's. A match counts as a use of the entry, and every lookup
     is kept as a LookupRecord (`LookupRecord.record`). The same statement checks that the
     knowledge has not changed since this process's index was built, so an answer learned
     anywhere counts at once, at no extra round trip.
     """
-    stamp, index, preferred = _cached or _current()
+    # Before a model may be asked, the index is made current (one primary-key read): a model's
+    # choice among a stale index's entries would be thrown away, and its seconds with it.
+    stamp, index, preferred = _current() if grounding.model_configured() else (_cached or _current())
+    asked: grounding.Memo = {}
     for attempt in range(1, LOOKUP_TRIES + 1):
         match = index.best(question)
-        if match.matched and match.document is not None and match.document.id in preferred:
+        approved = match.matched and match.document is not None and match.document.id in preferred
+        if approved:
             match = _approved_instead(index, question, match, preferred[match.document.id])
-        document = match.document if match.matched else None
+        decision = grounding.decide(index, question, match, contestable=not approved, memo=asked)
+        document = decision.document
         checked = stamp if attempt < LOOKUP_TRIES else None
-        used = LookupRecord.record(question, document and document.id, match.score, index_stamp=checked)
+        used = LookupRecord.record(
+            question, document and document.id, match.score, index_stamp=checked, decided_by=decision.decided_by
+        )
         if used is not None:
             break
         stamp, index, preferred = _current()  # the knowledge changed: rebuild, and match again
     if not used:
-        return LookupResult(False, None, None, match.score, None)
-    return LookupResult(True, document.answer, document.id, match.score, document.source)
+        return LookupResult(False, None, None, match.score, None, decision.decided_by)
+    return LookupResult(True, document.answer, document.id, match.score, document.source, decision.decided_by)
 
 
 def _approved_instead(index: Index, question: str, seed_match: Match, approved_ids: list[int]) -> Match:

@@ -43,3 +43,108 @@ def test_tags_name_the_topics():
     assert set(triage("How much is a men's beard trim?").tags) >= {"pricing", "mens"}
     assert "color" in triage("Can you fix my brassy highlights?").tags
     assert "complaint" in triage("I'm really unhappy with my color").tags
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my scalp is still burning from the bleach",
+        "her face puffed up after the dye",
+        "there are blisters where the relaxer was",
+        "I think I'm having a reaction",
+        "I think im having an alergic reaction",
+        "my eyelids are swolen since this morning",
+        "my eyes keep watering and burning after the chemicals",
+        "got a rash all over my neck",
+        "hives on my arms after the keratin",
+        "my scalp feels like its on fire",
+        "the back of my neck is red and sore where the dye touched it",
+        "my lips are puffy",
+        "she's having trouble breathing from the fumes",
+        "my throat feels tight",
+        "the razor cut my ear",
+        "the cut on my neck won't stop bleeding",
+        "When will the swelling go down?",
+        "my scalp is itchy and stinging, is that normal?",
+        "Is it normal for my scalp to burn like this?",
+        "I had to go to the hospital because of the relaxer",
+        "my daughter fainted",
+        "there's smoke coming from the dryer",
+        "MY SCALP IS BURNING",
+        "scalp burnng after bleech",
+        "my skin is peeling where the color was",
+    ],
+)
+def test_a_reaction_a_burn_or_swelling_is_urgent_however_it_is_worded(question):
+    assert triage(question).priority == "urgent"
+    assert "medical" in triage(question).tags
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is the bleach going to burn?",
+        "Will the relaxer sting?",
+        "Can hair dye cause an allergic reaction?",
+        "What if I'm allergic to the dye?",
+    ],
+)
+def test_a_risk_asked_about_beforehand_is_a_question_not_an_emergency(question):
+    assert triage(question).priority == "medium"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My colour came out wrong and I have a wedding tomorrow",
+        "my hair turned green and I have a party tonight",
+        "the highlights came out really brassy, my interview is on Friday",
+        "she cut it way too short and my graduation is this weekend",
+        "it went orange!! photoshoot in the morning",
+        "can you fix my colour before my wedding on Saturday?",
+        "my balayage is patchy and uneven",
+        "the toner came out purple",
+        "the colour is nothing like what I asked for",
+        "I need someone to redo my color before my event",
+    ],
+)
+def test_a_result_gone_wrong_is_high_and_before_an_event_too(question):
+    assert triage(question).priority == "high"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "there's a charge on my card for a service I never had",
+        "Why did you charge me $300?",
+        "I was billed twice",
+        "The total on my receipt is wrong",
+        "I'd like a refund",
+        "I'm stuck in traffic for today's appointment",
+    ],
+)
+def test_billing_errors_refunds_and_todays_appointment_are_high(question):
+    assert triage(question).priority == "high"
+
+
+@pytest.mark.parametrize(
+    ("question", "priorities"),
+    [
+        ("do you do colour correction?", {"low", "medium"}),
+        ("How much do you charge for a cut?", {"low"}),
+        ("Do I need a patch test first?", {"low"}),
+        ("Do you do an allergy test before colouring?", {"low", "medium"}),
+        ("Is a patch test needed for allergies?", {"low", "medium"}),
+        ("Do you do wedding hair?", {"low"}),
+        ("Is my hair too short for balayage?", {"low"}),
+        ("Can I book a colour correction for tomorrow?", {"medium"}),
+        ("Do you have a hot towel shave?", {"low"}),
+        ("Who is Nick?", {"low"}),
+        ("How long does a perm last?", {"low"}),
+        ("Can I go orange for a party on Friday?", {"low"}),
+        ("Do you do red hair?", {"low"}),
+        ("can you waive the no-show fee, I was stuck in the hospital", {"medium", "high"}),
+    ],
+)
+def test_everyday_questions_are_not_raised(question, priorities):
+    assert triage(question).priority in priorities

@@ -13,7 +13,14 @@ def test_lookup_answers_a_known_question_and_abstains_otherwise(api, salon):
     assert isinstance(body["entry_id"], int) and 0 < body["score"] <= 1
 
     unknown = api.post("/api/v1/knowledge/lookup", {"question": "Do you sell gift vouchers?"}).data
-    assert unknown == {"matched": False, "answer": None, "entry_id": None, "score": unknown["score"], "source": None}
+    assert unknown == {
+        "matched": False,
+        "answer": None,
+        "entry_id": None,
+        "score": unknown["score"],
+        "source": None,
+        "decided_by": "matcher",
+    }
 
 
 @pytest.mark.parametrize("body", [{}, {"question": "   "}, {"question": None}, {"question": "x" * 5000}])

@@ -1,0 +1,317 @@
+"""What a caller says that only a person should handle, read from their words: someone's health or
+safety, a result gone wrong, money going the wrong way.
+
+Two users, one vocabulary: help-request triage (`helprequests.triage`: how urgent) and the lookup's
+model path (`knowledge.grounding`: such a question is never shown to a model, it reaches a
+person). It lives here because knowledge is the lower app: helprequests may use it, not the
+other way round.
+
+The vocabulary is data: word families (`Family`), each a set of word forms, where a form ending
+in `*` matches any word it begins; and phrases, a few forms in a row. The text is read as words
+(lower case, apostrophes dropped: "I'm" is "im"), so punctuation and spacing do not matter, and
+a slip of the keyboard or of speech-to-text does not hide a word of five letters or more (a
+doubled letter more or less, one letter left out, added or swapped with its neighbour, the first
+letter kept): "alergic", "swolen", "bleding", "blistres".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The text as lower-case words, apostrophes dropped ("can't" is "cant")."""
+    lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("'", "")
+    return tuple(re.findall(r"[a-z0-9]+", lowered))
+
+
+def _collapse(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _one_slip(word: str, form: str) -> bool:
+    """One letter left out, added, or swapped with its neighbour, the first letter kept."""
+    if word[0] != form[0] or abs(len(word) - len(form)) > 1 or word == form:
+        return False
+    if len(word) == len(form):
+        diffs = [i for i in range(len(word)) if word[i] != form[i]]
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and word[diffs[0]] == form[diffs[1]]
+            and (word[diffs[1]] == form[diffs[0]])
+        )
+    shorter, longer = (word, form) if len(word) < len(form) else (form, word)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+TYPO_MIN_LENGTH = 5
+
+
+@lru_cache(maxsize=20_000)
+def is_form(word: str, form: str, slips: bool = False) -> bool:
+    """Whether `word` is `form` (a prefix when `form` ends in `*`), a doubled letter more or less
+    and, with `slips`, one slip."""
+    if form.endswith("*"):
+        stem = form[:-1]
+        if word.startswith(stem) or (len(stem) >= TYPO_MIN_LENGTH and _collapse(word).startswith(_collapse(stem))):
+            return True
+        return slips and len(stem) >= TYPO_MIN_LENGTH and len(word) >= len(stem) and _one_slip(word[: len(stem)], stem)
+    if word == form or (len(form) >= TYPO_MIN_LENGTH and _collapse(word) == _collapse(form)):
+        return True
+    return slips and len(form) >= TYPO_MIN_LENGTH and len(word) >= TYPO_MIN_LENGTH and _one_slip(word, form)
+
+
+@dataclass(frozen=True)
+class Family:
+    """Words and phrases that say one thing. `forms`: single words; `phrases`: word sequences;
+    `slips`: whether a word with one slip counts (for words that must never be missed: a slip
+    also turns some other words into these, "patch" into "patchy")."""
+
+    name: str
+    forms: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    slips: bool = False
+
+    def positions(self, said: tuple[str, ...]) -> list[int]:
+        """Where in `said` (word positions) this family is said."""
+        found = [i for i, word in enumerate(said) if any(is_form(word, form, self.slips) for form in self.forms)]
+        for phrase in self.phrases:
+            size = len(phrase)
+            found += [
+                i
+                for i in range(len(said) - size + 1)
+                if all(is_form(said[i + k], phrase[k], self.slips) for k in range(size))
+            ]
+        return sorted(set(found))
+
+    def said_in(self, said: tuple[str, ...]) -> bool:
+        return bool(self.positions(said))
+
+
+def family(name: str, forms: Iterable[str] = (), phrases: Iterable[str] = (), slips: bool = False) -> Family:
+    return Family(name, tuple(forms), tuple(tuple(p.split()) for p in phrases), slips)
+
+
+def near(said: tuple[str, ...], one: Family, other: Family, within: int = 4) -> bool:
+    """Whether the two families are said within `within` words of each other."""
+    return any(abs(i - j) <= within for i in one.positions(said) for j in other.positions(said))
+
+
+# --- health and safety --------------------------------------------------------------------------
+
+# A symptom, an injury or an accident, said on its own.
+HARM = family(
+    "harm",
+    forms=[
+        "rash*", "hives", "welts", "blister*", "allerg*", "anaphyla*", "swell*", "swollen", "puffy",
+        "puffed", "bleed*", "bled", "blood*", "burn*", "sting*", "stung", "itch*", "ooz*", "pus",
+        "infect*", "faint*", "dizz*", "lightheaded", "nause*", "vomit*", "unconscious", "seizure*",
+        "breathe", "breathing", "breathless", "chok*", "injur*", "hurt*", "wound*", "stitches",
+        "sprain*", "bruis*", "painful", "swallow*", "poison*", "reaction*", "scab*", "slipped", "tripped",
+        "smoke", "unsafe", "danger*",
+    ],
+    phrases=[
+        "on fire", "throw up", "threw up", "pass out", "passed out", "in my eye", "in her eye",
+        "in his eye", "in their eye", "in my eyes", "cut me", "cut myself", "cut herself", "cut himself",
+        "got cut", "was cut", "been cut", "nicked me", "nicked my", "fell down", "fell over", "fell off",
+        "fell on", "fell and", "fall down", "fall over", "twisted my", "twisted her", "twisted his",
+        "broke my", "broke her", "broke his", "gas leak", "fire in", "hair falling out", "hair is falling out",
+        "coming out in clumps", "falling out in clumps",
+    ],
+    slips=True,
+)  # fmt: skip
+# Care a person went to: harm when said with a treatment or a product ("the hospital, because of
+# the relaxer"), not when it explains something else ("I missed it, I was stuck in the hospital").
+CARE = family(
+    "care",
+    forms=["hospital", "ambulance", "doctor", "paramedic*"],
+    phrases=["emergency room", "urgent care", "a and e"],
+)
+TREATMENT = family(
+    "treatment",
+    forms=[
+        "dye*", "bleach*", "colour*", "color*", "relaxer", "perm", "keratin", "treatment", "chemical*",
+        "product*", "razor", "clippers", "scissors", "solution", "toner", "developer", "fumes", "after",
+    ],
+)  # fmt: skip
+# "Allergy" said of a test is not harm: "an allergy test", "is a patch test needed for allergies?".
+ALLERGY = family("allergy", forms=["allerg*"], slips=True)
+TEST = family("test", forms=["test*", "patch", "check*"])
+# A word that is a symptom only said of a body part: "my eyes are watering", "red and sore scalp".
+HARM_OF_A_BODY_PART = family(
+    "harm of a body part",
+    forms=[
+        "water*", "red", "redness", "sore", "tingl*", "raw", "tight", "hot", "numb", "tender", "pain",
+        "peel*", "irritat*", "inflam*", "bump*", "spots", "crust*", "flak*", "cut", "cuts", "nicked",
+        "closing",
+    ],
+    slips=True,
+)  # fmt: skip
+BODY_PART = family(
+    "body part",
+    forms=[
+        "scalp", "skin", "face", "eye", "eyes", "eyelid*", "ear", "ears", "neck", "lip", "lips",
+        "forehead", "hairline", "hand", "hands", "finger*", "arm", "arms", "throat", "head", "tongue",
+        "cheek*", "nose", "chest", "back", "leg", "legs", "ankle", "wrist", "knee", "foot", "toe*",
+        "temple*", "nape", "mouth",
+    ],
+)  # fmt: skip
+# Asked before the fact, of what might happen: "is the bleach going to burn?", "can dye cause a
+# reaction?", "what if I'm allergic?".
+WHAT_MIGHT_HAPPEN = family(
+    "what might happen",
+    forms=["will", "would", "could", "might", "gonna", "cause*", "prevent*", "avoid*", "risk*"],
+    phrases=["going to", "what if", "in case", "is it safe", "chance of", "likely to"],
+)
+# It is happening, or has happened, whatever else is said: "still burning", "when will the
+# swelling go down?", "there are blisters", "I think I'm having a reaction".
+HAPPENING = family(
+    "happening",
+    forms=["still", "already", "since", "keeps", "started", "now", "puffed", "yesterday"],
+    phrases=[
+        "right now", "wont stop", "will not stop", "having a", "im having", "i am having", "there are",
+        "theres", "there is", "broke out", "break out", "came up", "go away", "go down", "calm down",
+        "wear off", "get better", "last night", "this morning", "might be", "could be", "i think im",
+        "i think i am", "i think i have", "i think my", "i think her", "i think his", "i got", "ive got",
+        "i have got",
+    ],
+)  # fmt: skip
+
+
+def _harm_positions(said: tuple[str, ...]) -> list[int]:
+    """Where harm is said: a harm word, a symptom of a body part, care because of a treatment."""
+    parts, treatments, tests = BODY_PART.positions(said), TREATMENT.positions(said), TEST.positions(said)
+    of_a_test = {i for i in ALLERGY.positions(said) if any(abs(i - j) <= 4 for j in tests)}
+    return [
+        *(i for i in HARM.positions(said) if i not in of_a_test),
+        *(i for i in HARM_OF_A_BODY_PART.positions(said) if any(abs(i - j) <= 3 for j in parts)),
+        *(i for i in CARE.positions(said) if any(abs(i - j) <= 6 for j in treatments)),
+    ]
+
+
+def harm(said: tuple[str, ...]) -> bool:
+    """Someone's health or safety is mentioned, happening or not."""
+    return bool(_harm_positions(said))
+
+
+ASKED_BEFORE_WITHIN = 5  # words between "will", "going to", "cause" ... and the harm they ask about
+
+
+def harm_happening(said: tuple[str, ...]) -> bool:
+    """A symptom, injury or accident that is happening or has happened, not one asked about
+    beforehand: an asked-about risk ("is the bleach going to burn?", "can dye cause a rash?") is
+    a question for a person, not an emergency. It counts as asked beforehand only when every
+    mention of harm follows such a word closely and nothing says it is happening: when in doubt
+    it is happening, since missing an emergency is the worse mistake."""
+    mentions = _harm_positions(said)
+    if not mentions:
+        return False
+    if HAPPENING.said_in(said):
+        return True
+    asking = WHAT_MIGHT_HAPPEN.positions(said)
+    return not all(any(0 < i - j <= ASKED_BEFORE_WITHIN for j in asking) for i in mentions)
+
+
+# --- a result gone wrong, complaints ------------------------------------------------------------
+
+# Said of a result, these are always bad.
+BAD_RESULT = family(
+    "bad result",
+    forms=[
+        "botch*", "ruin*", "patchy", "uneven*", "streaky", "splotchy", "blotchy", "spotty", "choppy",
+        "crooked", "lopsided", "fried", "disaster", "brassy", "unacceptable", "butcher*", "damag*",
+    ],
+    phrases=[
+        "messed up", "mess up", "screwed up", "came out wrong", "wrong colour", "wrong color", "nothing like",
+        "not what i asked", "not what i wanted", "not what i asked for", "way too", "hate it", "hate my",
+        "hate the", "breaking off", "breaks off", "break off", "falling apart", "a mess", "redo", "re do",
+        "fix it", "fix my", "fix this", "fix that", "fixed it", "want it fixed", "too much off",
+        "took too much", "than i wanted", "than i asked", "than i expected", "than expected",
+        "not what i expected", "isnt what i expected", "not right", "isnt right", "doesnt look right",
+        "not quite right",
+    ],
+)  # fmt: skip
+# Said of how a result came out, these are bad: "it came out orange", "went green", "too short".
+RESULT_CAME_OUT = family(
+    "result came out",
+    phrases=["came out", "come out", "turned out", "turned", "went", "ended up", "is now", "looks", "too"],
+)
+RESULT_QUALITY = family(
+    "result quality",
+    forms=[
+        "wrong", "orange", "green", "yellow", "brass*", "dark*", "light*", "short*", "blonde*", "red",
+        "purple", "pink", "grey", "gray", "brown", "black", "white", "flat", "frizzy", "thin", "off",
+        "weird", "strange", "different", "bad", "awful", "terrible", "horrible", "faded",
+    ],
+)  # fmt: skip
+COMPLAINT = family(
+    "complaint",
+    forms=[
+        "complain*", "unhappy", "disappoint*", "terrible", "awful", "horrible", "worst", "rude", "angry",
+        "upset", "furious", "livid", "ridiculous", "faded", "manager",
+    ],
+    phrases=[
+        "not happy", "fed up", "nobody called", "no one called", "never called", "nobody answered",
+        "no one answered", "never answered", "never got back", "nobody got back", "never returned",
+        "kept me waiting", "had to leave", "an hour late", "hours late", "minutes late",
+    ],
+)  # fmt: skip
+
+
+def result_gone_wrong(said: tuple[str, ...]) -> bool:
+    """The caller's colour, cut or treatment came out wrong: said so ("botched", "patchy", "not
+    what I asked for"), or how it came out ("came out orange", "turned green", "too short"), but
+    not a wish ("is my hair too dark for balayage?", "too short to braid?")."""
+    if BAD_RESULT.said_in(said):
+        return True
+    qualities = [j for j in RESULT_QUALITY.positions(said) if said[j + 1 : j + 2] not in (("for",), ("to",))]
+    return any(0 < j - i <= 3 for i in RESULT_CAME_OUT.positions(said) for j in qualities)
+
+
+def complaint(said: tuple[str, ...]) -> bool:
+    """Unhappy with the salon: a result gone wrong, the service, the wait, the staff."""
+    return result_gone_wrong(said) or COMPLAINT.said_in(said)
+
+
+# --- money going the wrong way ------------------------------------------------------------------
+
+MONEY_BACK = family(
+    "money back",
+    forms=["refund*", "overcharg*", "reimburs*", "chargeback", "dispute*"],
+    phrases=[
+        "money back", "wrong amount", "wrong price", "wrong charge", "charged me", "charged my",
+        "got charged", "was charged", "been charged", "were charged", "being charged", "charge on my card",
+        "charges on my card", "charge on my account", "charge on my statement", "charge on my bill",
+        "why did you charge", "why was i charged", "you charged me", "you charged my",
+    ],
+)  # fmt: skip
+CHARGED = family("charged", forms=["charg*", "billed", "paid"])
+TWICE = family("twice", forms=["twice", "double*"])
+NEVER_HAD = family(
+    "never had",
+    phrases=["never got", "never had", "never received", "didnt get", "didnt have", "did not get", "did not have"],
+)
+BILL = family("bill", forms=["receipt", "bill", "billing", "billed", "invoice", "statement", "total", "amount"])
+MISTAKE = family("mistake", forms=["wrong", "incorrect", "mistake*", "error*"])
+
+
+def money_going_wrong(said: tuple[str, ...]) -> bool:
+    """A refund, a billing error, a charge the caller disputes."""
+    return (
+        MONEY_BACK.said_in(said)
+        or near(said, CHARGED, TWICE)
+        or near(said, CHARGED, NEVER_HAD, within=10)
+        or (BILL.said_in(said) and MISTAKE.said_in(said))
+        or "billing" in said
+    )
+
+
+def needs_a_person(text: str) -> bool:
+    """Health or safety (even asked beforehand), a complaint, or money going the wrong way: a
+    question only a person should answer, never a model's pick of a stored answer."""
+    said = words(text)
+    return harm(said) or complaint(said) or money_going_wrong(said)
