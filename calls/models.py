@@ -48,6 +48,17 @@ class Call(models.Model):
     def __str__(self) -> str:
         return f"Call {self.pk} {self.caller_phone or self.room}"
 
+    @classmethod
+    def names_recorded_for(cls, phone: str) -> list[str] | None:
+        """The caller names calls from `phone` were recorded with, newest first; None if it never
+        called (a lookup for `helprequests.callers`, registered in calls/apps.py)."""
+        names = list(
+            cls.objects.filter(caller_phone=phone)
+            .order_by("-started_at", "-pk")
+            .values_list("caller_name", flat=True)[:50]
+        )
+        return names or None
+
     def mark_ended(self, reason: str) -> bool:
         """Active → ended, only if nobody ended it first; True if this call did."""
         now = timezone.now()

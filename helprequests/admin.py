@@ -26,6 +26,7 @@ from helprequests.models import (
     HelpRequestEvent,
     InboundText,
     Message,
+    OptOut,
     Supervisor,
     WebhookAttempt,
     WebhookDelivery,
@@ -404,23 +405,27 @@ class SupervisorAdmin(admin.ModelAdmin):
 # --- Texts ------------------------------------------------------------------------------------
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what happened, shown as it is: nobody adds, edits or deletes one by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(RecordAdmin):
     """The outbox of texts: read-only, except sending a failed one again."""
 
     list_display = ["id", "to", "kind", "status", "attempts", "help_request_link", "created_at", "sent_at"]
     list_filter = ["kind", "status"]
     search_fields = ["to", "body"]
     actions = ["send_again"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
-        return False
 
     @admin.display(description="Help request", ordering="help_request")
     def help_request_link(self, obj: Message) -> str:
@@ -456,23 +461,27 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundText)
-class InboundTextAdmin(admin.ModelAdmin):
-    """Supervisors' texted replies and what each did: read-only, a record of what happened."""
+class InboundTextAdmin(RecordAdmin):
+    """Every text the salon's number received, who it was from and what it did: read-only, a
+    record of what happened."""
 
-    list_display = ["created_at", "supervisor", "short_body", "help_request_link", "outcome"]
-    list_filter = ["outcome"]
+    list_display = ["created_at", "from_phone", "kind", "supervisor", "short_body", "help_request_link", "outcome"]
+    list_filter = ["kind", "outcome"]
     search_fields = ["from_phone", "body", "message_sid"]
     list_select_related = ["supervisor"]
-    fields = ["created_at", "message_sid", "from_phone", "supervisor", "body", "help_request", "outcome", "reply"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: InboundText | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: InboundText | None = None) -> bool:
-        return False
+    fields = [
+        "created_at",
+        "message_sid",
+        "from_phone",
+        "kind",
+        "supervisor",
+        "body",
+        "help_request",
+        "outcome",
+        "reply",
+        "conversation",
+    ]
+    readonly_fields = ["conversation"]
 
     @admin.display(description="Text", ordering="body")
     def short_body(self, obj: InboundText) -> str:
@@ -483,6 +492,20 @@ class InboundTextAdmin(admin.ModelAdmin):
         if obj.help_request_id is None:
             return "—"
         return format_html('<a href="{}">#{}</a>', _change_url(obj.help_request_id), obj.help_request_id)
+
+    @admin.display(description="Conversation")
+    def conversation(self, obj: InboundText) -> str:
+        url = reverse("console:caller", args=[obj.from_phone])
+        return format_html('<a href="{}">Everything with {} in the console</a>', url, obj.from_phone)
+
+
+@admin.register(OptOut)
+class OptOutAdmin(RecordAdmin):
+    """Numbers that texted STOP: nothing is texted to them (their texts are stored as skipped)
+    until they text START. Read-only: only the number's owner opts in again, by text."""
+
+    list_display = ["phone", "keyword", "created_at"]
+    search_fields = ["phone"]
 
 
 # --- Webhooks ---------------------------------------------------------------------------------

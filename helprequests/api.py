@@ -1,18 +1,20 @@
-"""REST endpoints for help requests, supervisors, messages, webhook endpoints and inbound texts
+"""REST endpoints for help requests, supervisors, messages, webhook endpoints and texts received
 (thin: the work happens in services)."""
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from helprequests import inbound_sms, services
 from helprequests.delivery import UnsafeUrl, check_webhook_url
-from helprequests.models import HelpRequest, Message, Supervisor, WebhookDelivery, WebhookEndpoint
+from helprequests.models import HelpRequest, InboundText, Message, Supervisor, WebhookDelivery, WebhookEndpoint
 from helprequests.schemas import (
     HelpRequestIn,
     HelpRequestOut,
     HelpRequestStatus,
+    InboundTextKind,
+    InboundTextOut,
     MessageKind,
     MessageOut,
     Priority,
@@ -36,6 +38,7 @@ supervisors = Router(tags=["supervisors"])
 messages = Router(tags=["messages"])
 webhooks = Router(tags=["webhooks"])
 sms = Router(tags=["texts"])
+inbound_texts = Router(tags=["texts"])
 
 _HELP_REQUEST_RELATED = ("assigned_supervisor", "answered_by")
 
@@ -171,17 +174,21 @@ def list_messages(request: HttpRequest, filters: Query[MessageFilters]):
     """Every text the system sent or will send, newest first."""
     queryset = Message.objects.all()
     if filters.to:
-        # A "+" in a query string arrives as a space when the caller forgot to encode it.
-        raw = filters.to.strip()
-        try:
-            queryset = queryset.filter(to=normalize_phone("+" + raw if filters.to.startswith(" ") else raw))
-        except InvalidPhoneNumber as exc:
-            raise Invalid(str(exc)) from None
+        queryset = queryset.filter(to=_phone_filter(filters.to))
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.help_request_id is not None:
         queryset = queryset.filter(help_request_id=filters.help_request_id)
     return queryset.order_by("-created_at", "-id")
+
+
+def _phone_filter(raw: str) -> str:
+    """A `?to=`/`?from=` number as stored (E.164), or 422. A "+" in a query string arrives as a
+    space when the caller forgot to encode it."""
+    try:
+        return normalize_phone("+" + raw.strip() if raw.startswith(" ") else raw.strip())
+    except InvalidPhoneNumber as exc:
+        raise Invalid(str(exc)) from None
 
 
 # --- Webhook endpoints ----------------------------------------------------------------------
@@ -221,9 +228,9 @@ def list_webhook_deliveries(request: HttpRequest, endpoint_id: RecordId):
 
 _TWILIO_FIELDS = {
     "MessageSid": "Twilio's id of the text; a retry repeats it.",
-    "From": "The sender's number (E.164); must be a supervisor's phone.",
+    "From": "The sender's number (E.164): a supervisor, a caller or anyone.",
     "To": "The salon's Twilio number.",
-    "Body": 'The reply, e.g. "#42 Yes, we do."',
+    "Body": 'The text, e.g. "#42 Yes, we do." from a supervisor or "STOP".',
     "AccountSid": "The Twilio account.",
     "NumMedia": "Attachments (ignored).",
 }
@@ -233,7 +240,7 @@ _ERROR = {"application/json": {"schema": {"type": "object", "properties": {"deta
 @sms.post(
     "/inbound",
     auth=None,
-    summary="Receive a supervisor's texted answer (Twilio webhook)",
+    summary="Receive a text sent to the salon's number (Twilio webhook)",
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -261,22 +268,42 @@ _ERROR = {"application/json": {"schema": {"type": "object", "properties": {"deta
         ],
         "responses": {
             200: {
-                "description": "TwiML texting the supervisor what happened.",
+                "description": "TwiML: the reply to text back, or an empty <Response/> for none.",
                 "content": {"text/xml": {"schema": {"type": "string"}}},
             },
-            403: {"description": "Not signed by Twilio, or not from a supervisor's phone.", "content": _ERROR},
+            403: {"description": "Not signed by Twilio (a bad or missing X-Twilio-Signature).", "content": _ERROR},
             422: {"description": "Not a Twilio text (no MessageSid or From).", "content": _ERROR},
             503: {"description": "TWILIO_AUTH_TOKEN is not set: inbound texts are off.", "content": _ERROR},
         },
     },
 )
 def receive_inbound_sms(request: HttpRequest):
-    """Point the salon number's Messaging webhook ("A message comes in", HTTP POST) here, and a
-    supervisor can answer by replying to the alert: "#42 Yes, we do" answers request 42; a reply
-    without an id answers the oldest pending request assigned to them. The answer is resolved,
-    texted to the caller and learned, as from the console. Authenticated by Twilio's signature
-    instead of a token. A retried MessageSid gets the same reply and changes nothing; anything
-    the text could not do (no answer, unknown id, already answered) is explained in the reply."""
+    """Point the salon number's Messaging webhook ("A message comes in", HTTP POST) here. Every
+    text Twilio signed is stored once per MessageSid, whoever sent it, and acted on by its
+    sender: a supervisor's "#42 Yes, we do" answers request 42 (without an id, the only pending
+    request assigned to them; with several pending, nothing is answered and the reply lists
+    them); a known caller's question opens a help request; STOP and Twilio's other opt-out words
+    stop all texts to that number until START; HELP gets the salon's name and phone; a text
+    from an unknown number is kept and never answered. Authenticated by Twilio's signature
+    instead of a token. A retried MessageSid gets the same reply and changes nothing."""
     inbound_sms.check_twilio_signature(request)
     reply = inbound_sms.receive_text(inbound_sms.read_form(request.POST))
     return HttpResponse(inbound_sms.twiml(reply), content_type="text/xml")
+
+
+class InboundTextFilters(Schema):
+    from_: str | None = Field(None, alias="from", description="The sender's number; any spelling of it.")
+    kind: InboundTextKind | None = None
+
+
+@inbound_texts.get("", response=list[InboundTextOut], by_alias=True)
+@paginate(Page)
+def list_inbound_texts(request: HttpRequest, filters: Query[InboundTextFilters]):
+    """Every text the salon's number received, newest first, with what kind of sender it came
+    from and the help request it answered or opened."""
+    queryset = InboundText.objects.all()
+    if filters.from_:
+        queryset = queryset.filter(from_phone=_phone_filter(filters.from_))
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    return queryset.order_by("-created_at", "-id")

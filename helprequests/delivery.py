@@ -2,6 +2,11 @@
 
 Each attempt first claims its row (see `Outbound.claim`); a row already sent, or being sent by
 another worker, is left alone. Returns the number of seconds after which to try again, or None.
+
+Opt-outs are decided here, at the one door every text leaves through, and nowhere else: a text
+to a number that texted STOP is closed as `skipped` instead of being handed to the backend,
+whoever it was for (a caller, a supervisor, a transfer alert) and whenever it was queued (one
+written before the STOP but not yet sent is not sent either).
 """
 
 import hashlib
@@ -18,7 +23,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from helprequests.models import Message, WebhookAttempt, WebhookDelivery
+from helprequests.models import Message, OptOut, WebhookAttempt, WebhookDelivery
 from helprequests.sms import OutgoingText, SmsError, get_backend
 
 logger = logging.getLogger("salon.delivery")
@@ -34,6 +39,10 @@ def backoff_seconds(attempt: int) -> int:
 def deliver_message(message_id: int) -> int | None:
     message = Message.objects.filter(pk=message_id).first()
     if message is None or not message.claim(Message.Status.QUEUED):
+        return None
+    if OptOut.covers(message.to):
+        logger.info("Not sending message %s: %s has opted out of texts.", message.pk, message.to)
+        message.mark_skipped(f"Not sent: {message.to} opted out of texts (STOP); START lifts it.")
         return None
     text = OutgoingText(to=message.to, body=message.body, reference=f"msg-{message.pk}")
     try:

@@ -1,10 +1,19 @@
-"""Two-way texts: a supervisor answers a help request by replying to its alert.
+"""Texts to the salon's number: every one kept, each acted on once, by who sent it.
 
 Twilio posts every text the salon's number receives to `POST /api/v1/sms/inbound`. It is
-Twilio's only if its `X-Twilio-Signature` checks out, and it counts only if it comes from a
-supervisor's phone. The reply names its request ("#42 Yes we do", "42: yes") or, without an
-id, answers the oldest pending request assigned to that supervisor. The answer goes through
-`services.resolve_help_request`, exactly like an answer given in the console or the API.
+Twilio's only if its `X-Twilio-Signature` checks out; then it is accepted and stored, whoever
+sent it, because nothing a person texts the salon may be dropped. What it does:
+
+- An opt-out word (STOP …) from anyone: no text goes to that number until an opt-in word
+  (START …). HELP or INFO: the salon's name and phone.
+- From a supervisor's phone: an answer. "#42 Yes we do" or "42: yes" answers request 42; without
+  an id it answers the one pending request assigned to them, and when several are pending it
+  answers none (a guess could text one caller another's answer, and teach it) and lists them.
+  Answers go through `services.resolve_help_request`, as in the console or the API.
+- From a known caller (`callers.known_caller`): kept with their history for the console's
+  conversation page; a new question in it opens a help request through
+  `services.create_help_request`, like one asked on the phone.
+- From anyone else: kept and shown, never answered automatically.
 """
 
 import base64
@@ -22,15 +31,19 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, QueryDict
 from django.utils.text import Truncator
 
+from helprequests import messages as texts
 from helprequests import services
-from helprequests.models import HelpRequest, InboundText, Supervisor
+from helprequests.callers import KnownCaller, known_caller, number_of
+from helprequests.models import HelpRequest, InboundText, OptOut, Supervisor
+from knowledge.models import SalonProfile
+from salon_project.broadcast import to_console
 from salon_project.errors import Conflict, DomainError, Invalid, NotFound
-from salon_project.phones import InvalidPhoneNumber, normalize_phone
 from salon_project.schemas import MAX_DB_INT
 
 logger = logging.getLogger("salon.helprequests")
 
 Outcome = InboundText.Outcome
+Kind = InboundText.Kind
 
 
 class Forbidden(DomainError):
@@ -92,7 +105,7 @@ def check_twilio_signature(request: HttpRequest) -> None:
         )
 
 
-# --- Reading a reply --------------------------------------------------------------------------
+# --- Reading a text ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -109,7 +122,20 @@ def read_form(form: QueryDict) -> IncomingText:
         raise Invalid("A Twilio text needs MessageSid and From.")
     if len(message_sid) > InboundText._meta.get_field("message_sid").max_length:
         raise Invalid("MessageSid is too long to be Twilio's.")
+    if len(sender) > InboundText._meta.get_field("from_phone").max_length:
+        raise Invalid("From is too long to be Twilio's.")
     return IncomingText(message_sid=message_sid, sender=sender, body=form.get("Body", ""))
+
+
+# Twilio's opt-out, opt-in and help keywords, matched as Twilio matches them: the whole text,
+# trimmed, in any case ("Stop" opts out; "stop texting me about my color" is a text to read).
+OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"}
+OPT_IN_WORDS = {"START", "YES", "UNSTOP"}
+HELP_WORDS = {"HELP", "INFO"}
+
+
+def keyword(body: str) -> str:
+    return body.strip().upper()
 
 
 # "#42 Yes we do", "# 42 - yes", "42: yes", "42) yes". A bare leading number is part of the
@@ -125,111 +151,203 @@ def split_reply(body: str) -> tuple[int | None, str]:
     return int(match[1] or match[2]), body[match.end() :].strip()
 
 
-# --- Answering --------------------------------------------------------------------------------
+# Words that carry no question or request: thanks, acknowledgements, greetings, sign-offs. A
+# caller's text made of these alone ("Thanks!", "ok great, thank you") is kept and shown but
+# opens no help request; anything else in it might be a question, and a question that reaches a
+# supervisor needlessly costs a minute, while one dropped is a caller never answered.
+_COURTESY_WORDS = set(
+    """
+    a again ah alright all amazing and appreciate appreciated awesome brilliant bye cheers cool day
+    do done fab fantastic fine gladly good goodbye got great ha haha have hello hey hi it kk k
+    lol lot lovely many much nice no noted np oh ok okay okey oops perfect please see sounds so soon
+    super sure thank thanks thankyou thanx thats that thx too ty tysm u understood very welcome
+    will wonderful wow yay yeah yep yes you youre
+    """.split()
+)
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def asks_something(body: str) -> bool:
+    """Whether a caller's text has anything in it beyond courtesy (see _COURTESY_WORDS)."""
+    words = _WORDS.findall(body.lower().replace("'", "").replace("’", ""))
+    return any(word not in _COURTESY_WORDS for word in words)
+
+
+# --- Acting on a text -------------------------------------------------------------------------
+
+
+@dataclass
+class Handled:
+    kind: str
+    outcome: str
+    reply: str = ""
+    help_request: HelpRequest | None = None
+    supervisor: Supervisor | None = None
 
 
 def receive_text(text: IncomingText) -> str:
-    """Act on a supervisor's text once and return what to text back.
+    """Store a text once and act on it once; return what to text back ("" for nothing).
 
-    A retry of the same MessageSid repeats the first reply and changes nothing. Two copies racing
-    each other: the loser's resolve finds the request answered, and its insert of the same sid
-    fails, so it too answers with the winner's reply.
+    The row is inserted first, claiming the MessageSid: a copy racing this one (Twilio retrying
+    while we work) waits on the unique sid until we commit, then finds our row and repeats our
+    reply, and has done nothing. A retry that arrives later finds the row at once.
     """
-    supervisor = _supervisor(text.sender)
     earlier = InboundText.objects.filter(message_sid=text.message_sid).first()
     if earlier:
         return earlier.reply
+    phone = number_of(text.sender)
+    supervisor = Supervisor.objects.filter(phone=phone).first()
     try:
         with transaction.atomic():
-            outcome, help_request, reply = _answer(supervisor, text.body)
-            InboundText.objects.create(
-                message_sid=text.message_sid,
-                from_phone=supervisor.phone,
-                supervisor=supervisor,
-                body=text.body,
-                help_request=help_request,
-                outcome=outcome,
-                reply=reply,
+            record = InboundText.objects.create(
+                message_sid=text.message_sid, from_phone=phone, body=text.body, kind="", outcome=""
             )
+            handled = _handle(phone, text, supervisor)
+            if handled.reply and OptOut.covers(phone):
+                handled.reply = ""  # an opted-out number is texted nothing, a reply included
+            record.kind, record.outcome, record.reply = handled.kind, handled.outcome, handled.reply
+            record.help_request, record.supervisor = handled.help_request, handled.supervisor
+            record.save(update_fields=["kind", "outcome", "reply", "help_request", "supervisor"])
+            to_console("inbound_text", "received", _console_data(record))
     except IntegrityError:
         earlier = InboundText.objects.filter(message_sid=text.message_sid).first()
         if earlier is None:
             raise
         return earlier.reply
     logger.info(
-        "Text %s from %s: %s (request %s).", text.message_sid, supervisor, outcome, help_request and help_request.pk
+        "Text %s from %s: %s, %s (request %s).",
+        text.message_sid,
+        phone,
+        record.kind,
+        record.outcome,
+        record.help_request_id,
     )
-    return reply
+    return record.reply
 
 
-def _supervisor(sender: str) -> Supervisor:
-    """The supervisor whose phone sent this text. Twilio names senders on other channels
-    "whatsapp:+1…" and the like; only a text message from the phone itself counts."""
-    supervisor = None
-    if ":" not in sender:
-        try:
-            supervisor = Supervisor.objects.filter(phone=normalize_phone(sender)).first()
-        except InvalidPhoneNumber:
-            pass
-    if supervisor is None:
-        logger.info("Ignored a text from %s: not a supervisor's phone.", sender)
-        raise Forbidden(f"{sender} is not a supervisor's phone: only supervisors answer help requests by text.")
-    return supervisor
+def _handle(phone: str, text: IncomingText, supervisor: Supervisor | None) -> Handled:
+    word = keyword(text.body)
+    if word in OPT_OUT_WORDS:
+        return _opt_out(phone, word, supervisor)
+    if word in OPT_IN_WORDS and OptOut.covers(phone):
+        # Only where there is an opt-out to lift: otherwise "Yes" is an answer or a caller's text.
+        OptOut.objects.filter(phone=phone).delete()
+        return Handled(Kind.OPT_IN, Outcome.OPTED_IN, supervisor=supervisor)
+    caller = None if supervisor else known_caller(phone)
+    if word in HELP_WORDS:
+        kind = Kind.SUPERVISOR_REPLY if supervisor else Kind.CALLER if caller else Kind.UNKNOWN
+        return Handled(kind, Outcome.HELP, texts.salon_help(SalonProfile.current()), supervisor=supervisor)
+    if supervisor:
+        return _answer(supervisor, text.body)
+    if caller:
+        return _from_caller(caller, text)
+    return Handled(Kind.UNKNOWN, Outcome.KEPT)  # a stranger is never answered automatically
 
 
-def _answer(supervisor: Supervisor, body: str) -> tuple[str, HelpRequest | None, str]:
-    """(outcome, the request it concerned, the reply) for one supervisor's text."""
+def _opt_out(phone: str, word: str, supervisor: Supervisor | None) -> Handled:
+    """Record the opt-out. Nothing is texted back: on a long code Twilio answers STOP itself
+    (and START and HELP, with its Advanced Opt-Out defaults) and then refuses to send anything to
+    that number, so a reply of ours would be a second confirmation or a refused message."""
+    if not OptOut.covers(phone):
+        with transaction.atomic():  # a racing STOP from the same number may have inserted it
+            try:
+                OptOut.objects.create(phone=phone, keyword=word)
+            except IntegrityError:
+                pass
+    return Handled(Kind.OPT_OUT, Outcome.OPTED_OUT, supervisor=supervisor)
+
+
+def _from_caller(caller: KnownCaller, text: IncomingText) -> Handled:
+    """A caller's text: kept with their history; a question opens a help request exactly as a
+    phone question does (triage, routing, the supervisor's alert), with their number and name."""
+    if not asks_something(text.body):
+        return Handled(Kind.CALLER, Outcome.KEPT)
+    created = services.create_help_request(
+        question=text.body.strip(),  # a text is at most 1,600 characters: within a question's limit
+        caller_phone=caller.phone,
+        caller_name=caller.name,
+        idempotency_key=f"sms:{text.message_sid}",
+        actor="sms:caller",
+    )
+    help_request = created.help_request
+    return Handled(Kind.CALLER, Outcome.NEW_REQUEST, texts.caller_question_received(help_request), help_request)
+
+
+def _answer(supervisor: Supervisor, body: str) -> Handled:
+    """A supervisor's text: the answer to the request it names, or to the only one they have."""
     request_id, answer = split_reply(body)
     if not answer:
-        return (
+        return _to(
+            supervisor,
             Outcome.NO_ANSWER,
-            None,
             f"Your text had no answer in it. Reply with #{request_id or '<id>'} and your answer.",
         )
     chosen = None
     if request_id is None:
-        chosen = _oldest_pending_for(supervisor)
-        if chosen is None:
-            return (
+        pending = _pending_for(supervisor)
+        if not pending:
+            return _to(
+                supervisor,
                 Outcome.NOTHING_PENDING,
-                None,
                 f"Hi {supervisor.first_name}, no request is waiting for you. To answer another one, reply with #<id> "
                 "and your answer.",
             )
+        if len(pending) > 1:
+            return _to(supervisor, Outcome.SEVERAL_PENDING, _which_one(supervisor, pending))
+        chosen = pending[0]
         request_id = chosen.pk
     if request_id > MAX_DB_INT:
-        return Outcome.NO_SUCH_REQUEST, None, _no_such_request(request_id)
+        return _to(supervisor, Outcome.NO_SUCH_REQUEST, _no_such_request(request_id))
     try:
         resolved = services.resolve_help_request(
             request_id, answer=answer, supervisor=supervisor, learn=True, actor=f"sms:{supervisor.name}"
         )
     except NotFound:
-        return Outcome.NO_SUCH_REQUEST, None, _no_such_request(request_id)
+        return _to(supervisor, Outcome.NO_SUCH_REQUEST, _no_such_request(request_id))
     except Conflict:
         answered = HelpRequest.objects.select_related("answered_by").get(pk=request_id)
         who = f" by {answered.answered_by.name}" if answered.answered_by else ""
-        return (
+        return _to(
+            supervisor,
             Outcome.ALREADY_ANSWERED,
-            answered,
             f"Request #{request_id} was already answered{who}; yours was not sent.",
+            answered,
         )
     # Without an id we chose the request: name its question, so a reply meant for another shows.
     which = f', "{Truncator(resolved.question).chars(60)}"' if chosen else ""
-    return (
+    return _to(
+        supervisor,
         Outcome.RESOLVED,
-        resolved,
         f"Thanks {supervisor.first_name} — sent to the caller (request #{resolved.pk}{which}).",
+        resolved,
     )
 
 
-def _oldest_pending_for(supervisor: Supervisor) -> HelpRequest | None:
-    """The oldest pending request this supervisor was alerted about (attached ones alert nobody)."""
-    return (
+def _to(supervisor: Supervisor, outcome: str, reply: str, help_request: HelpRequest | None = None) -> Handled:
+    return Handled(Kind.SUPERVISOR_REPLY, outcome, reply, help_request, supervisor)
+
+
+# How many waiting requests a "which one?" reply lists: enough for a busy shift, short enough to
+# stay a text or two.
+LIST_AT_MOST = 5
+
+
+def _pending_for(supervisor: Supervisor) -> list[HelpRequest]:
+    """The pending requests this supervisor was alerted about (attached ones alert nobody),
+    oldest first; at most one more than a reply lists, so it can say "and more"."""
+    return list(
         HelpRequest.objects.filter(
             status=HelpRequest.Status.PENDING, assigned_supervisor=supervisor, duplicate_of__isnull=True
-        )
-        .order_by("created_at", "pk")
-        .first()
+        ).order_by("created_at", "pk")[: LIST_AT_MOST + 1]
+    )
+
+
+def _which_one(supervisor: Supervisor, pending: list[HelpRequest]) -> str:
+    listed = "; ".join(f'#{r.pk} "{Truncator(r.question).chars(40)}"' for r in pending[:LIST_AT_MOST])
+    more = " and more (see the console)" if len(pending) > LIST_AT_MOST else ""
+    return (
+        f"Hi {supervisor.first_name}, several requests are waiting for you: {listed}{more}. "
+        "Nothing was sent. Reply with #<id> and your answer."
     )
 
 
@@ -237,6 +355,19 @@ def _no_such_request(request_id: int) -> str:
     return f"There is no request #{request_id}. Reply with #<id> and your answer, as in the alert."
 
 
+def _console_data(record: InboundText) -> dict:
+    return {
+        "id": record.pk,
+        "from": record.from_phone,
+        "kind": record.kind,
+        "outcome": record.outcome,
+        "help_request_id": record.help_request_id,
+    }
+
+
 def twiml(message: str) -> str:
-    """Twilio's reply format: texts `message` back to the sender."""
+    """Twilio's reply format: texts `message` back to the sender; an empty `<Response/>` texts
+    nothing back."""
+    if not message:
+        return '<?xml version="1.0" encoding="UTF-8"?><Response/>'
     return f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(message)}</Message></Response>'

@@ -1,5 +1,6 @@
 """The wording of every text the system sends, in one place."""
 
+from helprequests.callers import first_name
 from helprequests.models import HelpRequest, Supervisor
 from knowledge.models import SalonProfile
 
@@ -18,8 +19,10 @@ def supervisor_alert(help_request: HelpRequest, supervisor: Supervisor) -> str:
 
 
 def _greeting(help_request: HelpRequest, salon_name: str | None = None) -> str:
-    name = f" {help_request.caller_name.split()[0]}" if help_request.caller_name.strip() else ""
-    return f"Hi{name}, this is {salon_name or SalonProfile.display_name()}."
+    """ "Hi Ana, this is …", or "Hi, this is …" when the caller gave no real name (the voice
+    console records "Console caller", the web call page "Web caller")."""
+    name = first_name(help_request.caller_name)
+    return f"Hi{' ' + name if name else ''}, this is {salon_name or SalonProfile.display_name()}."
 
 
 def caller_followup(help_request: HelpRequest) -> str:
@@ -33,3 +36,19 @@ def caller_timeout(help_request: HelpRequest, salon_name: str | None = None) -> 
         f'"{help_request.question}" yet. '
         "A member of our team will text you the answer as soon as they can."
     )
+
+
+def caller_question_received(help_request: HelpRequest) -> str:
+    """The reply to a caller whose text asked something new: what the phone agent says too."""
+    return (
+        f"{_greeting(help_request)} Thanks for your question; we've passed it to our team and "
+        "will text you the answer as soon as we can."
+    )
+
+
+def salon_help(profile: SalonProfile | None) -> str:
+    """The reply to HELP (or INFO): who is texting, how to reach a person, how to stop texts."""
+    if profile is None:
+        return "This is the salon's front desk. Reply STOP to stop texts."
+    phone = f" Call us at {profile.phone}." if profile.phone else ""
+    return f"This is {profile.name}.{phone} Reply STOP to stop texts."

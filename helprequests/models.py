@@ -304,11 +304,15 @@ class Message(Outbound):
         CALLER_TIMEOUT = "caller_timeout"
         # A person is asked to take a live call (calls/transfers.py).
         TRANSFER_ALERT = "transfer_alert"
+        # A supervisor texting a caller from the caller's conversation page in the console.
+        CALLER_REPLY = "caller_reply"
 
     class Status(models.TextChoices):
         QUEUED = "queued"
         SENT = "sent"
         FAILED = "failed"
+        # Never handed to the SMS backend: the number had opted out (STOP). See `OptOut`.
+        SKIPPED = "skipped"
 
     to = models.CharField(max_length=20, db_index=True)
     body = models.TextField()
@@ -322,12 +326,20 @@ class Message(Outbound):
     delivered_in_call_at = models.DateTimeField(
         null=True, blank=True, help_text="When the voice agent told the caller this answer during the call."
     )
+    sent_by = models.CharField(
+        max_length=150, blank=True, help_text="Who wrote it, when a person did (a reply from the console)."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to} ({self.status})"
+
+    def mark_skipped(self, reason: str) -> None:
+        """Close a claimed text without sending it: it will never be tried again."""
+        Message.objects.filter(pk=self.pk).update(status=self.Status.SKIPPED, last_error=reason, claimed_until=None)
+        self.status, self.last_error, self.claimed_until = self.Status.SKIPPED, reason, None
 
 
 def _new_webhook_secret() -> str:
@@ -402,33 +414,77 @@ class WebhookAttempt(models.Model):
 
 
 class InboundText(models.Model):
-    """A text a supervisor sent to the salon's number, as Twilio delivered it.
+    """A text someone sent to the salon's number, as Twilio delivered it: every one is kept.
 
     Twilio retries a webhook it did not get a timely answer to, with the same MessageSid; the
     unique sid makes a retry find the first delivery's row and repeat its reply, so one text
-    answers a request once.
+    acts once (answers a request once, opens one help request).
     """
+
+    class Kind(models.TextChoices):
+        SUPERVISOR_REPLY = "supervisor_reply"  # from a supervisor's phone: an answer to a request
+        CALLER = "caller"  # from a number that asked a help request or called before
+        UNKNOWN = "unknown"  # from a number the salon has no history with
+        OPT_OUT = "opt_out"  # STOP or another opt-out word, from anyone
+        OPT_IN = "opt_in"  # START (or another opt-in word) from a number that had opted out
 
     class Outcome(models.TextChoices):
         RESOLVED = "resolved"
         ALREADY_ANSWERED = "already_answered"
         NO_SUCH_REQUEST = "no_such_request"
         NOTHING_PENDING = "nothing_pending"
+        SEVERAL_PENDING = "several_pending"
         NO_ANSWER = "no_answer"
+        NEW_REQUEST = "new_request", "New help request"
+        KEPT = "kept", "Kept for the salon (nothing automatic)"
+        OPTED_OUT = "opted_out"
+        OPTED_IN = "opted_in"
+        HELP = "help", "Told the salon's name and phone (HELP)"
 
     message_sid = models.CharField(max_length=64, unique=True, help_text="Twilio's MessageSid.")
-    from_phone = models.CharField(max_length=20)
-    supervisor = models.ForeignKey(Supervisor, null=True, on_delete=models.SET_NULL, related_name="inbound_texts")
+    from_phone = models.CharField(
+        max_length=64, db_index=True, help_text="E.164 when it is a phone number; else Twilio's From as sent."
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    supervisor = models.ForeignKey(
+        Supervisor, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_texts"
+    )
     body = models.TextField(blank=True)
     help_request = models.ForeignKey(
-        HelpRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_texts"
+        HelpRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_texts",
+        help_text="The request this text answered (a supervisor's) or opened (a caller's).",
     )
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    reply = models.TextField(help_text="What the supervisor was texted back.")
+    reply = models.TextField(blank=True, help_text="What was texted back (TwiML); empty when nothing was.")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.message_sid} from {self.from_phone} ({self.outcome})"
+        return f"{self.message_sid} from {self.from_phone} ({self.kind}: {self.outcome})"
+
+
+class OptOut(models.Model):
+    """A number that texted STOP (or another opt-out word): nothing is texted to it until it
+    texts START. One row per number while the opt-out lasts; the texts that made and lifted it
+    stay in `InboundText`. `helprequests.delivery` consults it before every send."""
+
+    phone = models.CharField(max_length=64, unique=True, help_text="As texts are addressed: E.164.")
+    keyword = models.CharField(max_length=16, help_text="The word they texted, e.g. STOP.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "opt-out"
+
+    def __str__(self) -> str:
+        return f"{self.phone} (texted {self.keyword})"
+
+    @classmethod
+    def covers(cls, phone: str) -> bool:
+        return cls.objects.filter(phone=phone).exists()

@@ -30,11 +30,11 @@ def _enqueue_after_commit(task, argument) -> None:
     transaction.on_commit(enqueue)
 
 
-def queue_text(to: str, body: str, kind: str, help_request: HelpRequest | None = None) -> Message:
+def queue_text(to: str, body: str, kind: str, help_request: HelpRequest | None = None, sent_by: str = "") -> Message:
     """Store a text and send it after commit. Call inside the transaction that causes it."""
     from helprequests.tasks import deliver_message
 
-    message = Message.objects.create(to=to, body=body, kind=kind, help_request=help_request)
+    message = Message.objects.create(to=to, body=body, kind=kind, help_request=help_request, sent_by=sent_by)
     _enqueue_after_commit(deliver_message, message.pk)
     return message
 

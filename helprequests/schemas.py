@@ -4,7 +4,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StringConstraints, field_validator
 
-from helprequests.models import HelpRequest, Message, WebhookDelivery, WebhookEndpoint
+from helprequests.models import HelpRequest, InboundText, Message, WebhookDelivery, WebhookEndpoint
 from salon_project.schemas import NonBlank, PatchIn, PhoneNumber, RecordId, named_enum, omittable
 
 HelpRequestStatus = named_enum("HelpRequestStatus", HelpRequest.Status.values)
@@ -139,3 +139,21 @@ class WebhookDeliveryOut(Schema):
     last_error: str
     created_at: datetime
     delivered_at: datetime | None
+
+
+InboundTextKind = named_enum("InboundTextKind", InboundText.Kind.values)
+
+
+class InboundTextOut(Schema):
+    id: int
+    from_: str = Field(
+        validation_alias="from_phone",
+        serialization_alias="from",
+        description="The sender: E.164 for a phone number, else as Twilio sent it.",
+    )
+    body: str
+    kind: InboundTextKind
+    help_request_id: int | None = Field(
+        description="The request the text answered (a supervisor's) or opened (a caller's)."
+    )
+    created_at: datetime

@@ -1,4 +1,5 @@
-"""The console's help-request pages: the live queue, where supervisors answer, and the history.
+"""The console's help-request pages: the live queue, where supervisors answer, the history, the
+texts received and one conversation per caller (answered from there by text).
 
 Both are rendered on the server. The queue's script re-reads the list (`queue_items`, an HTML
 fragment) whenever the /ws/console/ feed says a request changed, so the page never has to
@@ -9,19 +10,21 @@ rebuild a card from an event and always shows what the database says. Answering 
 from collections.abc import Iterable
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
+from helprequests import conversations
+from helprequests.models import HelpRequest, HelpRequestEvent, InboundText, Message, Supervisor
 from helprequests.services import answerer, resolve_help_request
 from salon_project.console import render_page
-from salon_project.errors import Conflict, DomainError
+from salon_project.errors import Conflict, DomainError, NotFound
 
 HISTORY_PAGE_SIZE = 20
 
@@ -162,3 +165,78 @@ def history(request: HttpRequest) -> HttpResponse:
     others.pop("page", None)
     context = {"filters": filters, "page": page, "query": others.urlencode()}
     return render_page(request, "console/history.html", "History", "history", context)
+
+
+# --- Texts and caller conversations -------------------------------------------------------------
+
+TEXTS_PAGE_SIZE = 50
+
+
+@staff_member_required
+def texts(request: HttpRequest) -> HttpResponse:
+    """Every text the salon's number received, newest first, each linked to its conversation."""
+    received = InboundText.objects.select_related("supervisor", "help_request").order_by("-created_at", "-id")
+    page = Paginator(received, TEXTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page(request, "console/texts.html", "Texts", "texts", {"page": page, "query": ""})
+
+
+def _conversation_or_404(phone: str) -> conversations.Conversation:
+    try:
+        return conversations.conversation(phone)
+    except NotFound as error:
+        raise Http404(error.detail) from None
+
+
+@staff_member_required
+def caller(request: HttpRequest, phone: str) -> HttpResponse:
+    """One caller's conversation with the salon, and a form to text them."""
+    found = _conversation_or_404(phone)
+    title = f"{found.name} · {found.phone}" if found.name else found.phone
+    context = {"conversation": found, "form": CallerTextForm()}
+    return render_page(request, "console/caller.html", title, "texts", context)
+
+
+@staff_member_required
+def caller_items(request: HttpRequest, phone: str) -> HttpResponse:
+    """The conversation's entries alone, re-read by live_items.js on every text or request event."""
+    return render(request, "console/_conversation_items.html", {"conversation": _conversation_or_404(phone)})
+
+
+class CallerTextForm(forms.Form):
+    body = forms.CharField(
+        strip=True,
+        max_length=conversations.MAX_TEXT_LENGTH,
+        label="Text",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a text before sending it."},
+    )
+
+
+@staff_member_required
+@require_POST
+def text_caller(request: HttpRequest, phone: str) -> HttpResponse:
+    """Send the console's text to the caller (through `conversations.text_caller`, the SMS
+    backend and its opt-out rule), then back to the conversation, which shows it."""
+    found = _conversation_or_404(phone)
+    form = CallerTextForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    else:
+        supervisor = Supervisor.objects.filter(user=request.user).first()
+        try:
+            conversations.text_caller(
+                found.phone,
+                form.cleaned_data["body"],
+                sent_by=supervisor.name if supervisor else request.user.get_username(),
+            )
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            if found.opted_out:
+                messages.warning(
+                    request, f"Stored, but not sent: {found.phone} texted STOP and gets no texts until START."
+                )
+            else:
+                messages.success(request, f"Texted {found.name or found.phone}.")
+    return redirect("console:caller", phone=found.phone)

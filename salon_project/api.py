@@ -13,7 +13,7 @@ from calls.api import router as calls
 from calls.transfer_api import people as transfer_people
 from calls.transfer_api import router as transfers
 from calls.web_callers import router as web_calls
-from helprequests.api import help_requests, messages, sms, supervisors, webhooks
+from helprequests.api import help_requests, inbound_texts, messages, sms, supervisors, webhooks
 from knowledge.api import router as knowledge
 from knowledge.models import SalonProfile
 from salon_project.auth import BearerToken, StaffSession
@@ -134,6 +134,7 @@ api.add_router("/messages", messages)
 api.add_router("/webhook-endpoints", webhooks)
 api.add_router("/calls", calls)
 api.add_router("/sms", sms)
+api.add_router("/inbound-texts", inbound_texts)
 api.add_router("/web-calls", web_calls)
 api.add_router("/transfers", transfers)
 api.add_router("/supervisors", transfer_people)

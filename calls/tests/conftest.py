@@ -4,6 +4,7 @@ import pytest
 
 from calls.tests.livekit_double import LiveKitTwirpDouble
 from calls.tests.support import LIVEKIT
+from helprequests.tests.conftest import text, twilio_configured  # noqa: F401 (texts signed as Twilio signs them)
 
 
 @pytest.fixture

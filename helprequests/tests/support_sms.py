@@ -1,4 +1,5 @@
-"""SMS backends for tests, selected through the `SMS_BACKEND` setting by dotted path.
+"""SMS in tests: backends selected through the `SMS_BACKEND` setting by dotted path, and what
+texts to the salon's number look like (the `text` fixture in conftest.py posts them).
 
 - `ScriptedBackend`: in-process; fails the first N sends with SmsError (a provider outage),
   can be made slow (to widen race windows), and records every call.
@@ -13,10 +14,25 @@ import json
 import os
 import threading
 import time
+from xml.etree import ElementTree
 
 from helprequests.sms import BaseBackend, OutgoingText, SmsError
 
 OUTBOX_FILE_ENV = "TEST_SMS_OUTBOX_FILE"
+
+TWILIO_TOKEN = "test-twilio-auth-token"
+INBOUND_PATH = "/api/v1/sms/inbound"
+INBOUND_URL = f"http://testserver{INBOUND_PATH}"  # what the test client's request is built as
+SALON_NUMBER = "+14155550142"
+
+
+def reply_of(response) -> str | None:
+    """What the TwiML answer texts back to the sender; None for an empty `<Response/>`."""
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("text/xml")
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == "Response"
+    return root.findtext("Message")
 
 
 class ScriptedBackend(BaseBackend):
