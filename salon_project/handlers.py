@@ -79,6 +79,7 @@ class RequestThreads(Executor):
         self._work: queue.SimpleQueue = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._start_lock = threading.Lock()
+        self._waiting = threading.Semaphore(0)  # one count per thread waiting for work
         self._busy = 0
         self._idle = threading.Condition()
         atexit.register(self.wait_for_work_in_flight)
@@ -86,9 +87,11 @@ class RequestThreads(Executor):
     def submit(self, fn, /, *args, **kwargs) -> Future:
         future: Future = Future()
         self._work.put((future, fn, args, kwargs))
-        if len(self._threads) < self._size:
+        # As ThreadPoolExecutor does: a waiting thread takes it, else one more thread (up to size),
+        # so threads are reused and the database connections kept per thread stay few.
+        if not self._waiting.acquire(timeout=0):
             with self._start_lock:
-                while len(self._threads) < self._size:
+                if len(self._threads) < self._size:
                     thread = threading.Thread(target=self._run, name=f"request-{len(self._threads)}", daemon=True)
                     thread.start()
                     self._threads.append(thread)
@@ -109,6 +112,7 @@ class RequestThreads(Executor):
                 with self._idle:
                     self._busy -= 1
                     self._idle.notify_all()
+                self._waiting.release()
 
     def wait_for_work_in_flight(self) -> None:
         deadline = time.monotonic() + self.EXIT_GRACE_SECONDS

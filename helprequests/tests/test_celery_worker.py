@@ -72,7 +72,7 @@ def test_a_real_worker_sends_the_supervisor_alert(api, not_eager, tmp_path):
     if settings.REDIS_URL:
         assert app.conf.broker_url.startswith("redis"), app.conf.broker_url
     else:
-        assert app.conf.broker_url.startswith("filesystem"), app.conf.broker_url
+        assert app.conf.broker_url.startswith("salonfs"), app.conf.broker_url
     owner = add_owner()
     outbox_file, log_file = tmp_path / "sms.jsonl", tmp_path / "worker.log"
 
