@@ -173,6 +173,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
         "knowledge_entry",
         "idempotency_key",
         "attached_to",
+        "conversation",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[HelpRequest]:
@@ -205,7 +206,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
                 {
                     "fields": [
                         "question",
-                        ("caller_name", "caller_phone"),
+                        ("caller_name", "caller_phone", "conversation"),
                         "call",
                         ("created_at", "expires_at"),
                         "time_left",
@@ -321,6 +322,10 @@ class HelpRequestAdmin(admin.ModelAdmin):
     @admin.display(description="Caller", ordering="caller_phone")
     def caller(self, obj: HelpRequest) -> str:
         return f"{obj.caller_name} ({obj.caller_phone})" if obj.caller_name else obj.caller_phone
+
+    @admin.display(description="Conversation")
+    def conversation(self, obj: HelpRequest) -> str:
+        return _conversation_link(obj.caller_phone)
 
     @admin.display(description="Tags")
     def tag_list(self, obj: HelpRequest) -> str:
@@ -495,8 +500,13 @@ class InboundTextAdmin(RecordAdmin):
 
     @admin.display(description="Conversation")
     def conversation(self, obj: InboundText) -> str:
-        url = reverse("console:caller", args=[obj.from_phone])
-        return format_html('<a href="{}">Everything with {} in the console</a>', url, obj.from_phone)
+        return _conversation_link(obj.from_phone)
+
+
+def _conversation_link(phone: str) -> str:
+    """A link to the console page with everything between the salon and this number."""
+    url = reverse("console:caller", args=[phone])
+    return format_html('<a href="{}">Everything with {} in the console</a>', url, phone)
 
 
 @admin.register(OptOut)

@@ -254,6 +254,8 @@ def _opt_out(phone: str, word: str, supervisor: Supervisor | None) -> Handled:
                 OptOut.objects.create(phone=phone, keyword=word)
             except IntegrityError:
                 pass
+    if supervisor:
+        logger.warning("Supervisor %s texted %s: their alerts are skipped until they text START.", supervisor, word)
     return Handled(Kind.OPT_OUT, Outcome.OPTED_OUT, supervisor=supervisor)
 
 

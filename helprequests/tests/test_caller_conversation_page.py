@@ -169,3 +169,10 @@ def test_a_signed_text_arriving_shows_in_the_fragment(staff, story, text):
     reply_of(text(CALLER, "Also, is parking free?"))
     latest = entries(staff.get(reverse("console:caller-items", args=[CALLER])))[-2:]
     assert latest == ["received Also, is parking free?", "question Also, is parking free?"]
+
+
+def test_admin_links_a_help_request_and_an_inbound_text_to_the_conversation(admin_client, story):
+    link = f'href="{PAGE}"'
+    assert link in admin_client.get(f"/admin/helprequests/helprequest/{story.pk}/change/").content.decode()
+    text_id = HelpRequest.objects.get(question__startswith="Can I also").inbound_texts.get().pk
+    assert link in admin_client.get(f"/admin/helprequests/inboundtext/{text_id}/change/").content.decode()
