@@ -46,22 +46,32 @@ class Conversation:
         return self.caller.name if self.caller else ""
 
 
-def conversation(raw_phone: str) -> Conversation:
-    """The conversation with this number; NotFound when the salon has none with it."""
+def number_with_history(raw_phone: str) -> str:
+    """The number a conversation is filed under (see `callers.number_of`); NotFound when the
+    salon has had nothing to do with it: no request, no call, no text either way."""
     phone = number_of(raw_phone)
+    if (
+        known_caller(phone) is None
+        and not InboundText.objects.filter(from_phone=phone).exists()
+        and not Message.objects.filter(to=phone).exists()
+    ):
+        raise NotFound(f"The salon has no conversation with {raw_phone}.")
+    return phone
+
+
+def conversation(raw_phone: str) -> Conversation:
+    """The conversation with this number, oldest first; NotFound when there is none."""
+    phone = number_with_history(raw_phone)
     questions = HelpRequest.objects.filter(caller_phone=phone).select_related("answered_by").order_by("-created_at")
-    received = InboundText.objects.filter(from_phone=phone).select_related("help_request").order_by("-created_at")
+    received = InboundText.objects.filter(from_phone=phone).order_by("-created_at")
     sent = Message.objects.filter(to=phone).order_by("-created_at")
     entries = [
         *(Entry(item.created_at, "question", item) for item in questions[:LATEST]),
         *(Entry(item.created_at, "received", item) for item in received[:LATEST]),
         *(Entry(item.created_at, "sent", item) for item in sent[:LATEST]),
     ]
-    caller = known_caller(phone)
-    if not entries and caller is None:
-        raise NotFound(f"The salon has no conversation with {raw_phone}.")
-    entries.sort(key=lambda entry: (entry.at, entry.item.pk))
-    return Conversation(phone, caller, OptOut.objects.filter(phone=phone).first(), entries)
+    entries.sort(key=lambda entry: entry.at)
+    return Conversation(phone, known_caller(phone), OptOut.objects.filter(phone=phone).first(), entries)
 
 
 def text_caller(raw_phone: str, body: str, *, sent_by: str) -> Message:
@@ -75,7 +85,7 @@ def text_caller(raw_phone: str, body: str, *, sent_by: str) -> Message:
         raise Invalid("Write a text before sending it.")
     if len(body) > MAX_TEXT_LENGTH:
         raise Invalid(f"A text can be at most {MAX_TEXT_LENGTH} characters; this one has {len(body)}.")
-    phone = conversation(raw_phone).phone
+    phone = number_with_history(raw_phone)
     if not phone.startswith("+"):
         raise Invalid(f"{phone} is not a phone number the salon can text.")
     with transaction.atomic():
