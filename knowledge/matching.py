@@ -756,7 +756,10 @@ class Index:
             found = self._read(text)
             if text != question and HOURS not in found.concepts:
                 # "can I get in today?" asks for a free chair, not for today's opening hours
+                text = question
                 found = self._read(question)
+            if not self._candidates(found):
+                found = self._asked_part(text, found)
             if len(self._analysed) < 20_000:
                 self._analysed[text] = found
         return found
@@ -783,6 +786,31 @@ class Index:
                     unknown=frozenset(w for _, w in unknown),
                 )
         return self._family_read(query)
+
+    def _asked_part(self, text: str, whole: Analysis) -> Analysis:
+        """A long turn read as its question: the last clause with a topic word, when the whole
+        turn reaches no entry and that clause does ("so my husband keeps putting it off, how much
+        is a beard trim?"). What the other clauses say counts only where it can refuse or narrow
+        an answer: days, holidays, audiences, ages, people, safety words, the caller's own
+        booking. A clause that points back ("how much is that?", "can you color them?") depends
+        on what it points to, so then the whole turn is kept."""
+        parts = [p for p in _TURN_PARTS.split(text) if p.strip()]
+        if len(parts) < 2:
+            return whole
+        for position in range(len(parts) - 1, -1, -1):
+            asked = self._read(parts[position])
+            if not asked.anchors:
+                continue
+            if _POINTS_BACK.search(parts[position].lower()):
+                return whole
+            kept = {c for c in whole.concepts if ":" in c or c in _RISK or c in (PERSONAL, AVAILABILITY, DAYPART)}
+            # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
+            then_asked = frozenset().union(*(self._read(part).intents for part in parts[position + 1 :]))
+            asked = replace(
+                asked, concepts=asked.concepts | kept, loose=asked.loose | kept, intents=asked.intents | then_asked
+            )
+            return asked if self._candidates(asked) else whole
+        return whole
 
     def _strange(self, query: Analysis) -> list[tuple[str, str]]:
         """Unlisted words that no entry says and English does not know: slips, chat forms, names."""
@@ -1028,6 +1056,11 @@ def _age_limit(text: str) -> int | None:
 
 def _ages(query: Analysis) -> list[int]:
     return [int(c[len(AGE) :]) for c in query.concepts if c.startswith(AGE)]
+
+
+# Where a caller's turn divides into clauses, and words by which a clause points back to another.
+_TURN_PARTS = re.compile(r"[.?!;:,]+|\s[-\u2013\u2014]+\s|\u2014")
+_POINTS_BACK = re.compile(r"\b(?:it|its|that|this|them|they|those|these|one|ones|such|him|her|he|she)\b")
 
 
 @lru_cache(maxsize=4)

@@ -139,3 +139,36 @@ def test_a_slip_is_corrected_only_when_one_salon_word_is_clearly_meant():
     assert corrector.correct("colr") in ("color", "colour")  # two spellings, one meaning
     assert corrector.correct("carx") is None  # cart or card: ambiguous
     assert corrector.correct("ab") is None  # too short to guess
+
+
+# --- a long turn, read as its question ---------------------------------------------------------
+
+LONG_TURNS = [
+    (
+        "ok so my brother keeps saying he looks scruffy and wants it sorted, what do you charge for a beard trim?",
+        "$20",
+    ),
+    ("we just moved to the neighbourhood last month, anyway, what time do you close on fridays?", "8 PM"),
+    ("the balayage, how long does it take", "3 hours"),
+]
+
+
+@pytest.mark.parametrize(("question", "fact"), LONG_TURNS)
+def test_a_long_turn_is_read_as_its_question(index, question, fact):
+    match = index.best(question)
+    assert match.matched and fact in match.document.answer, (question, match.reason)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I have tape extensions in, can you color them?",  # "them" points back to what is not known
+        "my friend swears by olaplex, how much is that",
+        "I had a rash after my last visit, anyway, what does a blowout cost?",  # a safety word anywhere
+        "my son is 14 and growing fast, how much is a kids haircut?",  # an age anywhere
+        "I'm thinking of getting my nails done, do you do that?",
+        "my brother wants it sorted before the holidays, what do you charge for a beard trim?",  # a holiday said
+    ],
+)
+def test_what_the_rest_of_a_long_turn_says_can_still_refuse(index, question):
+    assert not index.best(question).matched, question
