@@ -6,14 +6,25 @@ retrieval step, a chain of gates that can each only say "no", and a score that r
 left and is compared with a threshold calibrated on labelled questions
 (`manage.py calibrate_matcher`). The README's "How matching works" tells the why.
 
-1. Analysis: normalise (contractions, fillers, punctuation), rewrite multi-word phrases, stem
-   lightly, map synonyms to shared concepts (`lexicon.py`), and read off
+1. Analysis: normalise (contractions, fillers, punctuation, ages), rewrite the salon's vocabulary
+   terms (`vocabulary.py`: data the salon extends in admin) and multi-word phrases, look words
+   and their lemmas up (`spelling.lemmas`), stem the rest lightly, map synonyms to shared
+   concepts (`lexicon.py`), and read off
    - content concepts ("balayage", "check", "hours"), some of them soft ("salon", "hair");
    - slots: days, holidays, audiences (men/women/children), service variants, staff members;
    - intents: what kind of information is asked for (a price, a duration, a time, a person ...).
    Also marked: a "when" that joins two clauses (no time is asked), the caller's own booking or
    bill ("when is my appointment?"), and a word said right before a compound head ("color" in
    "color consultations", "late" in "late cancellations").
+   Then `Index.analysis` reads the question against the index: "tomorrow" becomes the weekday it
+   is in the salon's timezone (for opening hours only, `relative_days.py`); a word that no list
+   holds, no entry says and English does not know is corrected toward the salon's words when
+   one is clearly meant ("balayahge"), or else set apart as `unknown`, where it weighs against
+   a match by its share of the question (`informativeness`: "r" nothing, "olaplex" as much as
+   any unseen word) instead of vetoing it; a word of English the salon never says ("parking")
+   stays a content word that no entry covers. Family words ("my daughter") name an audience only
+   where the index prices by audience, or with an age. A long turn that reaches no entry is read
+   as its last clause with a topic word, unless that clause points back ("how much is that?").
 2. Retrieval (`Index`): an inverted index from each concept, and each intent an answer can
    satisfy, to the entries that have it. An entry can only answer a question if it has every
    content concept and intent of the question, so the candidates are the intersection of those
