@@ -119,16 +119,14 @@ def test_null_escalates(entries, model):
     ],
 )
 def test_anything_but_a_candidates_id_or_null_escalates_with_a_log_line(entries, model, caplog, reply):
-    def scripted(body):
-        ids = [entry["id"] for entry in json.loads(body["messages"][-1]["content"])["entries"]]
-        other = next(entry.id for entry in KnowledgeEntry.objects.all() if entry.id not in ids)
-        return reply(ids, other)
-
-    model.reply = scripted
+    gift, payment = entries["gift"].id, entries["payment"].id
+    model.reply = reply([gift], payment)  # made here: the double's thread has no database
 
     result = services.lookup(UNSURE)
 
     assert len(model.completions()) == 1
+    assert gift in {entry["id"] for entry in sent_entries(model)}
+    assert payment not in {entry["id"] for entry in sent_entries(model)}
     assert not result.matched and result.answer is None and result.decided_by == "matcher"
     assert LookupRecord.objects.latest("id").matched is False
     assert "salon.grounding" in {record.name for record in caplog.records if record.levelname == "WARNING"}

@@ -105,6 +105,9 @@ class OpenAIDouble:
                     self._complete(body, reply)
 
             def _complete(self, body: dict[str, Any], reply: Reply) -> None:
+                # One request per connection: a client's kept-alive connection must not outlive
+                # this double and reach its handler (and its script) from a later test.
+                self.close_connection = True
                 time.sleep(reply.delay_seconds)
                 try:
                     if reply.raw is not None:
@@ -124,6 +127,8 @@ class OpenAIDouble:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
+                if self.close_connection:
+                    self.send_header("Connection", "close")
                 if status == 429:
                     self.send_header("Retry-After", "1")
                 self.end_headers()
