@@ -308,7 +308,12 @@ class Vocabulary:
     timezone: str = "UTC"
 
     def __hash__(self) -> int:
-        # Hashable (the mapping is never changed after construction) so analyses can be cached.
+        # Hashable (the mapping is never changed after construction) so analyses can be cached;
+        # computed once, since every cached analysis looks it up.
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
         return hash((tuple(sorted(self.people.items())), self.salon_words, self.terms, self.timezone))
 
     def __eq__(self, other: object) -> bool:
