@@ -251,9 +251,6 @@ OPENROUTER_API_KEY = env.string("OPENROUTER_API_KEY")
 # The knowledge lookup asks the model above (not offline) to pick among stored answers when the
 # matcher is not sure; past this many seconds it escalates instead (knowledge/grounding.py).
 LLM_LOOKUP_TIMEOUT_SECONDS = env.integer("LLM_LOOKUP_TIMEOUT_SECONDS", 3, minimum=1)
-# The knowledge lookup asks the model above (not offline) to pick among stored answers when the
-# matcher is not sure; past this many seconds it escalates instead (knowledge/grounding.py).
-LLM_LOOKUP_TIMEOUT_SECONDS = env.integer("LLM_LOOKUP_TIMEOUT_SECONDS", 3, minimum=1)
 
 LOGGING = {
     "version": 1,
