@@ -56,6 +56,8 @@ def test_relative_days_become_weekdays(said, meant):
         ("are you open today", MONDAY_NOON_IN_SF, "We're closed on Mondays"),
         ("what time do you open tomorrow morning", MONDAY_NOON_IN_SF, "On Tuesdays we're open from 10 AM"),
         ("are you open the day after tomorrow", MONDAY_NOON_IN_SF, "On Wednesdays"),
+        ("are you open this saturday", MONDAY_NOON_IN_SF, "On Saturdays we're open from 9 AM"),
+        ("what are your hours this weekend", MONDAY_NOON_IN_SF, "4 PM"),
     ],
 )
 def test_opening_hours_asked_by_a_relative_day_are_that_weekdays(index, question, now, fact):
