@@ -21,10 +21,12 @@ UNSURE = "could my nan get me one of them gift card thingies"
 def entries(db):
     return {
         "gift": services.create_entry(
-            question="Do you sell gift cards?",
+            question="Are gift cards sold here?",
             answer="Yes: gift cards in any amount at the front desk, and they never expire.",
         ),
-        "parking": services.create_entry(question="Do you have parking?", answer="There is a free lot behind us."),
+        "parking": services.create_entry(
+            question="Is there parking for customers?", answer="There is a free lot behind us."
+        ),
         "payment": services.create_entry(
             question="What payment methods do you accept?", answer="Cash and all major cards."
         ),
@@ -163,7 +165,7 @@ def test_a_provider_that_cannot_work_leaves_the_matcher_alone(entries, settings,
 def test_a_sure_match_never_calls_the_model(entries, model):
     model.reply = choose(None)
 
-    result = services.lookup("Do you have parking?")
+    result = services.lookup("Is there parking for customers?")
 
     assert result.matched and result.entry_id == entries["parking"].id and result.decided_by == "matcher"
     assert model.requests == []
@@ -225,4 +227,7 @@ def test_the_api_says_who_decided(entries, model, api):
         "source": "manual",
         "decided_by": "model",
     }
-    assert api.post("/api/v1/knowledge/lookup", {"question": "Do you have parking?"}).data["decided_by"] == "matcher"
+    assert (
+        api.post("/api/v1/knowledge/lookup", {"question": "Is there parking for customers?"}).data["decided_by"]
+        == "matcher"
+    )

@@ -35,7 +35,7 @@ def test_the_date_is_the_salons_not_utcs():
     ("said", "meant"),
     [
         ("are you open today", "are you open saturday"),
-        ("are you open tomorrow?", "are you open sunday?"),
+        ("will you be open tomorrow?", "will you be open sunday?"),
         ("open tmrw?", "open sunday?"),
         ("what time do you close tonight", "what time do you close saturday evening"),
         ("how early tomorrow morning", "how early sunday morning"),
