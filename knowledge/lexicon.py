@@ -35,6 +35,7 @@ DURATION_WORD = "duration"  # "3 hours", "45 minutes" in a text (not opening hou
 WHEREABOUTS = "whereabouts"  # "where", before matching decides whether it means the salon's location
 PERSONAL = "personal"  # the caller's own appointment, stylist or bill: known to no static fact
 DAYPART = "daypart"  # morning, evening ...: answered by opening times, and by nothing else
+NOW = "now"  # today, tonight, this week: what is true at the moment asked, see POLICIES
 
 # Multi-word expressions, rewritten before anything else (longest first). A value may expand to
 # several tokens; tokens starting with "?" are intents, "@" marks a concept that skips stemming.
@@ -559,6 +560,11 @@ SOFT = frozenset(
         "program",
     }
 )
+
+# Rules that hold whatever the day: a cancellation, walk-in, deposit, lateness or payment policy.
+# "Today" changes no answer about them ("can I walk in today?" is the walk-in policy), while it
+# does about opening hours (read as the weekday) and anything about a free chair or a person.
+POLICIES = frozenset({"cancel", "walkin", "deposit", "late", "noshow", "pay", "tip"})
 
 # What a concept implies, added wherever it is read (questions and answers alike): a cheque or a
 # card is a way to pay, a no-show is about an appointment, a neighborhood is a location.

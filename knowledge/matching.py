@@ -87,6 +87,7 @@ from knowledge.lexicon import (
     HOURS,
     INTENTS,
     LOCATION,
+    NOW,
     PERSON,
     PERSONAL,
     PHONE,
@@ -219,8 +220,13 @@ _AGE = re.compile(
     rf"\b{_NUMBER}[\s-]*(?:years?|yrs?|yr)[\s-]*olds?\b|\b{_NUMBER}\s*y/?o\b|\b(?:aged?|ages)\s+{_NUMBER}\b"
 )
 _AGE_OF = re.compile(
-    rf"\b(he|she|son|daughter|kid|child|boy|girl)(?:'s|\s+is|\s+(?:just\s+)?turned|\s+turns|\s+turning)\s+{_NUMBER}\b"
+    rf"\b(he|she|son|daughter|kid|child|boy|girl)"
+    r"(?:(?:'s|\s+is)(?:\s+(?:just\s+)?(?:turned|turning|going\s+on))?|\s+(?:just\s+)?(?:turned|turns|turning)"
+    r"|\s+(?:has|have|having))"  # "my son have 6 years": the age said as in French or Spanish
+    rf"\s+{_NUMBER}(?:\s+(?:years?|yrs?)(?:\s+old)?)?\b"
 )
+# "under twelves", "under-5s": an age limit said with a plural number
+_PLURAL_AGE = re.compile(rf"\b(under|over)[\s-]+{_NUMBER}s\b")
 _AGE_TOKEN = "agedyears"
 
 
@@ -252,6 +258,7 @@ def _lowered(text: str) -> str:
 def _words(text: str) -> list[str]:
     t = _lowered(text)
     t = _PERSONAL.sub(lambda m: f"{m.group(0)} personalrecord ", t)
+    t = _PLURAL_AGE.sub(r"\1 \2", t)
     t = _AGE.sub(lambda m: _age_token(next(group for group in m.groups() if group)), t)
     t = _AGE_OF.sub(lambda m: m.group(1) + _age_token(m.group(2)), t)
     t = _CLOCK.sub(lambda m: f" {m.group(1)} {m.group(3)}m ", t)
@@ -497,6 +504,9 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
     if DAYPART in concepts and HOURS in concepts:  # "open Friday night" is answered by the times
         concepts.discard(DAYPART)
         intents.add(WHEN)
+    if NOW in concepts and _timeless(concepts, intents):
+        concepts.discard(NOW)
+        loose.discard(NOW)
     key = " ".join(w for w in words if w not in lexicon.FILLERS)
     unlisted = {pair for pair in unlisted if pair[0] in concepts}
     return Analysis(
@@ -507,6 +517,17 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
         frozenset(loose),
         frozenset(unlisted),
     )
+
+
+def _timeless(concepts: set[str], intents: set[str]) -> bool:
+    """Whether a present-time word ("today", "this week") changes nothing about the answer: a day
+    is named ("open on Sunday this week" is Sunday's hours), or the question is about a policy, and
+    not about a free chair, a staff member or the caller's own booking."""
+    if AVAILABILITY in concepts or PERSONAL in concepts or PERSON in intents:
+        return False
+    if any(c.startswith("person:") for c in concepts):
+        return False
+    return any(c.startswith("day:") for c in concepts) or bool(concepts & lexicon.POLICIES)
 
 
 def _is_unlisted(word: str, concept: str) -> bool:
@@ -652,6 +673,10 @@ class _Entry:
     keyed: bool  # learned or manual: an answer to its own question
     question_terms: frozenset[str]  # the concepts and intents of its own question
     topic: frozenset[str]  # what its own question is about (its anchors)
+    # Of a learned or manual entry's topic, what its answer says again: the subject the person
+    # answered about ("dog" in "Can I bring my dog to my appointment?" -> "dogs ... are welcome"),
+    # less the words that only framed the question ("bring", "appointment"). Empty for a fact.
+    restated: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -744,7 +769,8 @@ class Index:
                 )
             )
         terms = question.concepts | question.intents
-        return _Entry(document, question, frozenset(provides), tuple(units), keyed, terms, question.anchors)
+        restated = question.anchors & frozenset().union(*(u.own for u in units)) if keyed else frozenset()
+        return _Entry(document, question, frozenset(provides), tuple(units), keyed, terms, question.anchors, restated)
 
     def weight(self, concept: str) -> float:
         if concept in INTENTS:
@@ -774,7 +800,7 @@ class Index:
                 # "can I get in today?" asks for a free chair, not for today's opening hours
                 text = question
                 found = self._read(question)
-            if not self._candidates(found):
+            if not self._answers(found):
                 found = self._asked_part(text, found)
             if len(self._analysed) < 20_000:
                 self._analysed[text] = found
@@ -803,9 +829,17 @@ class Index:
                 )
         return self._family_read(query)
 
+    def _answers(self, query: Analysis) -> bool:
+        """Whether some entry answers `query` (a question whose words reach no entry, or only
+        entries that refuse it, is worth reading again as its last clause)."""
+        if not self._candidates(query):
+            return False
+        ranked = self._ranked(query, every=False)
+        return bool(ranked) and ranked[0][1].matched
+
     def _asked_part(self, text: str, whole: Analysis) -> Analysis:
-        """A long turn read as its question: the last clause with a topic word, when the whole
-        turn reaches no entry and that clause does ("so my husband keeps putting it off, how much
+        """A long turn read as its question: the last clause with a topic word, when no entry
+        answers the whole turn and that clause reaches one ("so my husband keeps putting it off, how much
         is a beard trim?"). What the other clauses say counts only where it can refuse or narrow
         an answer: days, holidays, audiences, ages, people, safety words, the caller's own
         booking. A clause that points back ("how much is that?", "can you color them?") depends
@@ -855,7 +889,13 @@ class Index:
         """Every word the salon knows (its lexicon, vocabulary, staff, entries), with its meaning:
         what a slip is corrected toward."""
         words = {w for w in [*lexicon.SURFACE, *_SYNONYM_SURFACE, *self.vocabulary.people] if w.isalpha()}
-        words |= {w for said in [*lexicon.PHRASES, *self.vocabulary.phrases(who=True)] for w in said}
+        # a word said only inside a phrase ("lights" of the slip "hi lights") is no salon word alone
+        words |= {
+            w
+            for said in [*lexicon.PHRASES, *self.vocabulary.phrases(who=True)]
+            for w in said
+            if len(said) == 1 or not _is_unlisted(w, stem(w))
+        }
         for entry in self.entries:
             words.update(_words(entry.document.question + " " + entry.document.answer))
         words -= lexicon.STOPWORDS | lexicon.FILLERS
@@ -1021,7 +1061,9 @@ class Index:
     def _named_share(self, query: Analysis, entry: _Entry) -> float:
         """The share (by weight) of what the entry's own question is about that the caller names.
         A slot counts as named when the caller names a value of its kind (the slot check has made
-        sure it agrees: "Christmas" names "holidays"); a staff member is the answer to "who"."""
+        sure it agrees: "Christmas" names "holidays"); a staff member is the answer to "who".
+        For a learned or manual entry, naming all of what its answer restates of its question
+        (`_Entry.restated`) is naming the whole: the words around it only framed the question."""
         weights = self._weights[id(entry)]
         mass = weights.topic
         named = entry.topic & query.concepts
@@ -1033,6 +1075,8 @@ class Index:
             named = set(named) | {c for c in entry.topic if ":" in c and c.partition(":")[0] in named_kinds}
             if PERSON in query.intents:
                 named = {c for c in named if not c.startswith("person:")}
+        if entry.restated and entry.restated <= named:
+            return 1.0
         return self._mass(named) / mass if mass > 1e-9 else 0.0
 
     def _refusal(self, query: Analysis, entry: _Entry) -> str:

@@ -1,0 +1,116 @@
+"""Round 2 of recall (issue 14): general reading rules and vocabulary data, each specified on
+wordings written for these tests (none is from an evaluation file).
+
+- Speech-to-text sound-alikes of salon words are read as those words (vocabulary data).
+- How a caller frames a question (reported speech, "will that be a problem", a person described,
+  where one pays) says nothing about which fact is asked for (vocabulary data).
+- Ages said as other languages say them ("my son have 6 years"), and plural limits ("under tens").
+- "Today" changes no answer about a policy, nor about a day that is named; it still does about a
+  free chair, a staff member, the caller's own booking and the hours right now.
+- A long turn that no entry answers (even when some entry has its words) is read as its question.
+- A learned answer is reached by naming what its answer restates of its question: the subject,
+  not the words that framed it.
+"""
+
+import pytest
+
+from knowledge.matching import Document, Index, Vocabulary, analyse
+from knowledge.seed import build_facts, load_profile
+
+LEARNED_ID = 900
+
+
+@pytest.fixture(scope="module")
+def index():
+    profile = load_profile()
+    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
+    documents.append(
+        Document(
+            LEARNED_ID,
+            "Can I bring my cat to my appointment?",
+            "Yes, cats are welcome in the salon as long as they stay in a carrier.",
+            "learned",
+        )
+    )
+    return Index(documents, Vocabulary.from_profile(profile))
+
+
+ANSWERED = [
+    # sound-alikes a transcript writes for a salon word
+    ("how long does a collar take", "90 minutes"),
+    ("how much does the carrot in smoothing cost", "$300"),
+    ("price for full high lights", "$190"),
+    ("who dose balayage", "Jordan"),
+    ("do you except apple pay", "Apple Pay"),
+    # framing: reported speech, feasibility, a person described
+    ("someone told me you do color consultations, are they free?", "free"),
+    ("i heard there is a patch test for new color clients, how long before?", "48 hours"),
+    # ages and limits
+    ("my boy have 9 years, how much for his cut", "$30"),
+    # today and this week
+    ("can I walk in tonight", "Walk-ins are welcome"),
+    ("what happens if I cancel today", "24 hours"),
+    ("do I pay a deposit if I book today", "$50 deposit"),
+    ("are you open saturday this week", "9 AM"),
+    # a long turn whose whole reaches entries that refuse it
+    (
+        "so I booked with you guys last month and loved it, my mum wants to go too, what do you charge for a blowout",
+        "$55",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "fact"), ANSWERED)
+def test_a_general_reading_rule_answers_it(index, question, fact):
+    match = index.best(question)
+    assert match.matched, match.reason
+    assert fact in match.document.answer
+
+
+ESCALATED = [
+    "is Sam working today",  # a staff member's day
+    "do you have any openings today",  # a free chair
+    "can I get an appointment today",
+    "is my appointment today",  # the caller's own booking
+    "are you open right now",  # the clock, which no fact knows
+    "can I bring my baby",  # not what was taught
+    "my cat is sick, can I bring it",
+]
+
+
+@pytest.mark.parametrize("question", ESCALATED)
+def test_what_the_rules_must_not_reach_is_escalated(index, question):
+    match = index.best(question)
+    assert not match.matched, (match.document, match.score)
+
+
+@pytest.mark.parametrize(
+    ("said", "age"),
+    [("my son have 6 years", "age:6"), ("my daughter's turning 13", "age:13"), ("she is going on 7", "age:7")],
+)
+def test_an_age_is_read_however_it_is_said(said, age):
+    assert age in analyse(said).concepts
+
+
+def test_a_plural_limit_is_a_number():
+    assert "num:10" in analyse("is it for under tens").concepts
+    assert "num:5" in analyse("under-5s").concepts
+
+
+def test_today_weighs_nothing_in_a_policy_question_only():
+    assert "now" not in analyse("what if I cancel today").concepts
+    assert "now" not in analyse("open on sunday this week").concepts
+    assert "now" in analyse("is Sam in today").concepts
+    assert "now" in analyse("any openings today").concepts
+
+
+@pytest.mark.parametrize("question", ["are cats allowed in the salon", "is that gonna be a problem if I bring my cat"])
+def test_naming_what_a_learned_answer_restates_reaches_it(index, question):
+    match = index.best(question)
+    assert match.matched and match.document.id == LEARNED_ID, match.reason
+
+
+def test_a_word_only_said_inside_a_phrase_is_no_slip_target(index):
+    # "lights" is said only in the sound-alike "hi lights": it must not rival "highlights"
+    match = index.best("how much are partial hilights")
+    assert match.matched and "$140" in match.document.answer
