@@ -1143,11 +1143,15 @@ def _bound(*parts: Analysis) -> dict[str, frozenset[str]]:
 def _same_topic(query: Analysis, entry: _Entry) -> bool:
     """A fact answers a question about what its own question is about: they share a topic word,
     or the caller asks "who" and the fact is about a person ("who does fades?" -> Sam's
-    specialties), or both are general. "What's the charge if I'm late?" shares no word with
+    specialties), or asks whether the salon does something that one clause of a staff member's
+    specialties names ("do you do color correction?" -> "Jordan ... specializing in ... color
+    correction"), or both are general. "What's the charge if I'm late?" shares no word with
     "what if I need to cancel?", whose answer mentions late cancellations."""
+    about_a_person = bool(entry.question.slots("person"))
     return (
         bool(query.anchors & entry.question.concepts)
-        or (PERSON in query.intents and bool(entry.question.slots("person")))
+        or (about_a_person and PERSON in query.intents)
+        or (about_a_person and not query.intents and any(query.anchors <= u.own for u in entry.units))
         or _as_general(query, entry)
     )
 

@@ -8,6 +8,7 @@ wordings written for these tests (none is from an evaluation file).
 - "Today" changes no answer about a policy, nor about a day that is named; it still does about a
   free chair, a staff member, the caller's own booking and the hours right now.
 - A long turn that no entry answers (even when some entry has its words) is read as its question.
+- "Do you do X?" is answered by the staff member whose specialties name X (one clause of them).
 - A learned answer is reached by naming what its answer restates of its question: the subject,
   not the words that framed it.
 """
@@ -114,3 +115,14 @@ def test_a_word_only_said_inside_a_phrase_is_no_slip_target(index):
     # "lights" is said only in the sound-alike "hi lights": it must not rival "highlights"
     match = index.best("how much are partial hilights")
     assert match.matched and "$140" in match.document.answer
+
+
+@pytest.mark.parametrize(("question", "who"), [("do you do precision cuts", "Maya"), ("curly hair?", "Priya")])
+def test_asking_whether_the_salon_does_a_specialty_is_answered_by_who_does_it(index, question, who):
+    match = index.best(question)
+    assert match.matched and match.document.answer.startswith(who), match.reason
+
+
+@pytest.mark.parametrize("question", ["how much are fades", "do you do perms", "do you do men's color"])
+def test_a_specialty_answers_no_price_and_nothing_it_does_not_name(index, question):
+    assert not index.best(question).matched
