@@ -39,6 +39,7 @@ from calls.models import Call, Transfer
 from calls.services import call_group, get_call
 from helprequests.models import Message, Supervisor
 from helprequests.outbox import emit_event, queue_text
+from helprequests.services import pick_supervisor
 from helprequests.triage import triage
 from salon_project.broadcast import broadcast, to_console
 from salon_project.errors import Conflict, Invalid, NotFound
@@ -91,17 +92,13 @@ def busy_supervisor_ids() -> set[int]:
 
 
 def choose_person(reason: str) -> Supervisor | None:
-    """The routing of help requests (helprequests.services.choose_supervisor), among people who
-    can pick up now only: urgent → the owner; else an expert for the topic with the fewest open
-    requests; else the owner; else anyone available. None when nobody is."""
+    """The routing of help requests (helprequests.services.pick_supervisor), among people who can
+    pick up now only (the owner too). None when nobody is."""
     result = triage(reason)
     busy = busy_supervisor_ids()
     free = [s for s in Supervisor.with_open_requests().filter(available=True).order_by("pk") if s.pk not in busy]
     owner = next((s for s in free if s.is_owner), None)
-    if result.priority == "urgent" and owner:
-        return owner
-    experts = sorted((s for s in free if set(s.expertise) & set(result.tags)), key=lambda s: (s.open_requests, s.pk))
-    return experts[0] if experts else owner or (free[0] if free else None)
+    return pick_supervisor(free, owner, result.priority, result.tags)
 
 
 # --- Start ------------------------------------------------------------------------------------

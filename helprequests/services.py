@@ -15,6 +15,7 @@ may both become primaries, i.e. one alert too many, never a lost answer.
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -41,20 +42,30 @@ class Created:
 
 
 def choose_supervisor(priority: str, tags: list[str]) -> Supervisor | None:
-    """Urgent → the owner; else an available expert with the fewest open requests; else the owner."""
+    """Who a new help request goes to: the routing rule (`pick_supervisor`) among the available
+    supervisors, with the owner taking urgent requests even when marked unavailable."""
+    available = list(Supervisor.with_open_requests().filter(available=True).order_by("pk"))
     owner = Supervisor.objects.filter(is_owner=True).order_by("pk").first()
+    return pick_supervisor(available, owner, priority, tags)
+
+
+def pick_supervisor(
+    available: Sequence[Supervisor], owner: Supervisor | None, priority: str, tags: list[str]
+) -> Supervisor | None:
+    """The one routing rule, for help requests and for live transfers alike: urgent goes to the
+    owner; otherwise an available supervisor whose expertise shares a tag, fewest open requests
+    first, and between equally busy ones not the owner, who already takes everything urgent and
+    everything nobody else covers (a colour gone wrong is `complaint` and `color`: the colourist,
+    not the owner, unless the colourist is busier); otherwise the owner; otherwise anyone available.
+    `available` carries `open_requests` (Supervisor.with_open_requests)."""
     if priority == HelpRequest.Priority.URGENT and owner:
         return owner
-    experts = [
-        s
-        for s in Supervisor.with_open_requests().filter(available=True).order_by("open_requests", "pk")
-        if set(s.expertise) & set(tags)
-    ]
+    experts = sorted(
+        (s for s in available if set(s.expertise) & set(tags)), key=lambda s: (s.open_requests, s.is_owner, s.pk)
+    )
     if experts:
         return experts[0]
-    if owner:
-        return owner
-    return Supervisor.objects.filter(available=True).order_by("pk").first()
+    return owner or (available[0] if available else None)
 
 
 def create_help_request(

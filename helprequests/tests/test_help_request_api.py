@@ -47,6 +47,16 @@ def test_unavailable_expert_is_skipped_for_the_owner(api, salon):
     assert create(api, "What shampoo brands do you carry?").data["assigned_supervisor"]["name"] == "Maya Chen"
 
 
+def test_a_result_gone_wrong_goes_to_the_specialist_before_the_owner_when_equally_busy(api, salon):
+    """A colour gone wrong is a complaint (the owner's) and colour (the colourist's): the one who
+    can fix it gets it; the owner only once the colourist has more open requests than she has."""
+    first = create(api, "My color came out orange and it looks terrible").data
+    assert first["priority"] == "high" and {"complaint", "color"} <= set(first["tags"])
+    assert first["assigned_supervisor"]["name"] == "Jordan Alvarez"
+    second = create(api, "My highlights turned out brassy and patchy, I'm really unhappy").data
+    assert second["assigned_supervisor"]["name"] == "Maya Chen"  # Jordan has one open now, Maya none
+
+
 def test_phone_numbers_are_normalised_and_invalid_ones_refused(api, salon):
     assert create(api, caller_phone="(415) 555-0150").data["caller_phone"] == CALLER
     bad = api.post("/api/v1/help-requests", {"question": "Hi?", "caller_phone": "12"})
