@@ -24,7 +24,10 @@ left and is compared with a threshold calibrated on labelled questions
    any unseen word) instead of vetoing it; a word of English the salon never says ("parking")
    stays a content word that no entry covers. Family words ("my daughter") name an audience only
    where the index prices by audience, or with an age. A long turn that reaches no entry is read
-   as its last clause with a topic word, unless that clause points back ("how much is that?").
+   as its last clause with a topic word, unless that clause points back ("how much is that?");
+   so is one whose words reach only entries that refuse it. "Today" weighs nothing in a question
+   about a policy or a named day (`_timeless`). A word right before a thing a learned "no" denies
+   only says which kind of it ("tape-in extensions" when "we don't offer extensions").
 2. Retrieval (`Index`): an inverted index from each concept, and each intent an answer can
    satisfy, to the entries that have it. An entry can only answer a question if it has every
    content concept and intent of the question, so the candidates are the intersection of those
@@ -52,7 +55,10 @@ left and is compared with a threshold calibrated on labelled questions
      meet only across the fact's question and a clause, the caller must name at least half (by
      weight) of the fact's question. A learned or hand-written answer is an answer to its own
      question, so the caller must name at least half of what that question is about ("Is there a
-     college nearby?" does not reach "discounts for college students");
+     college nearby?" does not reach "discounts for college students"), or all of what its answer
+     says again of it (its subject: "dog" of "Can I bring my dog to my appointment?" answered
+     "dogs are welcome"); a fact about a staff member answers "do you do X?" when one clause of
+     it names X;
    - an anchor: the question must have one real topic word (not only "new", "free", "hair"),
      or be as general as the entry's own question ("what are your prices?" -> the menu).
 4. Score in [0, 1] for entries that pass: 0.5 + 0.5 * focus, where focus is the mean of the
@@ -395,7 +401,9 @@ class Analysis:
     in "color consultations"); `loose` are the concepts said at least once on their own.
     `unlisted` are (concept, word) pairs for words no list knows (read as their stem): what an
     index makes of them depends on its entries (`Index.analysis`). `unknown` are the words an
-    index found in neither the salon's vocabulary nor English: they only weigh against a match."""
+    index found in neither the salon's vocabulary nor English: they only weigh against a match.
+    `kinds` are (concept, next concept) pairs for a word said right before the next one with a
+    meaning, a small word or none between ("tape" and "extension" in "tape-in extensions")."""
 
     key: str
     concepts: frozenset[str]
@@ -404,6 +412,7 @@ class Analysis:
     loose: frozenset[str] = frozenset()
     unlisted: frozenset[tuple[str, str]] = frozenset()
     unknown: frozenset[str] = frozenset()
+    kinds: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def terms(self) -> frozenset[str]:
@@ -516,6 +525,21 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
         frozenset(modifiers),
         frozenset(loose),
         frozenset(unlisted),
+        kinds=_kinds(read),
+    )
+
+
+def _kinds(read: list[tuple[str, ...]]) -> frozenset[tuple[str, str]]:
+    """(concept, next concept) for each word with a meaning and the next one, at most one word
+    without a meaning between them: what may say which kind of the next thing is meant."""
+    meant = [(i, found) for i, found in enumerate(read) if found]
+    return frozenset(
+        (concept, head)
+        for (i, found), (j, following) in zip(meant, meant[1:], strict=False)
+        if j - i <= 2
+        for concept in found
+        for head in following
+        if concept not in INTENTS and head not in INTENTS
     )
 
 
@@ -677,6 +701,7 @@ class _Entry:
     # answered about ("dog" in "Can I bring my dog to my appointment?" -> "dogs ... are welcome"),
     # less the words that only framed the question ("bring", "appointment"). Empty for a fact.
     restated: frozenset[str] = frozenset()
+    denies: bool = False  # a learned or manual "No, we don't ...": true of every kind of what it names
 
 
 @dataclass(frozen=True)
@@ -737,6 +762,12 @@ class Index:
             if ":" not in c
         )
         self._analysed: dict[str, Analysis] = {}
+        # What a learned "no" is about ("extension" for "No, we don't offer extensions"), with it
+        self._denied: dict[str, set[int]] = {}
+        for position, entry in enumerate(self.entries):
+            if entry.denies:
+                for concept in entry.restated:
+                    self._denied.setdefault(concept, set()).add(position)
         self._weights = {
             id(entry): _Weights(
                 self._mass(c for c in entry.question.concepts if ":" not in c),
@@ -770,7 +801,17 @@ class Index:
             )
         terms = question.concepts | question.intents
         restated = question.anchors & frozenset().union(*(u.own for u in units)) if keyed else frozenset()
-        return _Entry(document, question, frozenset(provides), tuple(units), keyed, terms, question.anchors, restated)
+        return _Entry(
+            document,
+            question,
+            frozenset(provides),
+            tuple(units),
+            keyed,
+            terms,
+            question.anchors,
+            restated,
+            bool(denial),
+        )
 
     def weight(self, concept: str) -> float:
         if concept in INTENTS:
@@ -802,6 +843,8 @@ class Index:
                 found = self._read(question)
             if not self._answers(found):
                 found = self._asked_part(text, found)
+            if self._denied and not self._answers(found):
+                found = self._kind_of_denied(found)
             if len(self._analysed) < 20_000:
                 self._analysed[text] = found
         return found
@@ -861,6 +904,24 @@ class Index:
             )
             return asked if self._candidates(asked) else whole
         return whole
+
+    def _kind_of_denied(self, query: Analysis) -> Analysis:
+        """A question about a kind of something a learned answer says the salon does not do, read
+        as about that thing ("how much are tape-in extensions?" when "No, we don't offer
+        extensions"): the word before it only says which kind, and no kind of it is done. Kept
+        only when that learned "no" is then the answer; a safety word or a slot is never dropped."""
+        kinds = {
+            concept
+            for concept, head in query.kinds
+            if head in self._denied and concept in query.hard and concept not in _RISK and ":" not in concept
+        }
+        if not kinds:
+            return query
+        reread = replace(query, concepts=query.concepts - kinds, loose=query.loose - kinds)
+        ranked = self._ranked(reread, every=False) if self._candidates(reread) else []
+        if ranked and ranked[0][1].matched and self._prepared[ranked[0][1].document].denies:
+            return reread
+        return query
 
     def _strange(self, query: Analysis) -> list[tuple[str, str]]:
         """Unlisted words that no entry says and English does not know: slips, chat forms, names."""

@@ -9,6 +9,7 @@ wordings written for these tests (none is from an evaluation file).
   free chair, a staff member, the caller's own booking and the hours right now.
 - A long turn that no entry answers (even when some entry has its words) is read as its question.
 - "Do you do X?" is answered by the staff member whose specialties name X (one clause of them).
+- A learned "no" ("we don't do perms") is true of every kind of what it denies ("a spiral perm").
 - A learned answer is reached by naming what its answer restates of its question: the subject,
   not the words that framed it.
 """
@@ -126,3 +127,27 @@ def test_asking_whether_the_salon_does_a_specialty_is_answered_by_who_does_it(in
 @pytest.mark.parametrize("question", ["how much are fades", "do you do perms", "do you do men's color"])
 def test_a_specialty_answers_no_price_and_nothing_it_does_not_name(index, question):
     assert not index.best(question).matched
+
+
+@pytest.fixture(scope="module")
+def index_with_a_no():
+    profile = load_profile()
+    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
+    documents.append(Document(LEARNED_ID, "Do you do perms?", "No, sorry, we don't do perms.", "learned"))
+    return Index(documents, Vocabulary.from_profile(profile))
+
+
+def test_a_word_before_the_next_says_which_kind():
+    assert ("spiral", "perm") in analyse("how much is a spiral perm").kinds
+
+
+@pytest.mark.parametrize("question", ["how much is a spiral perm", "do you do digital perms"])
+def test_a_kind_of_what_a_learned_no_denies_is_denied_too(index_with_a_no, question):
+    match = index_with_a_no.best(question)
+    assert match.matched and match.document.id == LEARNED_ID, match.reason
+
+
+@pytest.mark.parametrize("question", ["my perm burned my scalp", "how much is a blowout after a perm elsewhere"])
+def test_only_the_kind_is_dropped_never_a_safety_word_or_another_topic(index_with_a_no, question):
+    match = index_with_a_no.best(question)
+    assert not (match.matched and match.document.id == LEARNED_ID)
