@@ -37,7 +37,8 @@ left and is compared with a threshold calibrated on labelled questions
 3. Gates, per candidate (any failure rules it out):
    - coverage: every content concept of the question appears in the entry, within its question
      plus one clause of its answer (sentences, and the comma/semicolon parts of a list, so "men's"
-     and "color" cannot be picked from two different items of a menu), and every intent is
+     and "color" cannot be picked from two different items of a menu; an item after the first is
+     read with the list's lead, `_listed`), and every intent is
      satisfied there (a price needs "$45" or "free", a "who" question needs a staff member's
      name ...). A caller asking about a dog, parking or gift cards therefore gets no match: no
      entry mentions them. A word the entry says only as the modifier of a compound ("color
@@ -631,9 +632,13 @@ def evidence(text: str, analysis: Analysis) -> frozenset[str]:
 
 # Sentences end a clause, and so do semicolons, colons and the commas of a list; a comma before
 # a phrase that describes what precedes it ("our colorist, specializing in balayage") does not.
-_CLAUSE_END = re.compile(
-    r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|[;:]\s+"
-    r"|,(?!\d)(?!\s*(?:[a-z]+ing|in|at|on|between|near|with|including|especially|from)\b)\s*"
+_SENTENCE_END = r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|[;:]\s+"
+_LIST_COMMA = r",(?!\d)(?!\s*(?:[a-z]+ing|in|at|on|between|near|with|including|especially|from)\b)\s*"
+_CLAUSE_END = re.compile(_SENTENCE_END + "|" + _LIST_COMMA)
+# The word that ends a list's lead: "We're closed on | Thanksgiving Day, Christmas Day ...",
+# "... specializing in | men's cuts, fades and beard trims", "We accept | cash, ...".
+_LEAD_END = frozenset(
+    {"in", "on", "at", "for", "of", "with", "is", "are", "accept", "offer", "include", "includes", "including"}
 )
 
 
@@ -642,6 +647,33 @@ def clauses(text: str) -> list[str]:
     apart, so one item's words never combine with another's ("Sam ..., Jordan (colorist)")."""
     parts = [p.strip() for p in _CLAUSE_END.split(text.strip())]
     return [p for p in parts if p] or [text]
+
+
+def _listed(text: str, vocabulary: Vocabulary) -> list[str]:
+    """`clauses`, where each item of a list after the first is said with the list's lead: "We're
+    closed on Thanksgiving Day, Christmas Day and New Year's Day" gives "We're closed on Christmas
+    Day and New Year's Day", so Christmas is closed too; the items still never combine. A lead
+    that holds an item's words itself (a number, a day, an audience: "open Tuesday from 10 AM to")
+    is not carried."""
+    out: list[str] = []
+    for sentence in re.split(_SENTENCE_END, text.strip()):
+        parts = [p.strip() for p in re.split(_LIST_COMMA, sentence) if p.strip()]
+        if not parts:
+            continue
+        lead = _lead(parts[0], vocabulary) if len(parts) > 1 else ""
+        out.append(parts[0])
+        out.extend(f"{lead} {part}" if lead else part for part in parts[1:])
+    return out or [text]
+
+
+def _lead(first: str, vocabulary: Vocabulary) -> str:
+    words = first.split()
+    ends = [i for i, word in enumerate(words[:-1]) if word.lower() in _LEAD_END]
+    if not ends:
+        return ""
+    lead = " ".join(words[: ends[-1] + 1])
+    narrowing = any(analyse(lead, vocabulary).slots(kind) for kind in NARROWING_SLOTS)
+    return "" if narrowing or re.search(r"\d", lead) else lead
 
 
 # --- the index ----------------------------------------------------------------------------------
@@ -785,8 +817,8 @@ class Index:
         units = []
         provides = set(question.concepts) | question_evidence | denial
         question_age = _age_limit(document.question)
-        for clause in clauses(document.answer):
-            part = analyse(clause, self.vocabulary)
+        for clause in _listed(document.answer, self.vocabulary):
+            part = self._clause_reading(clause)
             satisfies = evidence(clause, part) | part.intents | denial
             provides |= part.concepts | satisfies
             limits = [limit for limit in (question_age, _age_limit(clause)) if limit is not None]
@@ -812,6 +844,16 @@ class Index:
             restated,
             bool(denial),
         )
+
+    def _clause_reading(self, clause: str) -> Analysis:
+        """An answer's clause as `analyse` reads it, plus, when that reading took it as asking
+        for a person ("our senior colorist, specializing in ... color correction"), what it says
+        read plainly: a clause asks nothing, and may be the answer to either kind of question."""
+        part = analyse(clause, self.vocabulary)
+        if not (self.vocabulary.asks_who and PERSON in part.intents):
+            return part
+        plain = _analyse(_words(clause), self.vocabulary, who=False)
+        return replace(part, concepts=part.concepts | plain.concepts, loose=part.loose | plain.loose)
 
     def weight(self, concept: str) -> float:
         if concept in INTENTS:

@@ -8,6 +8,7 @@ wordings written for these tests (none is from an evaluation file).
 - "Today" changes no answer about a policy, nor about a day that is named; it still does about a
   free chair, a staff member, the caller's own booking and the hours right now.
 - A long turn that no entry answers (even when some entry has its words) is read as its question.
+- Each item of a list after the first is said with the list's lead ("We're closed on ...").
 - "Do you do X?" is answered by the staff member whose specialties name X (one clause of them).
 - A learned "no" ("we don't do perms") is true of every kind of what it denies ("a spiral perm").
 - A learned answer is reached by naming what its answer restates of its question: the subject,
@@ -16,7 +17,7 @@ wordings written for these tests (none is from an evaluation file).
 
 import pytest
 
-from knowledge.matching import Document, Index, Vocabulary, analyse
+from knowledge.matching import Document, Index, Vocabulary, _listed, analyse
 from knowledge.seed import build_facts, load_profile
 
 LEARNED_ID = 900
@@ -151,3 +152,35 @@ def test_a_kind_of_what_a_learned_no_denies_is_denied_too(index_with_a_no, quest
 def test_only_the_kind_is_dropped_never_a_safety_word_or_another_topic(index_with_a_no, question):
     match = index_with_a_no.best(question)
     assert not (match.matched and match.document.id == LEARNED_ID)
+
+
+def test_each_item_of_a_list_is_said_with_the_list_lead():
+    vocabulary = Vocabulary()
+    said = _listed("We're closed on Thanksgiving Day, Christmas Day and New Year's Day.", vocabulary)
+    assert said == ["We're closed on Thanksgiving Day", "We're closed on Christmas Day and New Year's Day."]
+
+
+def test_a_lead_holding_an_item_of_its_own_is_not_carried():
+    # "open Tuesday and Wednesday from 10 AM to" names days and times: Thursday must not get them
+    said = _listed("We're open Tuesday from 10 AM to 7 PM, Thursday from 10 AM to 8 PM.", Vocabulary())
+    assert said == ["We're open Tuesday from 10 AM to 7 PM", "Thursday from 10 AM to 8 PM."]
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("are you open on new year's day", "closed"),
+        ("which barber does beard trims", "Sam"),
+        ("is there a colorist for highlights", "Jordan"),
+    ],
+)
+def test_a_later_item_is_answered_with_what_the_lead_says(index, question, fact):
+    match = index.best(question)
+    assert match.matched and fact in match.document.answer, match.reason
+
+
+def test_a_clause_read_as_asking_who_keeps_its_plain_words(index):
+    # "colorist" makes the clause read as asking for a person, where "color correction" means
+    # only color; the clause also holds "correction" as said
+    match = index.best("do you do color correction")
+    assert match.matched and match.document.answer.startswith("Jordan"), match.reason
