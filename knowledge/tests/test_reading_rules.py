@@ -55,6 +55,11 @@ ANSWERED = [
     ("what happens if I cancel today", "24 hours"),
     ("do I pay a deposit if I book today", "$50 deposit"),
     ("are you open saturday this week", "9 AM"),
+    # whether a charge applies, the day before, an age limit, "your schedule": other words
+    ("what happens if I cancel the night before", "24 hours ahead"),
+    ("could I get a color consultation without paying", "free"),
+    ("up to what age is the kids price", "under 12"),
+    ("what's your schedule like", "Tuesday and Wednesday"),
     # a long turn whose whole reaches entries that refuse it
     (
         "so I booked with you guys last month and loved it, my mum wants to go too, what do you charge for a blowout",
@@ -76,6 +81,8 @@ ESCALATED = [
     "can I get an appointment today",
     "is my appointment today",  # the caller's own booking
     "are you open right now",  # the clock, which no fact knows
+    "what's Jordan's schedule for the week",  # a staff member's, not the salon's
+    "how old is the salon",
     "can I bring my baby",  # not what was taught
     "my cat is sick, can I bring it",
 ]
