@@ -60,6 +60,8 @@ ANSWERED = [
     ("could I get a color consultation without paying", "free"),
     ("up to what age is the kids price", "under 12"),
     ("what's your schedule like", "Tuesday and Wednesday"),
+    ("do I have to call to cancel", "24 hours ahead"),  # "call" to let the salon know
+    ("what number do I need to call", "555-0142"),  # the number is still asked for
     # a long turn whose whole reaches entries that refuse it
     (
         "so I booked with you guys last month and loved it, my mum wants to go too, what do you charge for a blowout",
