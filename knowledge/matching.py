@@ -883,9 +883,10 @@ class Index:
                 # "can I get in today?" asks for a free chair, not for today's opening hours
                 text = question
                 found = self._read(question)
-            if not self._answers(found):
-                found = self._asked_part(text, found)
-            if self._denied and not self._answers(found):
+            parts = _turn_parts(text)
+            if len(parts) > 1 and not self._answers(found):
+                found = self._asked_part(parts, found)
+            if self._denied_kinds(found) and not self._answers(found):
                 found = self._kind_of_denied(found)
             if len(self._analysed) < 20_000:
                 self._analysed[text] = found
@@ -922,16 +923,13 @@ class Index:
         ranked = self._ranked(query, every=False)
         return bool(ranked) and ranked[0][1].matched
 
-    def _asked_part(self, text: str, whole: Analysis) -> Analysis:
+    def _asked_part(self, parts: list[str], whole: Analysis) -> Analysis:
         """A long turn read as its question: the last clause with a topic word, when no entry
         answers the whole turn and that clause reaches one ("so my husband keeps putting it off, how much
         is a beard trim?"). What the other clauses say counts only where it can refuse or narrow
         an answer: days, holidays, audiences, ages, people, safety words, the caller's own
         booking. A clause that points back ("how much is that?", "can you color them?") depends
         on what it points to, so then the whole turn is kept."""
-        parts = [p for p in _TURN_PARTS.split(text) if p.strip()]
-        if len(parts) < 2:
-            return whole
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
             if not asked.anchors:
@@ -947,18 +945,23 @@ class Index:
             return asked if self._candidates(asked) else whole
         return whole
 
+    def _denied_kinds(self, query: Analysis) -> set[str]:
+        """The words of `query` said right before something a learned "no" denies (no safety word
+        or slot)."""
+        if not self._denied:
+            return set()
+        return {
+            concept
+            for concept, head in query.kinds
+            if head in self._denied and concept in query.hard and concept not in _RISK and ":" not in concept
+        }
+
     def _kind_of_denied(self, query: Analysis) -> Analysis:
         """A question about a kind of something a learned answer says the salon does not do, read
         as about that thing ("how much are tape-in extensions?" when "No, we don't offer
         extensions"): the word before it only says which kind, and no kind of it is done. Kept
         only when that learned "no" is then the answer; a safety word or a slot is never dropped."""
-        kinds = {
-            concept
-            for concept, head in query.kinds
-            if head in self._denied and concept in query.hard and concept not in _RISK and ":" not in concept
-        }
-        if not kinds:
-            return query
+        kinds = self._denied_kinds(query)
         reread = replace(query, concepts=query.concepts - kinds, loose=query.loose - kinds)
         ranked = self._ranked(reread, every=False) if self._candidates(reread) else []
         if ranked and ranked[0][1].matched and self._prepared[ranked[0][1].document].denies:
@@ -1223,6 +1226,12 @@ def _ages(query: Analysis) -> list[int]:
 
 # Where a caller's turn divides into clauses, and words by which a clause points back to another.
 _TURN_PARTS = re.compile(r"[.?!;:,]+|\s[-\u2013\u2014]+\s|\u2014")
+
+
+def _turn_parts(text: str) -> list[str]:
+    return [part for part in _TURN_PARTS.split(text) if part.strip()]
+
+
 _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|them|they|those|these|one|ones|such|him|her|he|she)\b")
 
 
