@@ -38,7 +38,8 @@ left and is compared with a threshold calibrated on labelled questions
    - coverage: every content concept of the question appears in the entry, within its question
      plus one clause of its answer (sentences, and the comma/semicolon parts of a list, so "men's"
      and "color" cannot be picked from two different items of a menu; an item after the first is
-     read with the list's lead, `_listed`), and every intent is
+     read with the list's lead, `_listed`; the items of one list together answer only a
+     question offering alternatives, "cash or card"), and every intent is
      satisfied there (a price needs "$45" or "free", a "who" question needs a staff member's
      name ...). A caller asking about a dog, parking or gift cards therefore gets no match: no
      entry mentions them. A word the entry says only as the modifier of a compound ("color
@@ -414,6 +415,7 @@ class Analysis:
     unlisted: frozenset[tuple[str, str]] = frozenset()
     unknown: frozenset[str] = frozenset()
     kinds: frozenset[tuple[str, str]] = frozenset()
+    alternatives: bool = False  # "or" between two things ("cash or card"), see `_Unit.alternatives`
 
     @property
     def terms(self) -> frozenset[str]:
@@ -527,6 +529,22 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
         frozenset(loose),
         frozenset(unlisted),
         kinds=_kinds(read),
+        alternatives=_alternatives(tokens, read),
+    )
+
+
+def _alternatives(tokens: list[str], read: list[tuple[str, ...]]) -> bool:
+    """Whether the question offers alternatives: an "or" with a content word within three words
+    on each side ("cash or is it card only"), not "or" alone ("... or not" is a filler)."""
+
+    def content(found: tuple[str, ...]) -> bool:
+        return any(c not in INTENTS and not _is_soft(c) for c in found)
+
+    return any(
+        word == "or"
+        and any(content(f) for f in read[max(0, i - 3) : i])
+        and any(content(f) for f in read[i + 1 : i + 4])
+        for i, word in enumerate(tokens)
     )
 
 
@@ -655,15 +673,19 @@ def _listed(text: str, vocabulary: Vocabulary) -> list[str]:
     Day and New Year's Day", so Christmas is closed too; the items still never combine. A lead
     that holds an item's words itself (a number, a day, an audience: "open Tuesday from 10 AM to")
     is not carried."""
-    out: list[str] = []
+    return [clause for sentence in _listed_sentences(text, vocabulary) for clause in sentence]
+
+
+def _listed_sentences(text: str, vocabulary: Vocabulary) -> list[list[str]]:
+    """`_listed`, grouped by sentence (a semicolon or colon ends one too)."""
+    out: list[list[str]] = []
     for sentence in re.split(_SENTENCE_END, text.strip()):
         parts = [p.strip() for p in re.split(_LIST_COMMA, sentence) if p.strip()]
         if not parts:
             continue
         lead = _lead(parts[0], vocabulary) if len(parts) > 1 else ""
-        out.append(parts[0])
-        out.extend(f"{lead} {part}" if lead else part for part in parts[1:])
-    return out or [text]
+        out.append([parts[0], *(f"{lead} {part}" if lead else part for part in parts[1:])])
+    return out or [[text]]
 
 
 def _lead(first: str, vocabulary: Vocabulary) -> str:
@@ -710,8 +732,14 @@ class _Unit:
     own: frozenset[str]
     bound: Mapping[str, frozenset[str]] = field(default_factory=dict)
     age_below: int | None = None  # "children's haircut (under 12)": for ages below this only
+    # The items of one list together: only for a question offering alternatives ("do you take
+    # cash or card?" is answered by "We accept cash, all major credit and debit cards, ..."),
+    # so "men's" and "color" are still never taken from two items otherwise.
+    alternatives: bool = False
 
     def covers(self, query: Analysis) -> bool:
+        if self.alternatives and not query.alternatives:
+            return False
         if not (query.hard <= self.concepts and query.intents <= self.satisfies):
             return False
         if self.age_below is not None and any(age >= self.age_below for age in _ages(query)):
@@ -817,20 +845,37 @@ class Index:
         units = []
         provides = set(question.concepts) | question_evidence | denial
         question_age = _age_limit(document.question)
-        for clause in _listed(document.answer, self.vocabulary):
-            part = self._clause_reading(clause)
-            satisfies = evidence(clause, part) | part.intents | denial
-            provides |= part.concepts | satisfies
-            limits = [limit for limit in (question_age, _age_limit(clause)) if limit is not None]
-            units.append(
-                _Unit(
-                    question.concepts | part.concepts,
-                    question_evidence | satisfies,
-                    part.concepts | satisfies,
-                    _bound(question, part),
-                    min(limits, default=None),
+        for sentence in _listed_sentences(document.answer, self.vocabulary):
+            items = []
+            for clause in sentence:
+                part = self._clause_reading(clause)
+                satisfies = evidence(clause, part) | part.intents | denial
+                provides |= part.concepts | satisfies
+                limits = [limit for limit in (question_age, _age_limit(clause)) if limit is not None]
+                items.append((part, satisfies, min(limits, default=None)))
+                units.append(
+                    _Unit(
+                        question.concepts | part.concepts,
+                        question_evidence | satisfies,
+                        part.concepts | satisfies,
+                        _bound(question, part),
+                        min(limits, default=None),
+                    )
                 )
-            )
+            if len(items) > 1:
+                concepts = frozenset().union(*(part.concepts for part, _, _ in items))
+                satisfies = frozenset().union(*(said for _, said, _ in items))
+                limits = [limit for _, _, limit in items if limit is not None]
+                units.append(
+                    _Unit(
+                        question.concepts | concepts,
+                        question_evidence | satisfies,
+                        concepts | satisfies,
+                        _bound(question, *(part for part, _, _ in items)),
+                        min(limits, default=None),
+                        alternatives=True,
+                    )
+                )
         terms = question.concepts | question.intents
         restated = question.anchors & frozenset().union(*(u.own for u in units)) if keyed else frozenset()
         return _Entry(

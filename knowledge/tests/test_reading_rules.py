@@ -9,6 +9,7 @@ wordings written for these tests (none is from an evaluation file).
   free chair, a staff member, the caller's own booking and the hours right now.
 - A long turn that no entry answers (even when some entry has its words) is read as its question.
 - Each item of a list after the first is said with the list's lead ("We're closed on ...").
+- Alternatives ("cash or card") may be answered by one list holding both items.
 - "Do you do X?" is answered by the staff member whose specialties name X (one clause of them).
 - A learned "no" ("we don't do perms") is true of every kind of what it denies ("a spiral perm").
 - A learned answer is reached by naming what its answer restates of its question: the subject,
@@ -193,3 +194,29 @@ def test_a_clause_read_as_asking_who_keeps_its_plain_words(index):
     # only color; the clause also holds "correction" as said
     match = index.best("do you do color correction")
     assert match.matched and match.document.answer.startswith("Jordan"), match.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [("do you take cash or card", "We accept cash"), ("do you do fades or beard trims", "Sam")],
+)
+def test_alternatives_are_answered_by_the_list_that_holds_both(index, question, fact):
+    match = index.best(question)
+    assert match.matched and fact in match.document.answer, match.reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "do you take checks or cash",  # "We do not accept checks" is another sentence
+        "how much is a men's cut, or a fade",  # a price is in neither item
+        "do you take cash and card",  # no alternatives: the items stay apart
+    ],
+)
+def test_two_items_of_a_list_meet_only_as_alternatives(index, question):
+    assert not index.best(question).matched
+
+
+def test_or_offers_alternatives_only_between_two_things():
+    assert analyse("you take cash or is it card only").alternatives
+    assert not analyse("are you open sunday or not").alternatives
