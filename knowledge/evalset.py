@@ -31,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from salon_project.datafiles import read_yaml
 
 DATA = Path(__file__).resolve().parent / "tests" / "data"
 # The learning checks used when a questions file has none of its own.
@@ -86,13 +86,7 @@ def split_of(text: str) -> str:
 
 
 def load(path: str | Path) -> EvalSet:
-    path = Path(path)
-    try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EvalFileError(f"There is no evaluation file at {path}.") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise EvalFileError(f"The evaluation file {path} cannot be read: {exc}") from None
+    items = read_yaml(path, "evaluation file", EvalFileError)
     if not isinstance(items, list):
         raise EvalFileError(f"The evaluation file {path} must be a YAML list of items.")
     questions, lessons = [], []

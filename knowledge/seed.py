@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
-import yaml
 from django.db import transaction
 
 from knowledge.models import KnowledgeEntry, SalonProfile, VocabularyTerm
 from knowledge.vocabulary import DEFAULT_VOCABULARY, VocabularyError, load_terms
+from salon_project.datafiles import read_yaml
 from salon_project.phones import InvalidPhoneNumber, normalize_phone
 
 DEFAULT_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "salon.yaml"
@@ -78,13 +78,7 @@ class SeedSummary:
 
 def load_profile(path: str | Path = DEFAULT_FIXTURE) -> dict[str, Any]:
     """The business profile in `path` as a dict; SeedError with a sentence when it is unusable."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SeedError(f"There is no salon profile at {path}.") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SeedError(f"The salon profile at {path} cannot be read: {exc}") from None
+    data = read_yaml(path, "salon profile", SeedError)
     if not isinstance(data, dict) or not str(data.get("name") or "").strip():
         raise SeedError(f"The salon profile at {path} must be a mapping with at least a 'name'.")
     return data

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from salon_project.datafiles import read_yaml
 
 DEFAULT_VOCABULARY = Path(__file__).resolve().parent / "fixtures" / "vocabulary.yaml"
 INTENT_WORDS = frozenset({"?price", "?duration", "?when", "?person", "?location", "?phone", "?count"})
@@ -38,13 +38,7 @@ class Term:
 
 def load_terms(path: str | Path = DEFAULT_VOCABULARY) -> tuple[Term, ...]:
     """The terms of a vocabulary file, in file order (a later group's phrase wins a repeat)."""
-    path = Path(path)
-    try:
-        groups = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise VocabularyError(f"There is no vocabulary file at {path}.") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise VocabularyError(f"The vocabulary file {path} cannot be read: {exc}") from None
+    groups = read_yaml(path, "vocabulary file", VocabularyError)
     if not isinstance(groups, list):
         raise VocabularyError(f"The vocabulary file {path} must be a YAML list of groups.")
     terms: dict[str, Term] = {}
