@@ -76,7 +76,7 @@ DECISION = family(
     forms=["reschedul*", "availab*", "opening*", "waitlist", "exception*", "discount*", "waive*"],
     phrases=[
         "cancel my", "move my", "change my appointment", "change my booking", "my appointment",
-        "my booking", "book me", "book an appointment", "can i book", "squeeze me in", "fit me in",
+        "my booking", "book me", "book a", "book an", "book in", "to book", "can i book", "squeeze me in", "fit me in",
         "my account", "my deposit", "price match", "special request",
     ],
 )  # fmt: skip

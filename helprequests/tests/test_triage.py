@@ -35,6 +35,9 @@ def test_complaints_billing_and_todays_problems_are_high(question):
 
 def test_booking_decisions_are_medium_and_general_questions_low():
     assert triage("Can I reschedule my appointment to Friday?").priority == "medium"
+    # A booking asked for in a follow-up text, with words between "can I" and "book".
+    assert triage("Thanks! Could I also book a blowout on Saturday?").priority == "medium"
+    assert triage("i'd love to book in for highlights next week").priority == "medium"
     assert triage("Do you sell gift vouchers?").priority == "low"
     assert triage("Do you have wifi?").tags == ["general"]
 
