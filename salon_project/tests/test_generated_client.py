@@ -5,8 +5,9 @@ a real daphne serves; the client then opens a help request, lists the pending on
 reads and resolves it, and meets each error the contract promises: 409 resolving it again, 404
 for an unknown id, 401 without a token (for a write too, not a CSRF 403), 422 for a blank
 question, each parsed into the error model the document names, never the generator's "unexpected
-status". Then a knowledge lookup and a supervisor PATCH. Had the schema drifted from the server (an enum under another's name, an error
-left undocumented, a PATCH field published nullable) this would fail. The generated code lives in
+status". Then a knowledge lookup and a supervisor PATCH. Had the schema drifted from the server
+(an enum under another's name, an error left undocumented, a PATCH field published nullable) this
+would fail. The generated code lives in
 the test's tmp dir only; generating needs no network (the generator's formatting hooks are off).
 """
 
