@@ -1,16 +1,14 @@
 """The wording of every text the system sends, in one place."""
 
-from helprequests.callers import first_name
+from helprequests.callers import first_name, real_name
 from helprequests.models import HelpRequest, Supervisor
 from knowledge.models import SalonProfile
 
 
 def supervisor_alert(help_request: HelpRequest, supervisor: Supervisor) -> str:
-    caller = (
-        f"{help_request.caller_name} ({help_request.caller_phone})"
-        if help_request.caller_name
-        else help_request.caller_phone
-    )
+    """The caller is named only by a real name: "Console caller" says nothing a phone number doesn't."""
+    name = real_name(help_request.caller_name)
+    caller = f"{name} ({help_request.caller_phone})" if name else help_request.caller_phone
     return (
         f"Hey {supervisor.first_name}, I need help answering: {help_request.question}\n"
         f"Caller: {caller}. Priority: {help_request.priority}. Request #{help_request.pk}.\n"

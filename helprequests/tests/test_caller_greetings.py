@@ -6,7 +6,7 @@ import pytest
 
 from helprequests import messages
 from helprequests.callers import first_name, real_name
-from helprequests.models import HelpRequest
+from helprequests.models import HelpRequest, Supervisor
 
 
 @pytest.fixture(autouse=True)
@@ -44,3 +44,14 @@ def test_the_follow_up_and_the_timeout_text_greet_only_a_real_name(caller_name, 
 def test_a_real_name_is_one_that_names_a_person(name, real):
     assert real_name(name) == real
     assert first_name(name) == (real.split()[0] if real else "")
+
+
+@pytest.mark.parametrize(
+    ("caller_name", "caller_line"),
+    [("Ana Diaz", "Caller: Ana Diaz (+14155550150)."), ("Console caller", "Caller: +14155550150.")],
+)
+def test_the_supervisors_alert_names_the_caller_only_by_a_real_name(caller_name, caller_line):
+    help_request = HelpRequest(pk=7, question="Do you sell gift vouchers?", caller_name=caller_name)
+    help_request.caller_phone, help_request.priority = "+14155550150", "low"
+    supervisor = Supervisor(name="Maya Chen")
+    assert caller_line in messages.supervisor_alert(help_request, supervisor)
