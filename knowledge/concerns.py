@@ -28,8 +28,13 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[a-z0-9]+", lowered))
 
 
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=50_000)
 def _collapse(word: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", word)
+    """The word with each doubled letter said once ("appointmment" is "apointment")."""
+    return _DOUBLED.sub(r"\1", word)
 
 
 def _one_slip(word: str, form: str) -> bool:
@@ -76,16 +81,30 @@ class Family:
     phrases: tuple[tuple[str, ...], ...] = ()
     slips: bool = False
 
+    def __post_init__(self) -> None:
+        # Which words are one of `forms`, remembered per family: triage asks every family about
+        # every word of a question, and most words come back in the next question.
+        object.__setattr__(self, "_known_words", {})
+
+    def is_said_by(self, word: str) -> bool:
+        """Whether `word` alone is one of this family's forms."""
+        known: dict[str, bool] = self._known_words
+        said = known.get(word)
+        if said is None:
+            said = any(is_form(word, form, self.slips) for form in self.forms)
+            if len(known) < 20_000:
+                known[word] = said
+        return said
+
     def positions(self, said: tuple[str, ...]) -> list[int]:
         """Where in `said` (word positions) this family is said."""
-        found = [i for i, word in enumerate(said) if any(is_form(word, form, self.slips) for form in self.forms)]
-        for phrase in self.phrases:
-            size = len(phrase)
-            found += [
-                i
-                for i in range(len(said) - size + 1)
-                if all(is_form(said[i + k], phrase[k], self.slips) for k in range(size))
-            ]
+        found = [i for i, word in enumerate(said) if self.is_said_by(word)]
+        for first, *rest in self.phrases:
+            for i in range(len(said) - len(rest)):
+                if is_form(said[i], first, self.slips) and all(
+                    is_form(said[i + k], form, self.slips) for k, form in enumerate(rest, start=1)
+                ):
+                    found.append(i)
         return sorted(set(found))
 
     def said_in(self, said: tuple[str, ...]) -> bool:
