@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean eval eval-heldout bench console demo portaudio-check
+.PHONY: run test lint install clean eval eval-heldout bench console demo portaudio-check livekit livekit-if-go
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,28 @@ portaudio-check: install
 	@$(PY) -c "import sounddevice" 2>/dev/null || echo "Note: 'make console' needs the PortAudio library: \
 	sudo apt-get install libportaudio2 (Debian/Ubuntu) or brew install portaudio (macOS)."
 
+# LiveKit's own open-source server, built from source (pure Go, CGO off) at a pinned tag into
+# var/bin/livekit-server; the version file beside it makes a second `make livekit` do nothing, and
+# Go's module and build caches make a rebuild cheap. `make run` starts it when it is there, and the
+# tests over the real server need it (they skip without it, except in CI).
+LIVEKIT_VERSION := v1.13.5
+LIVEKIT_SERVER := var/bin/livekit-server
+
+livekit:
+	@if [ -x $(LIVEKIT_SERVER) ] && [ "$$(cat $(LIVEKIT_SERVER).version 2>/dev/null)" = "$(LIVEKIT_VERSION)" ]; then \
+	  echo "$(LIVEKIT_SERVER) $(LIVEKIT_VERSION) is built."; \
+	else \
+	  mkdir -p var/bin/go && \
+	  CGO_ENABLED=0 GOBIN="$(CURDIR)/var/bin/go" go install github.com/livekit/livekit-server/cmd/server@$(LIVEKIT_VERSION) && \
+	  mv var/bin/go/server $(LIVEKIT_SERVER) && rmdir var/bin/go && \
+	  echo $(LIVEKIT_VERSION) > $(LIVEKIT_SERVER).version && $(LIVEKIT_SERVER) --version; \
+	fi
+
+# `make test` builds it when Go is installed; without Go the tests over the real server skip.
+livekit-if-go:
+	@if command -v go >/dev/null; then $(MAKE) --no-print-directory livekit; \
+	else echo "Note: no Go toolchain, so the tests over LiveKit's own server skip (make livekit builds it)."; fi
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_salon
@@ -46,7 +68,7 @@ console: portaudio-check
 demo: install
 	$(PY) manage.py demo
 
-test: install
+test: install livekit-if-go
 	$(PY) -m pytest -q
 
 # Judge the answers (lookup, triage, learning) on a questions file, in a throwaway SQLite database
