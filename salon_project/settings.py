@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     # Before "channels": its `runworker` (the LiveKit voice worker) shadows Channels' own.
     "voice_worker",
     "channels",
+    # django-ninja's own copy of Swagger UI (static/ninja/): /api/v1/docs works offline, no CDN.
+    "ninja",
     "salon_project",
     "knowledge",
     "helprequests",
