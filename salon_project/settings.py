@@ -239,6 +239,9 @@ CALLER_TOKEN_TTL_SECONDS = min(env.integer("CALLER_TOKEN_TTL_SECONDS", 600, mini
 # The public "call the salon" page: web calls one address may start per hour (LiveKit minutes cost).
 WEB_CALLS_PER_ADDRESS_PER_HOUR = env.integer("WEB_CALLS_PER_ADDRESS_PER_HOUR", 10, minimum=1)
 HOLD_FOR_ANSWER_SECONDS = env.integer("HOLD_FOR_ANSWER_SECONDS", 45, minimum=0)
+# The voice worker's outbox (writes the API could not take yet, voice_worker/api_client.py): on a
+# disk that survives restarts and is shared by every voice worker on the host, or promises are lost.
+VOICE_OUTBOX_DIR = Path(env.string("VOICE_OUTBOX_DIR") or VAR_DIR / "voice-outbox")
 # Warm transfer to a person (calls/transfers.py). With a SIP outbound trunk the chosen supervisor is
 # dialled on their phone into the consultation room (and SIP callers can be cold-transferred).
 LIVEKIT_SIP_TRUNK_ID = env.string("LIVEKIT_SIP_TRUNK_ID")

@@ -403,13 +403,6 @@ class SalonApi:
     async def get_json(self, path: str, **params: Any) -> Any:
         return (await self.request("GET", path, params=params or None)).json()
 
-    async def health(self) -> bool:
-        try:
-            await self.request("GET", "/api/v1/health", retries=())
-        except ApiError:
-            return False
-        return True
-
     async def salon(self) -> dict[str, Any] | None:
         """The salon's profile (`GET /api/v1/salon`), or None when it cannot be had."""
         try:

@@ -60,5 +60,4 @@ def outbox_dir_for(api_url: str) -> Path:
     """One outbox per API: what was queued for one server is only ever sent to that server."""
     parts = urlsplit(api_url)
     name = re.sub(r"[^A-Za-z0-9.-]+", "-", f"{parts.hostname or 'api'}-{parts.port or parts.scheme}").strip("-")
-    base = getattr(settings, "VOICE_OUTBOX_DIR", None) or Path(settings.VAR_DIR) / "voice-outbox"
-    return Path(base) / name
+    return Path(settings.VOICE_OUTBOX_DIR) / name

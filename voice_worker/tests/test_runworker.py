@@ -7,6 +7,7 @@ import pty
 import re
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,7 +17,9 @@ import pytest
 from django.conf import settings
 from django.core.management import get_commands, load_command_class
 
+from salon_project.models import ApiToken
 from voice_worker.config import WorkerConfig, WorkerConfigError
+from voice_worker.management.commands.runworker import WorkerStartError, check_api
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 NO_KEYS = {
@@ -223,3 +226,47 @@ def test_console_text_works_in_a_terminal_with_no_keys(salon_server, tmp_path):
     [call] = salon_server.get("/api/v1/calls")["items"]
     assert call["channel"] == "web" and call["status"] == "ended" and call["end_reason"] == "goodbye"
     assert [turn["text"] for turn in call["transcript"]][1] == "What does a blowout cost?"
+
+
+# --- the API is checked before taking calls ------------------------------------------------------
+
+LIVEKIT_SET = {"LIVEKIT_URL": "ws://127.0.0.1:9", "LIVEKIT_API_KEY": "devkey", "LIVEKIT_API_SECRET": "secret"}
+
+
+@pytest.fixture
+def api_server(live_server, transactional_db) -> tuple[str, str]:
+    """The real API (no salon needed to authenticate) and a token it knows."""
+    return live_server.url, ApiToken.issue("voice-worker-test")[1]
+
+
+def test_start_refuses_a_token_the_api_does_not_know(api_server, tmp_path):
+    url, _ = api_server
+    done = runworker(tmp_path, "start", SALON_API_URL=url, SALON_API_TOKEN="sfd_wrong", **LIVEKIT_SET)
+
+    assert done.returncode == 2
+    assert f"the salon API at {url} refused the worker's token" in done.stderr
+    assert "createapitoken voice-worker" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "registered worker" not in done.stderr.lower()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_start_refuses_an_api_it_cannot_reach():
+    config = WorkerConfig(f"http://127.0.0.1:{free_port()}", "sfd_test", "salon-receptionist", 45.0, Path("unused"))
+
+    with pytest.raises(WorkerStartError, match="the salon API cannot be reached .*set SALON_API_URL"):
+        check_api("start", config, sys.stderr, retries=(0.01,))
+
+
+def test_the_check_passes_with_the_real_token_and_the_console_only_warns_when_the_api_is_down(api_server, capsys):
+    url, token = api_server
+    check_api("start", WorkerConfig(url, token, "", 45.0, Path("unused")), sys.stderr)
+    down = WorkerConfig(f"http://127.0.0.1:{free_port()}", "sfd_test", "", 45.0, Path("unused"))
+    check_api("console", down, sys.stderr)
+
+    assert "is not answering" in capsys.readouterr().err

@@ -9,7 +9,8 @@
 Everything after the sub-command goes to LiveKit's own command line (`runworker start --help`
 lists its options). Before handing over, the configuration is checked, and a missing LiveKit URL,
 API token, model key or audio library is reported in one sentence with exit status 2, instead
-of a traceback.
+of a traceback. So is an API that refuses the token or cannot be reached (one authenticated
+`GET /api/v1/ping`): a worker that started anyway would escalate every caller and record no call.
 """
 
 import asyncio
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from salon_project.llm import ProviderConfigError, choose_llm
-from voice_worker.api_client import Outbox, SalonApi
+from voice_worker.api_client import ApiRejected, ApiUnavailable, Outbox, SalonApi
 from voice_worker.config import WorkerConfig, WorkerConfigError
 from voice_worker.llm_providers import build_speech
 
@@ -35,6 +36,9 @@ SUBCOMMANDS = {
 }
 NEEDS_LIVEKIT = ("start", "dev", "connect")
 DRAIN_EVERY_SECONDS = 15.0
+# How long `start`, `dev` and `connect` wait for the API to answer (it may be starting beside
+# them, as in the Procfile) before giving up: the pauses between attempts, about 10 s in all.
+API_START_RETRIES = (0.5, 1.0, 2.0, 3.0, 3.5)
 
 LIVEKIT_HELP = (
     "set LIVEKIT_URL (wss://<project>.livekit.cloud for LiveKit Cloud, ws://localhost:7880 for a "
@@ -98,8 +102,7 @@ def launch(args: list[str], *, prog: str, out) -> int:
         args = [*args, "--log-level", "WARN"]
     if not asking_for_help:
         out.write(_summary(config))
-        if subcommand == "console":
-            _warn_if_api_down(config, out)
+        check_api(subcommand, config, out)
 
     from livekit.agents import cli
 
@@ -188,12 +191,31 @@ def _summary(config: WorkerConfig) -> str:
     )
 
 
-def _warn_if_api_down(config: WorkerConfig, out) -> None:
-    async def check() -> bool:
-        async with SalonApi(config.api_url, config.api_token or "") as api:
-            return await api.health()
+def check_api(subcommand: str, config: WorkerConfig, out, retries: tuple[float, ...] = API_START_RETRIES) -> None:
+    """One authenticated request to the API: a token it refuses stops every sub-command; an API
+    that cannot be reached stops `start`, `dev` and `connect`, and is a warning for the console
+    (whose user may start `make run` next)."""
 
-    if not asyncio.run(check()):
+    async def ping() -> None:
+        async with SalonApi(config.api_url, config.api_token or "") as api:
+            await api.request("GET", "/api/v1/ping", retries=() if subcommand == "console" else retries)
+
+    try:
+        asyncio.run(ping())
+    except ApiRejected as exc:
+        if exc.status_code in (401, 403):
+            raise WorkerStartError(
+                f"the salon API at {config.api_url} refused the worker's token ({exc}): set SALON_API_TOKEN to a "
+                "token from `python manage.py createapitoken voice-worker` on the API's machine."
+            ) from None
+        raise WorkerStartError(
+            f"{config.api_url} answered {exc} to GET /api/v1/ping: set SALON_API_URL to the salon API's address."
+        ) from None
+    except ApiUnavailable as exc:
+        if subcommand != "console":
+            raise WorkerStartError(
+                f"the salon API cannot be reached ({exc}): start it, or set SALON_API_URL to where it runs."
+            ) from None
         out.write(
             f"Warning: the salon API at {config.api_url} is not answering, so the receptionist cannot look "
             "anything up. Start it with `make run` in another terminal (or set SALON_API_URL).\n"
