@@ -53,6 +53,16 @@ class KnowledgeEntry(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     # Stable identity of a seed fact ("hours.monday"), so re-seeding updates instead of duplicating.
     seed_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    # A seed entry's wording as the profile last gave it (or the owner accepted it): question and
+    # answer differing from it mean a person edited the entry by hand (`knowledge.profile`).
+    seeded_question = models.TextField(blank=True)
+    seeded_answer = models.TextField(blank=True)
+    # Whether the profile still states this fact: an entry switched off because its fact left the
+    # profile comes back on when the fact returns; one a person switched off stays off.
+    in_profile = models.BooleanField(default=True)
+    # The profile's new wording of a fact a person had edited by hand, waiting for the owner to
+    # choose between the two ({"question": ..., "answer": ...}); null when there is no conflict.
+    profile_proposal = models.JSONField(null=True, blank=True)
     # The help request this answer was learned from. A lazy reference: knowledge's code never
     # imports helprequests; only the table is linked, for provenance in admin and the API.
     help_request = models.ForeignKey(
@@ -91,6 +101,14 @@ class KnowledgeEntry(models.Model):
     @property
     def matchable(self) -> bool:
         return self.active and self.review_status == self.ReviewStatus.LIVE
+
+    @property
+    def edited_by_hand(self) -> bool:
+        """A seed entry whose words a person changed from what the profile gave."""
+        return self.source == self.Source.SEED and (self.question, self.answer) != (
+            self.seeded_question,
+            self.seeded_answer,
+        )
 
 
 def _random_stamp() -> int:

@@ -1,26 +1,22 @@
-"""Load the salon's business profile into the knowledge base.
+"""The salon's business profile, read and spoken: each fact of the profile (a day's hours, a
+service's price, a policy, a staff member ...) as one natural question and the answer a
+receptionist would give, with a stable key (`build_facts`); and the bundled vocabulary.
 
-Each fact of the profile (a day's hours, a service's price, a policy, a staff member ...) becomes
-one question/answer `KnowledgeEntry` with `source="seed"` and a stable `seed_key`, written as a
-receptionist would say it. Seeding is idempotent: entries are matched by `seed_key`, written only
-when their text changed, and seed entries whose key is no longer produced are deactivated.
-
-The profile's `supervisors` belong to the helprequests app, which this app must not import:
-`supervisors_from()` hands them, cleaned, to the caller (the `seed_salon` command).
+Writing the facts into the knowledge base, as a diff that keeps what people did to the entries,
+is `knowledge.profile`'s.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import phonenumbers
-from django.db import transaction
 
-from knowledge.models import KnowledgeEntry, SalonProfile, VocabularyTerm
+from knowledge.models import VocabularyTerm
 from knowledge.vocabulary import DEFAULT_VOCABULARY, VocabularyError, load_terms
 from salon_project.datafiles import read_yaml
 from salon_project.phones import InvalidPhoneNumber, normalize_phone
@@ -53,24 +49,6 @@ class Fact:
     category: str
     question: str
     answer: str
-
-
-@dataclass
-class SeedSummary:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deactivated: int = 0
-    profile: str = "unchanged"
-    keys: list[str] = field(default_factory=list)
-    vocabulary: tuple[int, int] = (0, 0)  # terms (added, updated) from the bundled defaults
-
-    def __str__(self) -> str:
-        return (
-            f"Knowledge: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.deactivated} deactivated; salon profile {self.profile}; vocabulary: "
-            f"{self.vocabulary[0]} terms added, {self.vocabulary[1]} updated."
-        )
 
 
 # --- reading the profile ------------------------------------------------------------------------
@@ -148,15 +126,25 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _day_hours(day: str, value: Any) -> tuple[str, str] | None:
-    """(opens, closes) spoken, or None when closed ("closed", empty). Hours are "10:00-19:00"."""
+def opening_times(day: str, value: Any) -> tuple[str, str] | None:
+    """A day's hours as ("10:00", "19:00"), or None when closed ("closed", empty); SeedError with a
+    sentence when they cannot be read or the salon would close before it opens."""
     text = str(value if value not in (None, False) else "closed").strip()
     if text.lower() == "closed" or not text:
         return None
-    match = re.fullmatch(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", text)
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)", text)
     if not match:
         raise SeedError(f"The hours for {day} read {text!r}; write them as 10:00-19:00, or closed.")
-    return spoken_time(match.group(1)), spoken_time(match.group(2))
+    opens, closes = (f"{int(match.group(i)):02d}:{match.group(i + 1)}" for i in (1, 3))
+    if opens >= closes:
+        raise SeedError(f"The hours for {day} open at {opens} but close at {closes}: opening must come first.")
+    return opens, closes
+
+
+def _day_hours(day: str, value: Any) -> tuple[str, str] | None:
+    """(opens, closes) spoken, or None when closed."""
+    times = opening_times(day, value)
+    return (spoken_time(times[0]), spoken_time(times[1])) if times else None
 
 
 def _hours_facts(hours: dict[str, Any]) -> list[Fact]:
@@ -192,11 +180,22 @@ def _hours_facts(hours: dict[str, Any]) -> list[Fact]:
     return facts
 
 
-def _holiday_fact(text: str) -> Fact:
-    text = _sentence(str(text))
+def _holiday_fact(text: str, dates: list[dict[str, str]]) -> Fact:
+    """The holidays sentence as written, and the holiday dates (`holiday_dates`) after it; with
+    no sentence, the dates alone ("We're closed on Christmas Day, Friday, December 25, 2026.")."""
+    text = _sentence(str(text)) if str(text or "").strip() else ""
     if text.lower().startswith("closed"):
         text = "We're c" + text[1:]
+    if dates:
+        days = join_words([f"{d['name']}, {_spoken_date(d['date'])}" for d in dates])
+        text = f"{text} Our holiday closures: {days}." if text else f"We're closed on {days}."
     return Fact("holidays", "hours", "Are you open on holidays?", text)
+
+
+def _spoken_date(iso: str) -> str:
+    """ "2026-12-25" -> "Friday, December 25, 2026"."""
+    day = date.fromisoformat(iso)
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
 
 
 def _service_name(service: dict[str, Any]) -> tuple[str, str]:
@@ -215,7 +214,7 @@ def _price_phrase(service: dict[str, Any], plural: bool) -> str:
     price = service.get("price")
     if price is None:
         return ""
-    amount = f"${price:,}" if isinstance(price, int) else f"${price}"
+    amount = f"${price:,}" if isinstance(price, int) else f"${price:,.2f}"
     if service.get("from"):
         return f"{'start' if plural else 'starts'} at {amount}"
     return f"{'are' if plural else 'is'} {amount}"
@@ -233,6 +232,10 @@ def _service_facts(services: list[dict[str, Any]]) -> list[Fact]:
             said.append(f"{'take' if plural else 'takes'} about {spoken_duration(int(service['duration_min']))}")
         said = [part for part in said if part]
         answer = f"Our {_lower_first(full)} {' and '.join(said)}." if said else f"Yes, we offer {_lower_first(full)}."
+        performers = [str(name).strip() for name in service.get("performed_by") or [] if str(name).strip()]
+        if performers:
+            does = "does" if len(performers) == 1 else "do"
+            answer += f" {join_words(performers)} {does} {'them' if plural else 'it'}."
         if plural:
             question = f"How much are {_lower_first(bare)} and how long do they take?"
         else:
@@ -362,8 +365,8 @@ def build_facts(profile: dict[str, Any]) -> list[Fact]:
     facts: list[Fact] = []
     if isinstance(profile.get("hours"), dict):
         facts += _hours_facts({str(k).lower(): v for k, v in profile["hours"].items()})
-    if profile.get("holidays"):
-        facts.append(_holiday_fact(profile["holidays"]))
+    if profile.get("holidays") or profile.get("holiday_dates"):
+        facts.append(_holiday_fact(profile.get("holidays") or "", list(profile.get("holiday_dates") or [])))
     facts += _service_facts(list(profile.get("services") or []))
     facts += _staff_facts(list(profile.get("staff") or []))
     facts += _contact_facts(profile)
@@ -379,46 +382,7 @@ def build_facts(profile: dict[str, Any]) -> list[Fact]:
     return facts
 
 
-# --- writing ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def seed_knowledge(profile: dict[str, Any]) -> SeedSummary:
-    """Write the profile and its facts; a second run with the same profile changes nothing."""
-    summary = SeedSummary()
-    summary.profile = _save_profile(profile)
-    facts = build_facts(profile)
-    existing = {e.seed_key: e for e in KnowledgeEntry.objects.filter(seed_key__in=[f.key for f in facts])}
-    for fact in facts:
-        # `active` is set only on creation: a fact a supervisor switched off stays off when
-        # `make run` seeds again.
-        wanted = {
-            "question": fact.question,
-            "answer": fact.answer,
-            "category": fact.category,
-            "source": KnowledgeEntry.Source.SEED,
-        }
-        entry = existing.get(fact.key)
-        if entry is None:
-            KnowledgeEntry.objects.create(seed_key=fact.key, active=True, **wanted)
-            summary.created += 1
-        elif any(getattr(entry, name) != value for name, value in wanted.items()):
-            for name, value in wanted.items():
-                setattr(entry, name, value)
-            entry.save()
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
-        summary.keys.append(fact.key)
-    vanished = KnowledgeEntry.objects.filter(source=KnowledgeEntry.Source.SEED, active=True).exclude(
-        seed_key__in=summary.keys
-    )
-    for entry in vanished:  # save() rather than update(): updated_at must move for the matcher's cache
-        entry.active = False
-        entry.save(update_fields=["active", "updated_at"])
-        summary.deactivated += 1
-    summary.vocabulary = seed_vocabulary()
-    return summary
+# --- the bundled vocabulary -------------------------------------------------------------------
 
 
 def seed_vocabulary(path: str | Path = DEFAULT_VOCABULARY) -> tuple[int, int]:
@@ -444,27 +408,3 @@ def seed_vocabulary(path: str | Path = DEFAULT_VOCABULARY) -> tuple[int, int]:
             row.save(update_fields=["means", "asking_who", "updated_at"])
             updated += 1
     return len(added), updated
-
-
-def _save_profile(profile: dict[str, Any]) -> str:
-    profile = json.loads(json.dumps(profile, default=str))  # YAML dates and the like, as JSON stores them
-    try:
-        phone = normalize_phone(str(profile.get("phone") or ""))
-    except InvalidPhoneNumber:
-        phone = str(profile.get("phone") or "").strip()
-    wanted = {
-        "name": str(profile["name"]).strip(),
-        "phone": phone,
-        "timezone": str(profile.get("timezone") or "UTC"),
-        "profile": profile,
-    }
-    current = SalonProfile.current()
-    if current is None:
-        SalonProfile.objects.create(**wanted)
-        return "created"
-    if all(getattr(current, name) == value for name, value in wanted.items()):
-        return "unchanged"
-    for name, value in wanted.items():
-        setattr(current, name, value)
-    current.save()
-    return "updated"

@@ -87,7 +87,7 @@ def test_running_twice_changes_nothing():
     entries, profile = _snapshot(), SalonProfile.objects.get().updated_at
     supervisors = list(_supervisors().order_by("id").values())
 
-    call_command("seed_salon", verbosity=0)
+    call_command("seed_salon", "--demo", verbosity=0)
 
     assert _snapshot() == entries
     assert SalonProfile.objects.get().updated_at == profile
@@ -95,9 +95,10 @@ def test_running_twice_changes_nothing():
     assert SalonProfile.objects.count() == 1
 
 
-def test_reseed_updates_changed_facts_and_deactivates_vanished_ones(tmp_path):
+def test_a_salon_file_updates_changed_facts_and_switches_vanished_ones_off_then_on(tmp_path):
     call_command("seed_salon", verbosity=0)
     learned = KnowledgeEntry.objects.create(question="Is there valet parking?", answer="No.", source="learned")
+    tipping = KnowledgeEntry.objects.get(seed_key="policy.tipping")
     profile = load_profile()
     profile["services"][7]["price"] = 260  # balayage
     del profile["policies"]["tipping"]
@@ -111,17 +112,21 @@ def test_reseed_updates_changed_facts_and_deactivates_vanished_ones(tmp_path):
     assert KnowledgeEntry.objects.get(pk=learned.pk).active  # only seed entries are the file's to manage
     assert SalonProfile.objects.get().profile["services"][7]["price"] == 260
 
-    # Restored in the file, the fact keeps its text but stays off until someone switches it on:
-    # the seeder cannot tell a vanished fact from one a supervisor switched off on purpose.
+    # Without a file, a salon that has a profile keeps it: the demo is not loaded over it.
     call_command("seed_salon", verbosity=0)
-    assert not KnowledgeEntry.objects.get(seed_key="policy.tipping").active
+    assert "$260" in KnowledgeEntry.objects.get(seed_key="service.balayage").answer
+
+    # Asked for, the demo comes back: the fact that left the file and returned is on again, same entry.
+    call_command("seed_salon", "--demo", verbosity=0)
+    assert KnowledgeEntry.objects.get(pk=tipping.pk).active
+    assert "$240" in KnowledgeEntry.objects.get(seed_key="service.balayage").answer
 
 
 def test_reseed_keeps_a_supervisors_availability():
     call_command("seed_salon", verbosity=0)
     _supervisors().filter(phone="+14155550102").update(available=False)
 
-    call_command("seed_salon", verbosity=0)
+    call_command("seed_salon", "--demo", verbosity=0)
 
     assert _supervisors().get(phone="+14155550102").available is False
 
@@ -139,7 +144,7 @@ def test_a_missing_or_broken_file_is_a_clear_error(tmp_path):
 def test_prints_a_short_summary(capsys):
     call_command("seed_salon")
     out = capsys.readouterr().out
-    assert "Knowledge: " in out and "created" in out and "Supervisors: 4 created" in out
+    assert "Knowledge: 44 added" in out and "salon profile created" in out and "Supervisors: 4 added" in out
 
 
 def test_unreadable_hours_are_refused_not_guessed(tmp_path):
@@ -156,7 +161,7 @@ def test_reseeding_keeps_a_seed_fact_a_supervisor_switched_off(db):
     entry = KnowledgeEntry.objects.get(seed_key="hours.monday")
     deactivate_entry(entry.pk)
 
-    call_command("seed_salon", verbosity=0)
+    call_command("seed_salon", "--demo", verbosity=0)
 
     entry.refresh_from_db()
     assert entry.active is False

@@ -1,58 +1,62 @@
-"""`manage.py seed_salon [PATH]`: load the salon's business profile, its facts and its supervisors."""
+"""`manage.py seed_salon [PATH | --demo] [--dry-run]`: load a salon file (the profile, its facts
+and its supervisors), or the demo salon into a database that has no salon yet."""
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from knowledge.seed import DEFAULT_FIXTURE, SeedError, load_profile, seed_knowledge, supervisors_from
-from salon_project.phones import InvalidPhoneNumber, normalize_phone
+from knowledge.models import SalonProfile
+from knowledge.profile import apply_profile
+from knowledge.seed import DEFAULT_FIXTURE, SeedError, load_profile, seed_vocabulary
 
 
 class Command(BaseCommand):
     help = (
-        "Load the salon's business profile (default: the bundled demo salon) into the knowledge base "
-        "and upsert its supervisors by phone number. Idempotent: a second run changes nothing; seed "
-        "entries whose fact left the file are deactivated, and those in the file are active again."
+        "Load a salon file into the knowledge base and the supervisors. Without PATH the bundled demo "
+        "salon is loaded only when the database has no salon yet, so a restart never undoes the owner's "
+        "edits; --demo loads it anyway. Changes are a diff: unchanged entries are not touched, entries "
+        "edited by hand are not overwritten (the conflict waits in admin), supervisors not in the file "
+        "are removed. --dry-run lists what would change and changes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=str(DEFAULT_FIXTURE), help="A business profile YAML file.")
+        parser.add_argument("path", nargs="?", help="A salon file (YAML); see the README for its format.")
+        parser.add_argument("--demo", action="store_true", help="Load the bundled demo salon, even over her own.")
+        parser.add_argument("--dry-run", action="store_true", help="List what would change; change nothing.")
 
-    def handle(self, *args, path: str, **options):
+    def handle(self, *args, path: str | None, demo: bool, dry_run: bool, **options):
+        if path and demo:
+            raise CommandError("Give a salon file or --demo, not both.")
+        current = SalonProfile.current()
+        if path is None and not demo and current is not None:
+            self._say(
+                options,
+                f"Kept the salon profile of {current.name} as it is (a salon's own facts are never "
+                "overwritten: edit them in admin, or load a file with `seed_salon PATH`).",
+            )
+            self._vocabulary(options, dry_run)
+            return
+        path = path or str(DEFAULT_FIXTURE)
         try:
-            profile = load_profile(path)
-            supervisors = supervisors_from(profile)
-            with transaction.atomic():
-                summary = seed_knowledge(profile)
-                created, updated, unchanged = self._upsert_supervisors(supervisors)
+            changes = apply_profile(load_profile(path), dry_run=dry_run)
         except SeedError as exc:
             raise CommandError(str(exc)) from None
-        if options["verbosity"] > 0:
-            self.stdout.write(f"Seeded {profile['name']} from {path}.")
-            self.stdout.write(str(summary))
-            self.stdout.write(f"Supervisors: {created} created, {updated} updated, {unchanged} unchanged.")
+        name = SalonProfile.display_name() if not dry_run else path
+        self._say(options, f"{'Dry run, nothing changed: ' if dry_run else ''}loaded {name} from {path}.")
+        self._say(options, changes.summary())
+        if dry_run or options["verbosity"] > 1:
+            for line in changes.details or ["(nothing would change)"]:
+                self._say(options, f"  {'would ' if dry_run else ''}{line}")
+        self._vocabulary(options, dry_run)
 
-    def _upsert_supervisors(self, supervisors: list[dict]) -> tuple[int, int, int]:
-        """Upsert by E.164 phone. `available` is set on creation only: it is the supervisors' own
-        switch, and re-seeding must not put someone off duty back on."""
-        # The Supervisor model belongs to helprequests, which the knowledge app does not import.
-        Supervisor = apps.get_model("helprequests", "Supervisor")
-        created = updated = unchanged = 0
-        for data in supervisors:
-            try:
-                phone = normalize_phone(data["phone"])
-            except InvalidPhoneNumber as exc:
-                raise SeedError(f"Supervisor {data['name']}: {exc}") from None
-            fields = {k: data[k] for k in ("name", "email", "expertise", "is_owner")}
-            supervisor = Supervisor.objects.filter(phone=phone).first()
-            if supervisor is None:
-                Supervisor.objects.create(phone=phone, available=True, **fields)
-                created += 1
-            elif any(getattr(supervisor, k) != v for k, v in fields.items()):
-                for k, v in fields.items():
-                    setattr(supervisor, k, v)
-                supervisor.save(update_fields=list(fields))
-                updated += 1
-            else:
-                unchanged += 1
-        return created, updated, unchanged
+    def _vocabulary(self, options, dry_run: bool) -> None:
+        """The bundled vocabulary's new terms; the salon's own and switched-off terms stay as they are."""
+        if dry_run:
+            return
+        try:
+            added, updated = seed_vocabulary()
+        except SeedError as exc:
+            raise CommandError(str(exc)) from None
+        self._say(options, f"Vocabulary: {added} terms added, {updated} updated.")
+
+    def _say(self, options, line: str) -> None:
+        if options["verbosity"] > 0:
+            self.stdout.write(line[:1].upper() + line[1:])
