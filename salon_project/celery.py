@@ -3,7 +3,9 @@
 Beat's schedule lives in code so every deployment runs the same periodic jobs.
 """
 
+import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from celery import Celery, signals
@@ -37,7 +39,33 @@ def _make_schedule_folder(sender, **kwargs) -> None:
 
 app.conf.beat_schedule = {
     "expire-help-requests": {"task": "helprequests.tasks.expire_help_requests", "schedule": 60.0},
+    "climb-ladder": {"task": "helprequests.tasks.climb_ladder", "schedule": 60.0},
     "relay-undelivered": {"task": "helprequests.tasks.relay_undelivered", "schedule": 60.0},
     # Often, since a caller is on hold: a transfer nobody answers ends within seconds of its deadline.
     "expire-transfers": {"task": "calls.tasks.expire_transfers", "schedule": 5.0},
 }
+
+# Beat's own tasks, as they appear in the log: each says what it did when it did something
+# ("Timed out 2 help request(s).", "Relayed 1 text(s)"), so the worker's and beat's routine lines
+# for them (received, succeeded, sending due) are dropped. `expire_transfers` alone, every 5 s,
+# made more than half the log, burying the texts the console SMS backend writes there.
+BEAT_TASKS = frozenset(entry["task"] for entry in app.conf.beat_schedule.values())
+
+
+class QuietBeatTasks(logging.Filter):
+    """Drop Celery's INFO lines about a beat task (warnings and errors about them stay)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        if isinstance(record.args, Mapping):  # the worker: "Task <name>[<id>] received/succeeded …"
+            task = record.args.get("name")
+        elif isinstance(record.args, tuple) and len(record.args) == 2:  # beat: "Sending due task <entry> (<name>)"
+            task = record.args[1]
+        else:
+            return True
+        return task not in BEAT_TASKS
+
+
+for _logger in ("celery.worker.strategy", "celery.app.trace", "celery.beat"):
+    logging.getLogger(_logger).addFilter(QuietBeatTasks())
