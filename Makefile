@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean eval eval-heldout bench console demo portaudio-check livekit livekit-if-go
+.PHONY: run test lint install clean eval eval-heldout bench console demo portaudio-check vendor livekit livekit-if-go
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ $(VENDOR_STAMP): package.json package-lock.json
 	touch $(VENDOR_STAMP)
 
 install: $(STAMP) $(VENDOR_STAMP)
+
+# The browser libraries alone (npm, no venv): the Procfile's release step runs it before collectstatic.
+vendor: $(VENDOR_STAMP)
 
 # LiveKit's console (`runworker console`, even with --text) opens audio devices through PortAudio,
 # a system library this Makefile cannot install without root: it only says how.
