@@ -18,6 +18,7 @@ import phonenumbers
 from django.conf import settings
 from livekit.agents import Agent, RunContext, function_tool, get_job_context
 
+from salon_project.phones import phone_or_none
 from voice_worker.api_client import ApiError, ApiRejected, ApiUnavailable, Queued, SalonApi, Write
 from voice_worker.brain import ESCALATION, OFFER_HELP
 from voice_worker.call import CallRecord
@@ -202,7 +203,7 @@ class Receptionist(Agent):
         Args:
             phone_number: The number as the caller said it, e.g. "415 555 0150".
         """
-        number = normalize_phone(phone_number)
+        number = phone_or_none(phone_number)
         if number is None:
             return _result(
                 "invalid",
@@ -313,18 +314,6 @@ def _same_question(one: str, other: str) -> bool:
     if not words or not earlier:
         return one == other
     return len(words & earlier) / len(words | earlier) >= 0.75
-
-
-def normalize_phone(raw: str) -> str | None:
-    """E.164 for a number the caller said; None unless it is a possible, valid number."""
-    digits = re.sub(r"[^\d+]", "", raw or "")
-    try:
-        parsed = phonenumbers.parse(digits, settings.PHONE_DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def spoken_phone(number: str) -> str:

@@ -24,6 +24,7 @@ from livekit import rtc
 from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess, llm, room_io
 from livekit.agents.worker import ServerEnvOption
 
+from salon_project.phones import phone_or_none
 from voice_worker.agent import Receptionist
 from voice_worker.api_client import Outbox, SalonApi
 from voice_worker.call import CallerInfo, CallRecord
@@ -148,10 +149,13 @@ def _leave_console() -> None:
 
 
 def caller_from_participant(participant: rtc.RemoteParticipant) -> CallerInfo:
+    """Who is calling. A SIP caller's `sip.phoneNumber` is the raw From user ("anonymous", digits
+    without "+", an extension): only a valid number is kept, so the call is always recorded, and
+    without one the agent asks for a callback number when it needs one."""
     attributes = dict(participant.attributes or {})
     if participant.kind == rtc.ParticipantKind.PARTICIPANT_KIND_SIP:
-        return CallerInfo(channel="phone", phone=attributes.get("sip.phoneNumber") or None)
-    return CallerInfo(channel="web", phone=attributes.get("caller_phone") or None, name=participant.name or "")
+        return CallerInfo(channel="phone", phone=phone_or_none(attributes.get("sip.phoneNumber")))
+    return CallerInfo(channel="web", phone=phone_or_none(attributes.get("caller_phone")), name=participant.name or "")
 
 
 def _job_metadata(ctx: JobContext) -> dict[str, Any]:
