@@ -6,6 +6,7 @@ class CallsConfig(AppConfig):
     calls): a number that called the salon and then texts it is a caller, not a stranger."""
 
     name = "calls"
+    verbose_name = "Calls"
 
     def ready(self) -> None:
         from calls.models import Call

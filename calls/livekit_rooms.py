@@ -13,6 +13,7 @@ conversation needs (join, speak with the microphone, listen, send chat); never r
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp
 from asgiref.sync import async_to_sync
@@ -26,19 +27,39 @@ T = TypeVar("T")
 
 # One Twirp request; dialling a phone waits for the ring window on top (see `dial`).
 REQUEST_SECONDS = 10.0
-# A consultation room closes by itself this long after the last person left.
-CONSULT_ROOM_EMPTY_SECONDS = 60
+# livekit-server closes a room that only agents have been in `empty_timeout` after its creation
+# (agents do not keep a room alive), and one that people have left `departure_timeout` after
+# the last one went. A consultation room must outlive the ring window, so the person who
+# answers late still finds the agent there; this much on top of TRANSFER_RING_SECONDS.
+CONSULT_ROOM_SPARE_SECONDS = 60
+CONSULT_ROOM_DEPARTURE_SECONDS = 20
+# Every consultation room's name starts so; the voice worker never takes a job in one.
+CONSULT_ROOM_PREFIX = "consult-"
 
 
 class LiveKitFailed(DomainError):
-    """LiveKit refused or could not be reached; the sentence says which operation. When a phone
-    was dialled, `sip_status_code` is the SIP answer (486 busy, 603 declined, 480 no answer...)."""
+    """LiveKit refused or could not be reached; the sentence says which operation. `code` is the
+    Twirp error code when LiveKit answered. When a phone was dialled, `sip_status_code` is the
+    SIP answer (486 busy, 603 declined, 480 unavailable...); a ring nobody picked up has none:
+    LiveKit's SIP service gives up with `canceled` ("sip request timed out")."""
 
     status_code = 502
 
-    def __init__(self, detail: str, sip_status_code: int | None = None):
+    def __init__(self, detail: str, sip_status_code: int | None = None, code: str | None = None):
         super().__init__(detail)
         self.sip_status_code = sip_status_code
+        self.code = code
+
+    @property
+    def unanswered(self) -> bool:
+        """The phone rang out: the SIP service cancelled the ring window without a SIP answer."""
+        return self.sip_status_code is None and self.code == "canceled"
+
+    @property
+    def not_implemented(self) -> bool:
+        """The server does not offer this method: open-source livekit-server answers
+        MoveParticipant with an "unknown" error, "not implemented" (it is LiveKit Cloud's)."""
+        return self.code == "unimplemented" or (self.code == "unknown" and "not implemented" in str(self))
 
 
 def configured() -> bool:
@@ -64,15 +85,28 @@ def _run(what: str, operation: Callable[[livekit.LiveKitAPI], Awaitable[T]], sec
     except livekit.ServerError as exc:
         sip_status = exc.sip_status_code if isinstance(exc, livekit.SipCallError) else None
         detail = f"LiveKit could not {what}: {exc.message or exc.code} ({sip_status or exc.status})."
-        raise LiveKitFailed(detail, sip_status) from exc
+        raise LiveKitFailed(detail, sip_status, exc.code) from exc
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         raise LiveKitFailed(f"Could not reach LiveKit to {what}: {type(exc).__name__} {exc}".strip() + ".") from exc
 
 
+def moves_participants() -> bool:
+    """Whether this deployment's LiveKit can MoveParticipant (a phone leg from the consultation
+    room into the caller's): LIVEKIT_MOVE_PARTICIPANT when set, else whether LIVEKIT_URL is a
+    LiveKit Cloud project (*.livekit.cloud); open-source livekit-server cannot."""
+    if settings.LIVEKIT_MOVE_PARTICIPANT is not None:
+        return settings.LIVEKIT_MOVE_PARTICIPANT
+    host = (urlsplit(settings.LIVEKIT_URL or "").hostname or "").lower()
+    return host.endswith(".livekit.cloud")
+
+
 def create_room(name: str, *, max_participants: int = 3) -> None:
-    """A private room for the agent and the person it briefs."""
+    """A private room for the agent and the person it briefs, open for the whole ring window."""
     request = livekit.CreateRoomRequest(
-        name=name, empty_timeout=CONSULT_ROOM_EMPTY_SECONDS, max_participants=max_participants
+        name=name,
+        empty_timeout=settings.TRANSFER_RING_SECONDS + CONSULT_ROOM_SPARE_SECONDS,
+        departure_timeout=CONSULT_ROOM_DEPARTURE_SECONDS,
+        max_participants=max_participants,
     )
     _run(f"create the room {name}", lambda client: client.room.create_room(request))
 
@@ -105,7 +139,8 @@ def move_participant(room: str, identity: str, destination: str) -> None:
 
 def dial(room: str, phone: str, *, identity: str, name: str, ring_seconds: int) -> None:
     """Ring `phone` through the SIP trunk and put them in `room`; returns once they answer.
-    A busy line, a rejection or no answer is `LiveKitFailed` whose `sip_status` says which."""
+    A busy line or a rejection is `LiveKitFailed` whose `sip_status_code` says which; no answer
+    within `ring_seconds` is one that is `unanswered`."""
     request = livekit.CreateSIPParticipantRequest(
         sip_trunk_id=settings.LIVEKIT_SIP_TRUNK_ID,
         sip_call_to=phone,

@@ -168,7 +168,8 @@ class Transfer(models.Model):
         # cold: straight from requested once LiveKit has handed the SIP caller over.
         Status.CONNECTED: [Status.BRIEFING, Status.RINGING, Status.REQUESTED],
         Status.DECLINED: OPEN,
-        Status.NO_ANSWER: [Status.RINGING, Status.REQUESTED],
+        # Briefed on the phone where LiveKit cannot move a call: rung again into the caller's room.
+        Status.NO_ANSWER: OPEN,
         Status.TIMED_OUT: [Status.BRIEFING],
         Status.FAILED: OPEN,
         Status.CANCELLED: OPEN,

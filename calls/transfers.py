@@ -10,7 +10,8 @@ these, so each rule lives here once.
     join_transfer    the person opens the consultation room from the console (a token for that
                      room only); the agent speaks the summary there     ringing → briefing
     accept_transfer  they take the call: a token for the caller's room (or their phone leg is
-                     moved there); the agent says goodbye and leaves    → connected
+                     moved there on LiveKit Cloud, rung into it elsewhere); the agent says
+                     goodbye and leaves                                   → connected
     decline / cancel / expire_transfers (no_answer, timed_out) / LiveKit errors (failed): the
                      agent goes back to the caller and offers a help request instead
     complete_transfer  the person finished with the caller (connected, stamped once)
@@ -229,14 +230,7 @@ def dial(transfer_id: int, participant_identity: str = "") -> None:
                 transfer.call.room, participant_identity, transfer.to_phone, ring_seconds=settings.TRANSFER_RING_SECONDS
             )
     except LiveKitFailed as exc:
-        status = (
-            Transfer.Status.DECLINED
-            if exc.sip_status_code in SIP_DECLINED
-            else Transfer.Status.NO_ANSWER
-            if exc.sip_status_code in SIP_NO_ANSWER
-            else Transfer.Status.FAILED
-        )
-        _finish(transfer, status, "livekit:sip", note=exc.detail)
+        _finish(transfer, _dial_outcome(exc), "livekit:sip", note=exc.detail)
         return
     if warm:
         decide_by = timezone.now() + timedelta(seconds=settings.TRANSFER_DECIDE_SECONDS)
@@ -244,6 +238,15 @@ def dial(transfer_id: int, participant_identity: str = "") -> None:
             _close_consultation(transfer)  # it ended while the phone rang: hang the phone up
     else:
         _change(transfer, Transfer.Status.CONNECTED, "livekit:sip", f"handed to {transfer.to_phone}")
+
+
+def _dial_outcome(exc: LiveKitFailed) -> str:
+    """Busy or rejected → declined; rang out (no SIP answer at all) or unavailable → no_answer."""
+    if exc.sip_status_code in SIP_DECLINED:
+        return Transfer.Status.DECLINED
+    if exc.sip_status_code in SIP_NO_ANSWER or exc.unanswered:
+        return Transfer.Status.NO_ANSWER
+    return Transfer.Status.FAILED
 
 
 # --- The person decides -----------------------------------------------------------------------
@@ -270,9 +273,9 @@ def join_transfer(transfer_id: int, *, supervisor: Supervisor | None, actor: str
 
 
 def accept_transfer(transfer_id: int, *, supervisor: Supervisor | None, actor: str) -> Accepted:
-    """The person takes the call. On the phone (they answered a dial): their phone leg is moved
-    into the caller's room. Otherwise: a token for the caller's room only, short-lived. Either
-    way the agent hears `connected`, says goodbye and leaves."""
+    """The person takes the call. On the phone (they answered a dial): their phone leg goes to the
+    caller's room (`_bridge_phone`). Otherwise: a token for the caller's room only, short-lived.
+    Either way the agent hears `connected`, says goodbye and leaves."""
     transfer = get_transfer(transfer_id)
     if transfer.kind != Transfer.Kind.WARM or transfer.status not in (
         Transfer.Status.RINGING,
@@ -280,16 +283,15 @@ def accept_transfer(transfer_id: int, *, supervisor: Supervisor | None, actor: s
     ):
         raise _not_now(transfer, "accepted")
     on_phone = bool(transfer.to_phone) and phone_identity(transfer) in _in_consultation(transfer)
+    how = "accepted"
     if on_phone:
-        try:
-            livekit_rooms.move_participant(transfer.consult_room, phone_identity(transfer), transfer.call.room)
-        except LiveKitFailed as exc:
-            _finish(transfer, Transfer.Status.FAILED, "livekit", note=exc.detail)
-            raise
+        how = _bridge_phone(transfer)
     if supervisor is not None and transfer.supervisor_id != supervisor.pk:
         Transfer.objects.filter(pk=transfer.pk).update(supervisor=supervisor)
         transfer.supervisor = supervisor
-    if not _change(transfer, Transfer.Status.CONNECTED, actor, "accepted", connected_at=timezone.now()):
+    if not _change(transfer, Transfer.Status.CONNECTED, actor, how, connected_at=timezone.now()):
+        if on_phone:  # decided meanwhile: hang up the phone leg rung into the caller's room
+            _hang_up(transfer, transfer.call.room)
         raise _not_now(transfer, "accepted")
     _close_consultation(transfer, hang_up=False)
     token = None
@@ -302,6 +304,44 @@ def accept_transfer(transfer_id: int, *, supervisor: Supervisor | None, actor: s
             ttl_seconds=settings.TRANSFER_TOKEN_TTL_SECONDS,
         )
     return Accepted(transfer, token)
+
+
+def _bridge_phone(transfer: Transfer) -> str:
+    """The person on the phone joins the caller. On LiveKit Cloud their call is moved there
+    (MoveParticipant). Open-source livekit-server cannot move (it answers "not implemented"):
+    there the consultation call is hung up and their phone is rung again, into the caller's room
+    (CreateSIPParticipant), and this returns once they answer. Any other failure, or no answer,
+    ends the transfer (failed, declined, no_answer) and is raised: the agent is still there."""
+    identity = phone_identity(transfer)
+    if livekit_rooms.moves_participants():
+        try:
+            livekit_rooms.move_participant(transfer.consult_room, identity, transfer.call.room)
+            return "accepted (phone moved)"
+        except LiveKitFailed as exc:
+            if not exc.not_implemented:
+                _finish(transfer, Transfer.Status.FAILED, "livekit", note=exc.detail)
+                raise
+            logger.warning("Transfer %s: %s Ringing the person into the caller's room.", transfer.pk, exc.detail)
+    _hang_up(transfer, transfer.consult_room)
+    try:
+        livekit_rooms.dial(
+            transfer.call.room,
+            transfer.to_phone,
+            identity=identity,
+            name=transfer.supervisor.name if transfer.supervisor else "Salon staff",
+            ring_seconds=settings.TRANSFER_RING_SECONDS,
+        )
+    except LiveKitFailed as exc:
+        _finish(transfer, _dial_outcome(exc), "livekit:sip", note=exc.detail)
+        raise
+    return "accepted (phone rung into the call)"
+
+
+def _hang_up(transfer: Transfer, room: str) -> None:
+    try:
+        livekit_rooms.remove_participant(room, phone_identity(transfer))
+    except LiveKitFailed as exc:
+        logger.warning("Transfer %s: %s", transfer.pk, exc.detail)
 
 
 def decline_transfer(transfer_id: int, *, reason: str = "", actor: str) -> Transfer:

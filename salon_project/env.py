@@ -60,7 +60,8 @@ def string(name: str, default: str | None = None) -> str | None:
     return default if value is None else value
 
 
-def boolean(name: str, default: bool = False) -> bool:
+def boolean(name: str, default: bool | None = False) -> bool | None:
+    """True or False; `default` (which may be None: "decide for me") when unset."""
     value = raw(name)
     if value is None:
         return default
@@ -72,7 +73,7 @@ def boolean(name: str, default: bool = False) -> bool:
     raise ConfigurationError(f"{name}={value!r} is not a boolean; use 1/0, true/false, yes/no or on/off.")
 
 
-def integer(name: str, default: int, minimum: int | None = None) -> int:
+def integer(name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
     value = raw(name)
     if value is None:
         return default
@@ -82,6 +83,8 @@ def integer(name: str, default: int, minimum: int | None = None) -> int:
         raise ConfigurationError(f"{name}={value!r} is not a whole number.") from None
     if minimum is not None and number < minimum:
         raise ConfigurationError(f"{name}={number} must be at least {minimum}.")
+    if maximum is not None and number > maximum:
+        raise ConfigurationError(f"{name}={number} must be at most {maximum}.")
     return number
 
 

@@ -245,7 +245,12 @@ VOICE_OUTBOX_DIR = Path(env.string("VOICE_OUTBOX_DIR") or VAR_DIR / "voice-outbo
 # Warm transfer to a person (calls/transfers.py). With a SIP outbound trunk the chosen supervisor is
 # dialled on their phone into the consultation room (and SIP callers can be cold-transferred).
 LIVEKIT_SIP_TRUNK_ID = env.string("LIVEKIT_SIP_TRUNK_ID")
-TRANSFER_RING_SECONDS = env.integer("TRANSFER_RING_SECONDS", 30, minimum=5)
+# A person on the phone is moved into the caller's room (MoveParticipant) where LiveKit can, which
+# is LiveKit Cloud only; elsewhere they are rung into it after the briefing. Unset: by LIVEKIT_URL
+# (*.livekit.cloud moves).
+LIVEKIT_MOVE_PARTICIPANT = env.boolean("LIVEKIT_MOVE_PARTICIPANT", default=None)
+# At most 75: livekit-server itself stops waiting for a phone to answer after 80 s.
+TRANSFER_RING_SECONDS = env.integer("TRANSFER_RING_SECONDS", 30, minimum=5, maximum=75)
 TRANSFER_DECIDE_SECONDS = env.integer("TRANSFER_DECIDE_SECONDS", 90, minimum=10)
 TRANSFER_TOKEN_TTL_SECONDS = min(env.integer("TRANSFER_TOKEN_TTL_SECONDS", 300, minimum=60), 900)
 LLM_PROVIDER = (env.string("LLM_PROVIDER", "offline") or "offline").lower()

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -8,7 +8,14 @@ from salon_project.api import api
 
 admin.site.site_header = "Salon Front Desk"
 admin.site.site_title = "Salon Front Desk"
-admin.site.index_title = "Supervisor console"
+admin.site.index_title = "Administration"
+# The admin's "View site" link: staff go to the live console (/console/), the supervisor console.
+admin.site.site_url = "/console/"
+
+
+def home(request: HttpRequest) -> HttpResponseRedirect:
+    """`/`: staff to the console, everyone else to the public "call the salon" page."""
+    return HttpResponseRedirect("/console/" if request.user.is_staff else "/call/")
 
 
 @csrf_exempt  # it changes nothing; a POST to a wrong path is a 404, not a CSRF page
@@ -20,6 +27,7 @@ def api_path_not_found(request: HttpRequest, rest: str) -> JsonResponse:
 
 
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_path_not_found),

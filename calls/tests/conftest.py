@@ -15,6 +15,7 @@ def livekit(settings, salon):
         settings.LIVEKIT_API_KEY = LIVEKIT["LIVEKIT_API_KEY"]
         settings.LIVEKIT_API_SECRET = LIVEKIT["LIVEKIT_API_SECRET"]
         settings.LIVEKIT_SIP_TRUNK_ID = None
+        settings.LIVEKIT_MOVE_PARTICIPANT = None  # decided by the URL: the double's is not LiveKit Cloud
         settings.TRANSFER_RING_SECONDS = 30
         settings.TRANSFER_TOKEN_TTL_SECONDS = 300
         yield double

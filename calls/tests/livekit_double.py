@@ -7,8 +7,18 @@ own TokenVerifier), and carries the grant the method needs — roomCreate to cre
 room; roomAdmin *for that room* to list, remove or move participants; sip.call to dial or transfer
 a phone. A request without one is refused with 401/403 as LiveKit would, and recorded.
 
-What it does not do: media, signalling, webhooks. A dialled phone "answers" at once (or is busy
-or does not answer, when a test says so), and a moved participant simply changes rooms.
+What it answers as the real server does (livekit-server v1.13.5, livekit/sip v1.11.0, protocol's
+SIP-status-to-code mapping), never with invented codes:
+- MoveParticipant is LiveKit Cloud's: open-source livekit-server's room manager answers
+  `errors.New("not implemented")`, which reaches Twirp as 500 {"code": "unknown", "msg": "not
+  implemented"}. `cloud=True` makes the double a Cloud project, where a move simply changes rooms.
+- A dialled phone answers at once unless a test says otherwise: `phone_answers_with(number, 486)`
+  is a final SIP response, mapped as LiveKit maps it (486 → resource_exhausted, 429, with the
+  `sip_status_code` metadata); `phone_rings_out(number)` rings for the request's whole
+  `ringing_timeout` and then fails as the SIP service does, with no SIP status at all: 408
+  {"code": "canceled", "msg": "sip request timed out"}.
+
+What it does not do: media, signalling, webhooks, the rooms' own timeouts.
 
 It runs an aiohttp server on 127.0.0.1 in a thread of its own, so synchronous Django code (the
 API under test) and async code (the voice agent) can both reach it.
@@ -68,9 +78,11 @@ def _room_admin(room: str) -> Callable[[dict[str, Any], Any], bool]:
 class LiveKitTwirpDouble:
     """`with LiveKitTwirpDouble(key, secret) as livekit:` → `livekit.url` is its LIVEKIT_URL."""
 
-    def __init__(self, api_key: str, api_secret: str):
+    def __init__(self, api_key: str, api_secret: str, *, cloud: bool = False):
         self.api_key = api_key
         self.api_secret = api_secret
+        self.cloud = cloud
+        self._phones: dict[str, int | None] = {}  # number → final SIP status (None: rings out)
         self.rooms: dict[str, dict[str, str]] = {}  # room → identity → kind ("sip", "standard")
         self.requests: list[Seen] = []
         self.refused: list[Seen] = []
@@ -91,6 +103,16 @@ class LiveKitTwirpDouble:
     def calls(self, method: str) -> list[Seen]:
         with self._lock:
             return [seen for seen in self.requests if seen.method == method]
+
+    def phone_answers_with(self, number: str, sip_status: int) -> None:
+        """`number` answers the next dials with this final SIP response (486 busy, 603 decline...)."""
+        with self._lock:
+            self._phones[number] = sip_status
+
+    def phone_rings_out(self, number: str) -> None:
+        """Nobody picks `number` up: each dial rings for its whole ringing_timeout."""
+        with self._lock:
+            self._phones[number] = None
 
     def add_participant(self, room: str, identity: str, kind: str = "standard") -> None:
         with self._lock:
@@ -153,20 +175,34 @@ class LiveKitTwirpDouble:
         return proto_room.RemoveParticipantResponse()
 
     def _move(self, request: proto_room.MoveParticipantRequest) -> Message:
+        if not self.cloud:  # livekit-server pkg/service/roommanager.go, MoveParticipant
+            raise _TwirpError(Failure(500, "unknown", "not implemented"))
         people = self._room(request.room)
         if request.identity not in people:
             raise _TwirpError(Failure(404, "not_found", f"participant {request.identity} not found"))
         self._room(request.destination_room)[request.identity] = people.pop(request.identity)
         return proto_room.MoveParticipantResponse()
 
-    def _dial(self, request: proto_sip.CreateSIPParticipantRequest) -> Message:
-        self._room(request.room_name)[request.participant_identity] = "sip"
-        return proto_sip.SIPParticipantInfo(
+    def _dial(self, request: proto_sip.CreateSIPParticipantRequest) -> Message | _Ring:
+        people = self._room(request.room_name)
+        number = request.sip_call_to
+        info = proto_sip.SIPParticipantInfo(
             participant_id=f"PA_{request.participant_identity}",
             participant_identity=request.participant_identity,
             room_name=request.room_name,
             sip_call_id="SCL_test",
         )
+        if number not in self._phones:  # picks up at once
+            people[request.participant_identity] = "sip"
+            return info
+        status = self._phones[number]
+        failure = _sip_failure(status) if status is not None else Failure(408, "canceled", "sip request timed out")
+        ring = request.ringing_timeout.seconds if status is None else 0
+        if not request.wait_until_answered:  # joins while ringing, leaves when the call fails
+            people[request.participant_identity] = "sip"
+            self._loop.call_later(ring, lambda: people.pop(request.participant_identity, None))
+            return info
+        return _Ring(ring, failure)
 
     def _transfer(self, request: proto_sip.TransferSIPParticipantRequest) -> Message:
         people = self._room(request.room_name)
@@ -204,11 +240,15 @@ class LiveKitTwirpDouble:
             self.requests.append(seen)
             queued = self._failures.get(seen.method)
             failure = queued.pop(0) if queued else None
+            response: Message | _Ring | None = None
             if failure is None:
                 try:
                     response = method.handle(body)
                 except _TwirpError as exc:
                     failure = exc.failure
+        if isinstance(response, _Ring):  # the phone rings (outside the lock), then the SIP answer
+            await asyncio.sleep(response.seconds)
+            failure = response.failure
         if failure is not None:
             seen.status = failure.status
             return _error(failure)
@@ -242,6 +282,47 @@ class LiveKitTwirpDouble:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop.close()
+
+
+@dataclass
+class _Ring:
+    seconds: float
+    failure: Failure
+
+
+# protocol/livekit/sip.go sipCodeToGRPCCode, for the answers a person's phone gives, and the Twirp
+# code and HTTP status each gRPC code becomes (psrpc → twirp).
+_SIP_TO_TWIRP = {
+    403: ("permission_denied", 403),
+    404: ("not_found", 404),
+    408: ("deadline_exceeded", 408),
+    480: ("resource_exhausted", 429),
+    486: ("resource_exhausted", 429),
+    487: ("aborted", 409),
+    503: ("failed_precondition", 412),
+    600: ("resource_exhausted", 429),
+    603: ("permission_denied", 403),
+}
+_SIP_REASONS = {
+    403: "Forbidden",
+    404: "Not Found",
+    408: "Request Timeout",
+    480: "Temporarily Unavailable",
+    486: "Busy Here",
+    487: "Request Terminated",
+    503: "Service Unavailable",
+    600: "Busy Everywhere",
+    603: "Decline",
+}
+
+
+def _sip_failure(status: int) -> Failure:
+    """What the SIP service's SIPStatus error becomes on the wire (its TwirpErrorMeta included)."""
+    fallback = ("failed_precondition", 412) if 500 <= status < 600 else ("invalid_argument", 400)
+    code, http = _SIP_TO_TWIRP.get(status, fallback)
+    reason = _SIP_REASONS.get(status, "")
+    meta = {"sip_status_code": str(status), "sip_status": reason or f"SIP_STATUS_{status}"}
+    return Failure(http, code, f"sip status: {status}: {reason}" if reason else f"sip status: {status}", meta)
 
 
 class _TwirpError(Exception):

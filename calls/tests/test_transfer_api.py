@@ -14,10 +14,11 @@ import pytest
 from django.utils import timezone
 from livekit.api import TokenVerifier
 
-from calls import transfers
+from calls import livekit_rooms, transfers
 from calls.models import Transfer
 from calls.tests.support import CALLER, LIVEKIT, start_call
 from helprequests.models import Message, Supervisor, WebhookDelivery, WebhookEndpoint
+from salon_project.tests.test_security import python
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +151,23 @@ def test_one_open_transfer_per_call_and_none_after_the_call_ended(api, livekit, 
     assert start(api, call["id"]).status_code == 409
 
 
+def test_the_consultation_room_stays_open_for_the_whole_ring_window(api, livekit, call, settings):
+    """livekit-server closes a room only agents have joined `empty_timeout` after its creation: it
+    must not close before the person, rung for up to TRANSFER_RING_SECONDS, can arrive."""
+    settings.TRANSFER_RING_SECONDS = 75
+    start(api, call["id"])
+
+    [create] = livekit.calls("CreateRoom")
+    assert create.body.empty_timeout >= 75 + 30
+    assert 0 < create.body.departure_timeout <= 60  # once the person has left, it closes soon
+
+
+def test_the_ring_window_is_bounded_by_what_livekit_waits():
+    """livekit-server stops waiting for a dialled phone after 80 s whatever the ring window says."""
+    refused = python("manage.py", "check", TRANSFER_RING_SECONDS="90")
+    assert refused.returncode == 2 and refused.stderr.strip() == "TRANSFER_RING_SECONDS=90 must be at most 75."
+
+
 def test_an_idempotency_key_replay_returns_the_first_transfer(api, livekit, call):
     headers = {"Idempotency-Key": "agent-call-1:transfer-1"}
     first = api.post(f"/api/v1/calls/{call['id']}/transfers", {"reason": COLOR_TROUBLE}, headers=headers)
@@ -193,12 +211,27 @@ def test_the_sweep_ends_unanswered_and_undecided_transfers_once(api, livekit, ca
     assert api.get(f"/api/v1/transfers/{briefing['id']}").data["status"] == "timed_out"
 
 
-def test_with_a_sip_trunk_the_person_is_dialled_and_their_phone_is_moved_to_the_caller(
+def answered_phone_transfer(api, livekit, call, settings, capture) -> dict:
+    """With a SIP trunk the chosen person's phone rings into the consultation room and answers."""
+    settings.LIVEKIT_SIP_TRUNK_ID = "ST_trunk"
+    with capture(execute=True):
+        transfer = start(api, call["id"]).data  # the dial runs after commit (eager Celery here)
+    livekit.add_participant(call["room"], f"sip-{CALLER}", "sip")
+    return transfer
+
+
+def test_with_a_sip_trunk_the_person_is_dialled_and_on_livekit_cloud_their_phone_is_moved(
     api, livekit, call, settings, django_capture_on_commit_callbacks
 ):
-    settings.LIVEKIT_SIP_TRUNK_ID = "ST_trunk"
-    with django_capture_on_commit_callbacks(execute=True):
-        transfer = start(api, call["id"]).data  # the dial runs after commit (eager Celery here)
+    settings.LIVEKIT_URL = "wss://salon-test.livekit.cloud"
+    livekit.cloud = True
+    settings.LIVEKIT_MOVE_PARTICIPANT = False  # the setting wins over the URL...
+    assert not livekit_rooms.moves_participants()
+    settings.LIVEKIT_MOVE_PARTICIPANT = None  # ...and unset, a *.livekit.cloud URL moves
+    assert livekit_rooms.moves_participants()
+    settings.LIVEKIT_URL = livekit.url
+    settings.LIVEKIT_MOVE_PARTICIPANT = True
+    transfer = answered_phone_transfer(api, livekit, call, settings, django_capture_on_commit_callbacks)
 
     [dialled] = livekit.calls("CreateSIPParticipant")
     assert dialled.claims["sip"]["call"] is True and not dialled.claims["sip"]["admin"]
@@ -206,29 +239,73 @@ def test_with_a_sip_trunk_the_person_is_dialled_and_their_phone_is_moved_to_the_
     assert dialled.body.sip_trunk_id == "ST_trunk" and dialled.body.ringing_timeout.seconds == 30
     assert api.get(f"/api/v1/transfers/{transfer['id']}").data["status"] == "briefing"  # they answered
 
-    livekit.add_participant(call["room"], f"sip-{CALLER}", "sip")
     accepted = api.post(f"/api/v1/transfers/{transfer['id']}/accept", {})
     assert accepted.status_code == 200 and accepted.data["token"] is None  # on the phone: moved, no token
     [move] = livekit.calls("MoveParticipant")
     assert (move.body.room, move.body.destination_room) == (transfer["consult_room"], call["room"])
     assert f"staff-phone-{transfer['id']}" in livekit.rooms[call["room"]]
+    assert len(livekit.calls("CreateSIPParticipant")) == 1  # moved, not rung again
 
 
-def test_a_busy_phone_is_a_decline_and_unanswered_is_no_answer(
+@pytest.mark.parametrize("moves", [None, True], ids=["self-hosted", "move-refused"])
+def test_where_livekit_cannot_move_a_phone_the_person_is_rung_into_the_callers_room(
+    api, livekit, call, settings, django_capture_on_commit_callbacks, moves
+):
+    """Open-source livekit-server has no MoveParticipant: by default (a URL that is not LiveKit
+    Cloud) it is not tried; forced on, the server's "not implemented" hands over to the same ring."""
+    settings.LIVEKIT_MOVE_PARTICIPANT = moves
+    transfer = answered_phone_transfer(api, livekit, call, settings, django_capture_on_commit_callbacks)
+    phone = f"staff-phone-{transfer['id']}"
+    assert phone in livekit.rooms[transfer["consult_room"]]
+
+    accepted = api.post(f"/api/v1/transfers/{transfer['id']}/accept", {})
+
+    assert accepted.status_code == 200 and accepted.data["token"] is None
+    assert [m.status for m in livekit.calls("MoveParticipant")] == ([500] if moves else [])
+    [hung_up] = livekit.calls("RemoveParticipant")
+    assert (hung_up.body.room, hung_up.body.identity) == (transfer["consult_room"], phone)
+    [_, rung] = livekit.calls("CreateSIPParticipant")
+    assert (rung.body.room_name, rung.body.sip_call_to, rung.body.participant_identity) == (call["room"], JORDAN, phone)
+    assert rung.body.wait_until_answered and rung.body.ringing_timeout.seconds == 30
+    assert phone in livekit.rooms[call["room"]] and transfer["consult_room"] not in livekit.rooms
+    done = api.get(f"/api/v1/transfers/{transfer['id']}").data
+    assert done["status"] == "connected" and done["events"][-1]["note"] == "accepted (phone rung into the call)"
+
+
+def test_when_the_rung_back_phone_is_not_answered_the_transfer_is_no_answer(
     api, livekit, call, settings, django_capture_on_commit_callbacks
 ):
-    settings.LIVEKIT_SIP_TRUNK_ID = "ST_trunk"
-    livekit.fail_next("CreateSIPParticipant", status=400, code="failed_precondition", msg="busy", sip_status_code="486")
-    with django_capture_on_commit_callbacks(execute=True):
-        busy = start(api, call["id"]).data
-    assert api.get(f"/api/v1/transfers/{busy['id']}").data["status"] == "declined"
+    transfer = answered_phone_transfer(api, livekit, call, settings, django_capture_on_commit_callbacks)
+    settings.TRANSFER_RING_SECONDS = 1
+    livekit.phone_rings_out(JORDAN)
 
-    livekit.fail_next(
-        "CreateSIPParticipant", status=400, code="deadline_exceeded", msg="no answer", sip_status_code="480"
-    )
+    refused = api.post(f"/api/v1/transfers/{transfer['id']}/accept", {})
+
+    assert refused.status_code == 502 and "sip request timed out" in refused.data["detail"]
+    assert api.get(f"/api/v1/transfers/{transfer['id']}").data["status"] == "no_answer"
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [(486, "declined"), (603, "declined"), (480, "no_answer"), ("rings out", "no_answer"), (404, "failed")],
+)
+def test_the_phones_answer_decides_the_outcome(
+    api, livekit, call, settings, django_capture_on_commit_callbacks, answer, status
+):
+    """As LiveKit's SIP service answers: a SIP status in the error's metadata, or, when nobody
+    picks up in the ring window, `canceled` with no SIP status at all (livekit/sip)."""
+    settings.LIVEKIT_SIP_TRUNK_ID = "ST_trunk"
+    settings.TRANSFER_RING_SECONDS = 1
+    if answer == "rings out":
+        livekit.phone_rings_out(JORDAN)
+    else:
+        livekit.phone_answers_with(JORDAN, answer)
     with django_capture_on_commit_callbacks(execute=True):
-        unanswered = start(api, call["id"]).data
-    assert api.get(f"/api/v1/transfers/{unanswered['id']}").data["status"] == "no_answer"
+        transfer = start(api, call["id"]).data
+
+    [dialled] = livekit.calls("CreateSIPParticipant")
+    assert dialled.status == {486: 429, 603: 403, 480: 429, "rings out": 408, 404: 404}[answer]
+    assert api.get(f"/api/v1/transfers/{transfer['id']}").data["status"] == status
 
 
 def test_a_cold_transfer_hands_the_sip_caller_to_a_number(

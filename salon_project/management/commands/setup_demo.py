@@ -26,7 +26,7 @@ class Command(BaseCommand):
         CREDENTIALS.write_text(json.dumps(credentials))
         CREDENTIALS.chmod(0o600)
         self.stdout.write(
-            "\nSupervisor console: http://127.0.0.1:8000/admin/"
+            "\nSupervisor console: http://127.0.0.1:8000/console/ (admin: http://127.0.0.1:8000/admin/)"
             f"  user {username!r}  password {credentials['password']!r}\n"
             f"API token (SALON_API_TOKEN): {credentials['token']}\n"
             "API docs: http://127.0.0.1:8000/api/v1/docs\n"
