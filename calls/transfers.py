@@ -170,7 +170,7 @@ def _replay(existing: Transfer, call_id: int, reason: str) -> Started:
 def _start_warm(transfer: Transfer, actor: str) -> Started:
     if transfer.supervisor is None:
         return Started(_fail(transfer, NOBODY_AVAILABLE, actor), True, None)
-    transfer.consult_room = f"consult-{transfer.call_id}-{secrets.token_hex(4)}"
+    transfer.consult_room = f"{livekit_rooms.CONSULT_ROOM_PREFIX}{transfer.call_id}-{secrets.token_hex(4)}"
     try:
         livekit_rooms.create_room(transfer.consult_room)
     except LiveKitFailed as exc:

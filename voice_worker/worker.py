@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from livekit import rtc
-from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess, llm, room_io
+from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess, JobRequest, llm, room_io
 from livekit.agents.worker import ServerEnvOption
 
 from salon_project.phones import phone_or_none
@@ -58,8 +58,22 @@ def build_server(config: WorkerConfig | None = None) -> AgentServer:
     # call does not wait for Django and the plugins to load.
     idle = ServerEnvOption(dev_default=1, prod_default=AgentServer._default_num_idle_processes.prod_default)
     server = AgentServer(setup_fnc=prewarm, num_idle_processes=idle)
-    server.rtc_session(entrypoint, agent_name=config.agent_name)
+    server.rtc_session(entrypoint, agent_name=config.agent_name, on_request=take_job)
     return server
+
+
+async def take_job(request: JobRequest) -> None:
+    """Every room but a consultation room. With an empty VOICE_AGENT_NAME LiveKit dispatches the
+    worker to every new room, and the agent of a transfer joins its consultation room itself (a
+    receptionist there would greet the person being briefed). Runs in the worker's own process,
+    where Django is set up (the name's prefix is calls.livekit_rooms')."""
+    from calls.livekit_rooms import CONSULT_ROOM_PREFIX
+
+    if request.room.name.startswith(CONSULT_ROOM_PREFIX):
+        logger.info("Not taking a job in the consultation room %s.", request.room.name)
+        await request.reject()
+        return
+    await request.accept()
 
 
 @dataclass
