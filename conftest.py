@@ -26,6 +26,7 @@ from django.test import Client
 from helprequests.sms import InMemoryBackend
 from salon_project import processes
 from salon_project.models import ApiToken
+from salon_project.tests.support_livekit import livekit_sandbox, salon_over_livekit, voice_worker_env  # noqa: F401
 
 
 class ApiClient:
@@ -141,11 +142,12 @@ class Daphne:
     run's database and Redis (if any). It keeps its port, so a test can kill it and start it
     again at the same address (open pages reconnect to it)."""
 
-    def __init__(self, log_path: Path, start_seconds: int = 30, **env_overrides: str):
+    def __init__(self, log_path: Path, start_seconds: int = 30, host: str = "127.0.0.1", **env_overrides: str):
         with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
+            probe.bind((host, 0))
             self.port = probe.getsockname()[1]
-        self.base = f"127.0.0.1:{self.port}"
+        self.host = host  # another local address when a network namespace must reach it (LiveKit's tests)
+        self.base = f"{host}:{self.port}"
         self.log_path = log_path
         self.start_seconds = start_seconds
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "salon_project.settings", "PYTHONUNBUFFERED": "1"}
@@ -169,7 +171,7 @@ class Daphne:
             "-m",
             "daphne",
             "-b",
-            "127.0.0.1",
+            self.host,
             "-p",
             str(self.port),
             "salon_project.asgi:application",
