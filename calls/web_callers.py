@@ -8,19 +8,29 @@ WEB_CALLS_PER_ADDRESS_PER_HOUR calls an hour (429 after that). The live transcri
 page from the room itself: the agent publishes what both sides say as LiveKit transcriptions.
 """
 
+import logging
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import Router, Schema, Status
 from ninja.schema import Field
 
-from calls import services
+from calls import services, tokens
 from calls.models import Call
 from knowledge.models import SalonProfile
 from salon_project.ratelimit import limit
 from salon_project.schemas import DetailOut
 
 router = Router(tags=["web callers"])
+logger = logging.getLogger("salon.calls")
+
+
+def unavailable_for_callers() -> str:
+    """What a customer is told when web calls cannot work (the setup message is for staff)."""
+    profile = SalonProfile.current()
+    phone = f" at {profile.phone}" if profile and profile.phone else ""
+    return f"Calling from this page is not available right now. Please phone {SalonProfile.display_name()}{phone}."
 
 
 class WebCallIn(Schema):
@@ -41,7 +51,11 @@ def start_web_call(request: HttpRequest, payload: WebCallIn):
     only join that room with a microphone; 503 when LiveKit is not configured."""
     address = request.META.get("REMOTE_ADDR") or "unknown"
     limit(f"web-call:{address}", settings.WEB_CALLS_PER_ADDRESS_PER_HOUR, 3600, "calls started")
-    started = services.start_call(caller_name=payload.caller_name.strip(), channel=Call.Channel.WEB)
+    try:
+        started = services.start_call(caller_name=payload.caller_name.strip(), channel=Call.Channel.WEB)
+    except services.LiveKitNotConfigured as exc:
+        logger.warning("A web caller could not call: %s", exc.detail)
+        raise services.LiveKitNotConfigured(unavailable_for_callers()) from None
     return Status(
         201,
         {
@@ -54,5 +68,9 @@ def start_web_call(request: HttpRequest, payload: WebCallIn):
 
 
 def call_the_salon(request: HttpRequest) -> HttpResponse:
-    """The public page: a call button, the microphone, and the live transcript."""
-    return render(request, "calls/call_salon.html", {"salon_name": SalonProfile.display_name()})
+    """The public page: a call button, the microphone, and the live transcript. Staff who open it
+    also see why calls cannot start, when LiveKit is not set up; customers get a sentence."""
+    staff_note = tokens.NOT_CONFIGURED if request.user.is_staff and not tokens.livekit_configured() else ""
+    return render(
+        request, "calls/call_salon.html", {"salon_name": SalonProfile.display_name(), "staff_note": staff_note}
+    )

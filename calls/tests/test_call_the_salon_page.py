@@ -3,12 +3,14 @@ address may start only WEB_CALLS_PER_ADDRESS_PER_HOUR of them (LiveKit minutes c
 what they get is a token for that one room and nothing more."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from livekit.api import TokenVerifier
 
 from calls.models import Call
 from calls.tests.support import LIVEKIT, configure_livekit
 from conftest import screenshot
+from knowledge.models import SalonProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +51,26 @@ def test_one_address_may_start_only_so_many_calls_an_hour(anonymous, livekit):
     assert Call.objects.count() == 3
 
 
-def test_without_livekit_the_page_is_told_why(anonymous):
+def test_without_livekit_a_customer_is_told_to_phone_and_the_setup_goes_to_the_log(anonymous, caplog):
+    SalonProfile.objects.create(name="Hair Studio", phone="(415) 555-0100")
+
     response = anonymous.post("/api/v1/web-calls", {})
-    assert response.status_code == 503 and "LIVEKIT_URL" in response.data["detail"]
+
+    assert response.status_code == 503
+    assert response.data["detail"] == (
+        "Calling from this page is not available right now. Please phone Hair Studio at (415) 555-0100."
+    )
+    assert "LIVEKIT_URL" in caplog.text
     assert not Call.objects.exists()
+
+
+def test_without_livekit_staff_see_the_setup_message_on_the_page_and_customers_do_not(client):
+    assert b"LIVEKIT_URL" not in client.get("/call/").content
+
+    client.force_login(User.objects.create_user("maya", password="pw", is_staff=True))
+    assert b"For staff (customers do not see this): LiveKit is not configured: set LIVEKIT_URL" in (
+        client.get("/call/").content
+    )
 
 
 def test_a_name_too_long_is_a_clear_422(anonymous, livekit):
@@ -73,7 +91,8 @@ def test_in_a_browser_the_page_says_why_a_call_cannot_start(chromium, console_si
     page.goto(f"{console_site}/call/")
     page.fill("#caller-name", "Ana")
     page.click("#call-button")
-    page.wait_for_selector("#call-status:has-text('LiveKit is not configured')")
+    page.wait_for_selector("#call-status:has-text('Calling from this page is not available right now')")
+    assert "LIVEKIT" not in page.inner_text("body")
     assert page.evaluate("typeof window.LivekitClient.Room") == "function"  # the built client loaded
     screenshot(page, "call-the-salon-phone")
     page.close()
