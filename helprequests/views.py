@@ -7,6 +7,7 @@ rebuild a card from an event and always shows what the database says. Answering 
 `services.resolve_help_request`, the same operation as the API's resolve.
 """
 
+import json
 from collections.abc import Iterable
 
 from django import forms
@@ -18,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from helprequests import conversations
@@ -67,12 +69,24 @@ class AnswerForm(forms.Form):
 
 @staff_member_required
 @require_POST
-def answer(request: HttpRequest, help_request_id: int) -> JsonResponse:
+def answer(request: HttpRequest, help_request_id: int) -> HttpResponse:
     """Answer from the queue: `{"detail": <sentence>}` with 200, or 404/409/422 saying why not.
+    From History (a plain form with `next`, for a late answer to an unresolved request): the
+    sentence as a message, and back to `next`.
 
     The console user answers as their supervisor profile when they have one (Supervisor.user);
     the audit trail names them "user:<username>" either way, as the API does for sessions.
     """
+    response = _answer(request, help_request_id)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return response
+    detail = json.loads(response.content)["detail"]
+    (messages.success if response.status_code == 200 else messages.error)(request, detail)
+    return redirect(back)
+
+
+def _answer(request: HttpRequest, help_request_id: int) -> JsonResponse:
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"detail": " ".join(form.errors["answer"])}, status=422)
