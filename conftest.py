@@ -26,7 +26,12 @@ from django.test import Client
 from helprequests.sms import InMemoryBackend
 from salon_project import processes
 from salon_project.models import ApiToken
-from salon_project.tests.support_livekit import livekit_sandbox, salon_over_livekit, voice_worker_env  # noqa: F401
+from salon_project.tests.support_livekit import (  # noqa: F401
+    livekit_sandbox,
+    salon_api_over_livekit,
+    salon_over_livekit,
+    voice_worker_env,
+)
 
 
 class ApiClient:

@@ -11,6 +11,7 @@ them the tests skip with the reason, except in CI (CI=true), where they fail.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -20,6 +21,7 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ import httpx
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from livekit import api
 
 from salon_project import livekit_server, processes
 from salon_project.livekit_server import LiveKitDevServer
@@ -270,8 +273,9 @@ class Salon:
     api_url: str
     token: str
     sandbox: Sandbox
-    worker: VoiceWorker
+    agent_name: str
     tmp_path: Path
+    worker: VoiceWorker | None = None
     callers: list[Caller] = field(default_factory=list)
 
     def http(self) -> httpx.Client:
@@ -292,6 +296,22 @@ class Salon:
         response = self.post("/api/v1/calls", body)
         assert response.status_code == 201, response.text
         return response.json()
+
+    def livekit(self) -> dict[str, str]:
+        """What an API client of LiveKit needs: url, api_key, api_secret."""
+        server = self.sandbox.server
+        return {"url": server.http_url, "api_key": server.api_key, "api_secret": server.api_secret}
+
+    def rooms(self) -> list[str]:
+        """The rooms the server has now, as its RoomService lists them."""
+
+        async def names() -> list[str]:
+            async with api.LiveKitAPI(**self.livekit()) as livekit:
+                return [room.name for room in (await livekit.room.list_rooms(api.ListRoomsRequest())).rooms]
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PyJWT: dev mode's well-known secret is short
+            return asyncio.run(names())
 
     def caller(self, url: str, token: str) -> Caller:
         caller = Caller(self.sandbox, url, token, self.tmp_path / f"caller-{len(self.callers)}.jsonl")
@@ -316,10 +336,10 @@ def voice_worker_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def salon_over_livekit(livekit_sandbox, transactional_db, tmp_path, voice_worker_env) -> Iterator[Salon]:
-    """The seeded salon served by daphne with LiveKit settings naming the real server, and the
-    real voice worker registered there under a name of this test's own (so no other test's
-    worker can take its calls). Tests using it need `django_db(transaction=True)`."""
+def salon_api_over_livekit(livekit_sandbox, transactional_db, tmp_path) -> Iterator[Salon]:
+    """The seeded salon served by daphne, with LiveKit settings naming the real server and an
+    agent name of this test's own (so no other test's worker can take its calls); no worker.
+    Tests using it need `django_db(transaction=True)`."""
     from conftest import Daphne
     from salon_project.models import ApiToken
 
@@ -330,14 +350,22 @@ def salon_over_livekit(livekit_sandbox, transactional_db, tmp_path, voice_worker
     daphne = Daphne(
         tmp_path / "daphne.log", host=host, ALLOWED_HOSTS=f"{host},127.0.0.1", **livekit_sandbox.livekit_env, **agent
     )
-    api_url = f"http://{daphne.start()}"
-    worker = VoiceWorker(livekit_sandbox, api_url, token, tmp_path / "worker.log", **agent, **voice_worker_env)
-    salon = Salon(api_url, token, livekit_sandbox, worker, tmp_path)
+    salon = Salon(f"http://{daphne.start()}", token, livekit_sandbox, agent["VOICE_AGENT_NAME"], tmp_path)
     try:
-        worker.registered()
         yield salon
     finally:
         for caller in salon.callers:
             caller.close()
-        worker.stop()
+        if salon.worker is not None:
+            salon.worker.stop()
         daphne.stop()
+
+
+@pytest.fixture
+def salon_over_livekit(salon_api_over_livekit, voice_worker_env) -> Salon:
+    """`salon_api_over_livekit` with the real voice worker registered at the server."""
+    salon = salon_api_over_livekit
+    env = {"VOICE_AGENT_NAME": salon.agent_name, **voice_worker_env}
+    salon.worker = VoiceWorker(salon.sandbox, salon.api_url, salon.token, salon.tmp_path / "worker.log", **env)
+    salon.worker.registered()
+    return salon

@@ -64,3 +64,21 @@ def test_a_web_call_gets_the_agent_answers_escalates_hears_the_answer_and_is_rec
         ("agent", told),
     ]
     assert [request["id"]] == ended["help_request_ids"]
+
+
+def test_goodbye_ends_the_call_and_deletes_the_room(salon_over_livekit):
+    salon = salon_over_livekit
+    call = salon.web_call("Ana", CALLER_PHONE)
+    caller = salon.caller(call["livekit_url"], call["caller_token"])
+    caller.connected()
+    caller.wait_for(agent_joined, "the receptionist joining")
+    caller.reply("How can I help")
+
+    mark = caller.say("Great, thanks. Bye!")
+    assert "Goodbye" in caller.reply("Goodbye", since=mark)
+    # end_call deleted the room: the server disconnects the caller and no longer lists it.
+    gone = caller.wait_for(lambda e: e["event"] == "disconnected", "disconnection", since=mark)
+    assert gone["reason"] == "ROOM_DELETED"
+    assert call["room"] not in salon.rooms()
+    ended = salon.wait_for_call(call["id"], lambda c: c["status"] == "ended", "end")
+    assert ended["end_reason"] == "goodbye"
