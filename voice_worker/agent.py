@@ -8,6 +8,7 @@ The tools return JSON the model reads: a `status` and, where useful, `instructio
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -16,7 +17,9 @@ from typing import Any
 
 import phonenumbers
 from django.conf import settings
-from livekit.agents import Agent, RunContext, function_tool, get_job_context
+from livekit import rtc
+from livekit.agents import Agent, JobContext, RunContext, function_tool, get_job_context
+from livekit.agents.job import DEFAULT_PARTICIPANT_KINDS
 
 from salon_project.phones import phone_or_none
 from voice_worker.api_client import ApiError, ApiRejected, ApiUnavailable, Queued, SalonApi, Write
@@ -262,12 +265,14 @@ class Receptionist(Agent):
         )
 
     async def _leave_to_person(self) -> None:
-        """The person took the call: leave it to them (the room stays; only the agent goes)."""
+        """The person took the call: the receptionist falls silent and the call is recorded as
+        ended (`transferred`), but the job stays in the room, as LiveKit's WarmTransferTask does,
+        so that when either side leaves, the room (the phone line) is closed for the other."""
         self.call.end_reason = "transferred"
         self.session.shutdown()
         job = get_job_context(required=False)
         if job is not None and not job.is_fake_job():
-            job.shutdown(reason="transferred")
+            end_when_one_leaves(job)
 
     @function_tool
     async def end_call(self, context: RunContext) -> str:
@@ -279,11 +284,43 @@ class Receptionist(Agent):
             session.shutdown()  # after the goodbye has been said
             job = get_job_context(required=False)
             if job is not None and not job.is_fake_job():
-                job.delete_room()  # hangs up a phone caller
-                job.shutdown(reason="goodbye")
+                _background(close_room(job, "goodbye"))  # hangs up a phone caller
 
         context.speech_handle.add_done_callback(hang_up)
         return _result("ending", instructions="Say a short, warm goodbye and nothing else.")
+
+
+async def close_room(job: JobContext, reason: str) -> None:
+    """Delete the room (every participant leaves; a phone line hangs up), then end the job. The
+    deletion is awaited first: the job cancels whatever is still pending when it shuts down."""
+    try:
+        await job.delete_room()
+    finally:
+        job.shutdown(reason=reason)
+
+
+def end_when_one_leaves(job: JobContext) -> None:
+    """After a transfer: once the caller or the person leaves the room, close it for the other."""
+    room = job.room
+
+    def on_left(participant: rtc.RemoteParticipant) -> None:
+        if participant.kind not in DEFAULT_PARTICIPANT_KINDS:
+            return
+        room.off("participant_disconnected", on_left)
+        logger.info("%s left the transferred call in room %s; closing it.", participant.identity, room.name)
+        _background(close_room(job, "transferred call over"))
+
+    room.on("participant_disconnected", on_left)
+
+
+_BACKGROUND: set[asyncio.Task[Any]] = set()
+
+
+def _background(coroutine: Any) -> None:
+    """A task started from a callback, kept referenced until it is done."""
+    task = asyncio.get_running_loop().create_task(coroutine)
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
 
 
 def _result(status: str, **fields: Any) -> str:

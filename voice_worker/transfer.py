@@ -5,7 +5,8 @@ the person, creates the consultation room and alerts them), a `TransferWatch` fo
 
 - the caller is on hold: input paused, and hold music when the call has audio;
 - the agent joins the consultation room (with the token the API minted for that room only) and,
-  when the person arrives there (`briefing`), says the summary the API made of the call;
+  when the person arrives there (`briefing`), says the summary the API made of the call (as
+  text always, spoken too with TTS), while it goes on following accept and decline;
 - `connected`: the person accepted and is in the caller's room; the agent says goodbye to the
   caller and leaves the call (the room stays: the caller and the person go on talking);
 - declined, no_answer, timed_out, failed, cancelled: the agent comes back, says so and offers a
@@ -36,6 +37,8 @@ from voice_worker.push import CallEvents
 logger = logging.getLogger("voice_worker.transfer")
 
 POLL_SECONDS = 5.0
+# How long the spoken briefing waits for the person's client to subscribe to its track.
+SUBSCRIBE_WAIT_SECONDS = 5.0
 # How long past the transfer's own deadline the agent waits before calling it off itself.
 GRACE_SECONDS = 15.0
 
@@ -61,35 +64,45 @@ class Consultation(Protocol):
 
 
 class LiveKitConsultation:
-    """The consultation room over LiveKit: the briefing is spoken when the call has speech (TTS)
-    and always sent as chat text (`lk.chat`), so a person in the console can read it too."""
+    """The consultation room over LiveKit. The briefing is always sent as chat text (`lk.chat`,
+    a text stream), which the console's Transfers page shows; with TTS it is spoken too. Its
+    track is published on joining, before the person arrives, and the speech waits (a little)
+    until someone has subscribed to it, so the person hears it from the first word."""
 
     def __init__(self, session: AgentSession):
         self._tts = session.tts
         self._room: rtc.Room | None = None
+        self._source: rtc.AudioSource | None = None
+        self._heard = asyncio.Event()  # someone subscribed to the briefing's track
 
     async def join(self, url: str, token: str) -> None:
         self._room = rtc.Room()
+        self._room.on("local_track_subscribed", lambda _track: self._heard.set())
         await self._room.connect(url, token)
+        if self._tts is None:
+            return
+        self._source = rtc.AudioSource(self._tts.sample_rate, self._tts.num_channels)
+        track = rtc.LocalAudioTrack.create_audio_track("briefing", self._source)
+        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
+        await self._room.local_participant.publish_track(track, options)
 
     async def brief(self, text: str) -> None:
         if self._room is None:
             return
         await self._room.local_participant.send_text(text, topic="lk.chat")
-        if self._tts is None:
+        if self._tts is None or self._source is None:
             return
-        source = rtc.AudioSource(self._tts.sample_rate, self._tts.num_channels)
-        track = rtc.LocalAudioTrack.create_audio_track("briefing", source)
-        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
-        await self._room.local_participant.publish_track(track, options)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._heard.wait(), timeout=SUBSCRIBE_WAIT_SECONDS)
         async with self._tts.synthesize(text) as stream:
             async for audio in stream:
-                await source.capture_frame(audio.frame)
+                await self._source.capture_frame(audio.frame)
 
     async def leave(self) -> None:
         if self._room is not None:
             await self._room.disconnect()
             self._room = None
+            self._source = None
 
 
 class NoConsultation:
@@ -131,7 +144,8 @@ class TransferWatch:
         self._pushed: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._events: CallEvents | None = None
         self._hold_music: BackgroundAudioPlayer | None = None
-        self._briefed = False
+        self._listening_before: bool | None = None  # the caller's audio input before the hold
+        self._briefing: asyncio.Task[None] | None = None
         self.done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._task: asyncio.Task[None] | None = None
 
@@ -180,9 +194,9 @@ class TransferWatch:
                     waited = 0.0
             self.transfer.update({k: v for k, v in update.items() if k not in ("type", "previous")})
             status = self.transfer["status"]
-            if status == "briefing" and not self._briefed:
-                self._briefed = True
-                await self._brief()
+            if status == "briefing" and self._briefing is None:
+                # Spoken beside the loop, which goes on following accept and decline meanwhile.
+                self._briefing = asyncio.get_running_loop().create_task(self._brief(), name="transfer-briefing")
             elif status in OPEN and self._past_deadline():
                 status = await self._give_up()
         await self._finish(status)
@@ -249,7 +263,11 @@ class TransferWatch:
             self._hold_music = None
 
     async def _cleanup(self) -> None:
-        self._set_listening(True)
+        if self._briefing is not None and not self._briefing.done():
+            self._briefing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._briefing
+        self._restore_listening()
         if self._hold_music is not None:
             with contextlib.suppress(Exception):
                 await self._hold_music.aclose()
@@ -261,8 +279,17 @@ class TransferWatch:
             await self.consultation.leave()
 
     def _set_listening(self, enabled: bool) -> None:
-        if self.session.input.audio is not None:
-            self.session.input.set_audio_enabled(enabled)
+        if self.session.input.audio is None:
+            return
+        if self._listening_before is None:
+            self._listening_before = self.session.input.audio_enabled
+        self.session.input.set_audio_enabled(enabled)
+
+    def _restore_listening(self) -> None:
+        """Back to how the caller's audio input was before the hold (it may have been off)."""
+        if self._listening_before is not None and self.session.input.audio is not None:
+            self.session.input.set_audio_enabled(self._listening_before)
+        self._listening_before = None
 
     def _on_session_close(self, _: Any) -> None:
         if self.transfer.get("status") in OPEN and not self.done.done():

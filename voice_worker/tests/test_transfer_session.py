@@ -82,10 +82,10 @@ async def wait_until(check, timeout: float = 10):
     return await asyncio.wait_for(poll(), timeout)
 
 
-async def ask_for_a_person(server, api: SalonApi):
+async def ask_for_a_person(server, api: SalonApi, briefing: Briefing | None = None):
     """A call that has gone somewhere, then "let me talk to someone": the transfer rings."""
     call = await start_call(api)
-    call.agent.consultation = briefing = Briefing()
+    call.agent.consultation = briefing = briefing or Briefing()
     heard = Heard(call.session)
     await call.session.run(user_input=COLOR)
     result = await call.session.run(user_input="Can I speak to the manager please?")

@@ -29,12 +29,20 @@
     document.getElementById("call-panel-status").textContent = status;
   }
 
+  // What the receptionist says in the briefing room, as text (lk.chat): read, or heard as well.
+  function showBriefing(text) {
+    const briefing = document.getElementById("call-panel-briefing");
+    briefing.textContent = text;
+    briefing.hidden = !text;
+  }
+
   async function leaveRoom() {
     if (room) {
       const leaving = room;
       room = null;
       await leaving.disconnect();
     }
+    showBriefing("");
     panel.hidden = true;
   }
 
@@ -52,6 +60,7 @@
       if (track.kind === "audio") panel.appendChild(track.attach());
     });
     room.on(RoomEvent.Disconnected, () => showPanel(title, "disconnected."));
+    room.registerTextStreamHandler("lk.chat", async (reader) => showBriefing(await reader.readAll()));
     try {
       await room.connect(pass.livekit_url, pass.token);
       await room.localParticipant.setMicrophoneEnabled(true);
