@@ -10,6 +10,7 @@ from helprequests import inbound_sms, services
 from helprequests.delivery import UnsafeUrl, check_webhook_url
 from helprequests.models import HelpRequest, InboundText, Message, Supervisor, WebhookDelivery, WebhookEndpoint
 from helprequests.schemas import (
+    HelpRequestCreatedOut,
     HelpRequestIn,
     HelpRequestOut,
     HelpRequestStatus,
@@ -58,7 +59,7 @@ class HelpRequestFilters(Schema):
     duplicate_of: RecordId | None = None
 
 
-@help_requests.post("", response={200: HelpRequestOut, 201: HelpRequestOut, 409: DetailOut})
+@help_requests.post("", response={200: HelpRequestCreatedOut, 201: HelpRequestCreatedOut, 409: DetailOut})
 def create_help_request(
     request: HttpRequest,
     payload: HelpRequestIn,
@@ -67,7 +68,8 @@ def create_help_request(
     """Open a help request: triaged, assigned and the supervisor texted. The same
     `Idempotency-Key` again returns the first request (200) and sends nothing; with another
     question or caller it is a 409. A question that asks the same as a pending one is attached to
-    it (`duplicate_of`) and texts nobody."""
+    it (`duplicate_of`) and texts nobody. `expires_at` (also `answer_expected_by`) is the deadline
+    in the salon's open hours, and `answer_expected` says it as the caller is told."""
     result = services.create_help_request(
         question=payload.question,
         caller_phone=payload.caller_phone,

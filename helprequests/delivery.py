@@ -23,7 +23,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from helprequests.models import Message, OptOut, WebhookAttempt, WebhookDelivery
+from helprequests.models import HelpRequest, Message, OptOut, WebhookAttempt, WebhookDelivery
 from helprequests.sms import OutgoingText, SmsError, get_backend
 
 logger = logging.getLogger("salon.delivery")
@@ -44,6 +44,9 @@ def deliver_message(message_id: int) -> int | None:
         logger.info("Not sending message %s: %s has opted out of texts.", message.pk, message.to)
         message.mark_skipped(f"Not sent: {message.to} opted out of texts (STOP); START lifts it.")
         return None
+    if message.kind in LADDER_KINDS and _no_longer_waiting(message):
+        message.mark_skipped("Not sent: the request was answered (or timed out) before this went out.")
+        return None
     text = OutgoingText(to=message.to, body=message.body, reference=f"msg-{message.pk}")
     try:
         provider_id = get_backend().send(text)
@@ -56,6 +59,14 @@ def deliver_message(message_id: int) -> int | None:
         status=Message.Status.SENT, sent_at=timezone.now(), provider_id=provider_id[:64], claimed_until=None
     )
     return None
+
+
+# The escalation ladder's texts: pointless once the request stopped waiting for an answer.
+LADDER_KINDS = (Message.Kind.SUPERVISOR_REMINDER, Message.Kind.SUPERVISOR_ESCALATION)
+
+
+def _no_longer_waiting(message: Message) -> bool:
+    return not HelpRequest.objects.filter(pk=message.help_request_id, status=HelpRequest.Status.PENDING).exists()
 
 
 def _text_failed(message: Message, error: str) -> int | None:

@@ -36,6 +36,7 @@ from helprequests import services
 from helprequests.callers import KnownCaller, known_caller, number_of
 from helprequests.models import HelpRequest, InboundText, OptOut, Supervisor
 from knowledge.models import SalonProfile
+from knowledge.opening_hours import Calendar
 from salon_project.broadcast import to_console
 from salon_project.errors import Conflict, DomainError, Invalid, NotFound
 from salon_project.schemas import MAX_DB_INT
@@ -272,7 +273,8 @@ def _from_caller(caller: KnownCaller, text: IncomingText) -> Handled:
         actor="sms:caller",
     )
     help_request = created.help_request
-    return Handled(Kind.CALLER, Outcome.NEW_REQUEST, texts.caller_question_received(help_request), help_request)
+    reply = texts.caller_question_received(help_request, Calendar.current())
+    return Handled(Kind.CALLER, Outcome.NEW_REQUEST, reply, help_request)
 
 
 def _answer(supervisor: Supervisor, body: str) -> Handled:

@@ -12,6 +12,8 @@ from django.db import connection, models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from helprequests.deadlines import deadline
+from knowledge.opening_hours import Calendar
 from salon_project.errors import Invalid
 from salon_project.models import StatusEvent
 
@@ -92,6 +94,27 @@ class HelpRequestQuerySet(models.QuerySet):
         params = [HelpRequest.Status.UNRESOLVED.value, HelpRequest.Status.PENDING.value, now, limit]
         return sorted(self.raw(statement, params), key=lambda help_request: help_request.pk)
 
+    def step_ladder(self, limit: int) -> list["HelpRequest"]:
+        """Up to `limit` of the pending primaries whose next ladder step is due, moved one step on
+        in one statement (the step after it, if any, becomes the next), oldest due first; returned
+        with what the step's texts need, `ladder_step` being the step just taken.
+
+        The same compare-and-swap as `expire_due`: rows locked as they are chosen (`FOR UPDATE
+        SKIP LOCKED`), and the step and the status checked again as they are written, so two
+        ladder runs never take the same step twice and a resolve holding the row wins."""
+        table = HelpRequest._meta.db_table
+        skip_locked = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+        pending = HelpRequest.Status.PENDING.value
+        statement = (
+            f"UPDATE {table} SET ladder_step = ladder_step + 1, ladder_next_at = ladder_last_at, "
+            f"ladder_last_at = NULL WHERE status = %s AND id IN (SELECT id FROM {table} WHERE status = %s "
+            f"AND duplicate_of_id IS NULL AND ladder_next_at <= %s ORDER BY ladder_next_at, id LIMIT %s{skip_locked}) "
+            "RETURNING id, status, priority, tags, question, caller_phone, caller_name, assigned_supervisor_id, "
+            "ladder_step, ladder_next_at, created_at, expires_at"
+        )
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        return sorted(self.raw(statement, [pending, pending, now, limit]), key=lambda help_request: help_request.pk)
+
     def with_duplicate_count(self) -> "HelpRequestQuerySet":
         """Annotate how many requests are attached to each one, for lists (one query, not one per row)."""
         return self.annotate(duplicate_count=Count("duplicates", distinct=True))
@@ -167,18 +190,33 @@ class HelpRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField(db_index=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The escalation ladder (helprequests/escalation.py): the last step taken (deadlines.REMIND,
+    # deadlines.ESCALATE), when the next one is due and the one after it; both fixed at creation
+    # in working time (helprequests/deadlines.py). Null: no step left.
+    ladder_step = models.PositiveSmallIntegerField(default=0, editable=False)
+    ladder_next_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ladder_last_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = HelpRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The ladder looks only at pending primaries; answered requests leave the index.
+            models.Index(
+                fields=["ladder_next_at"],
+                condition=Q(status="pending", duplicate_of__isnull=True),
+                name="helprequest_ladder_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.question[:60]}"
 
     @staticmethod
     def default_expiry() -> "timezone.datetime":
-        return timezone.now() + timedelta(seconds=settings.HELP_REQUEST_TIMEOUT_SECONDS)
+        """The deadline of a question asked now, in the salon's working time."""
+        return deadline(timezone.now(), Calendar.current())
 
     def _swap_status(self, expected: str, new: str, **fields) -> bool:
         """Move from `expected` to `new` only if nobody else moved it first; True if we did."""
@@ -300,6 +338,9 @@ class Message(Outbound):
 
     class Kind(models.TextChoices):
         SUPERVISOR_ALERT = "supervisor_alert"
+        # The escalation ladder: the assigned supervisor reminded; someone else told.
+        SUPERVISOR_REMINDER = "supervisor_reminder"
+        SUPERVISOR_ESCALATION = "supervisor_escalation"
         CALLER_FOLLOWUP = "caller_followup"
         CALLER_TIMEOUT = "caller_timeout"
         # A person is asked to take a live call (calls/transfers.py).

@@ -4,7 +4,9 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StringConstraints, field_validator
 
+from helprequests.messages import answer_expected
 from helprequests.models import HelpRequest, InboundText, Message, WebhookDelivery, WebhookEndpoint
+from knowledge.opening_hours import Calendar
 from salon_project.schemas import NonBlank, PatchIn, PhoneNumber, RecordId, named_enum, omittable
 
 HelpRequestStatus = named_enum("HelpRequestStatus", HelpRequest.Status.values)
@@ -54,6 +56,26 @@ class HelpRequestOut(Schema):
     def resolve_duplicate_count(obj: HelpRequest) -> int:
         counted = getattr(obj, "duplicate_count", None)  # annotated by with_duplicate_count() in lists
         return obj.duplicates.count() if counted is None else counted
+
+
+class HelpRequestCreatedOut(HelpRequestOut):
+    """A request as created (or replayed), with what the agent tells the caller about when to
+    expect the answer (extra to the contract)."""
+
+    answer_expected_by: datetime = Field(
+        description="When the caller hears back at the latest: the deadline, counted in the salon's open hours."
+    )
+    answer_expected: str = Field(
+        description='The sentence that tells the caller, e.g. "We open at 10 tomorrow; you\'ll hear from us by 10:30."'
+    )
+
+    @staticmethod
+    def resolve_answer_expected_by(obj: HelpRequest) -> datetime:
+        return obj.expires_at
+
+    @staticmethod
+    def resolve_answer_expected(obj: HelpRequest) -> str:
+        return answer_expected(obj, Calendar.current())
 
 
 class ResolveIn(Schema):

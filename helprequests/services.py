@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from helprequests import deadlines
 from helprequests import messages as texts
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
 from helprequests.outbox import emit_event, emit_events, queue_text, queue_texts
@@ -28,6 +30,7 @@ from helprequests.schemas import HelpRequestOut
 from helprequests.triage import triage
 from knowledge.matching import Vocabulary, question_topic, same_question
 from knowledge.models import SalonProfile
+from knowledge.opening_hours import Calendar
 from knowledge.services import current_index, learn_answer
 from salon_project.broadcast import broadcast, to_console
 from salon_project.errors import Conflict, Invalid, NotFound
@@ -41,11 +44,17 @@ class Created:
     created: bool  # False when an Idempotency-Key replay returned an existing request
 
 
+def routing_pool() -> tuple[list[Supervisor], Supervisor | None]:
+    """What the routing rule chooses among: the available supervisors, with their open requests,
+    and the owner (available or not)."""
+    available = list(Supervisor.with_open_requests().filter(available=True).order_by("pk"))
+    return available, Supervisor.objects.filter(is_owner=True).order_by("pk").first()
+
+
 def choose_supervisor(priority: str, tags: list[str]) -> Supervisor | None:
     """Who a new help request goes to: the routing rule (`pick_supervisor`) among the available
     supervisors, with the owner taking urgent requests even when marked unavailable."""
-    available = list(Supervisor.with_open_requests().filter(available=True).order_by("pk"))
-    owner = Supervisor.objects.filter(is_owner=True).order_by("pk").first()
+    available, owner = routing_pool()
     return pick_supervisor(available, owner, priority, tags)
 
 
@@ -112,6 +121,9 @@ def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) 
     vocabulary = current_index().vocabulary  # staff names, so "Jordan" is a person, as in lookups
     topic = _topic_of(question, vocabulary)
     primary = _primary_to_join(question, topic, vocabulary, caller_phone, result.priority)
+    asked_at = timezone.now()
+    # An attached request shares its primary's deadline, and its ladder: only primaries climb it.
+    plan = deadlines.schedule(asked_at, result.priority == HelpRequest.Priority.URGENT, Calendar.current())
     help_request = HelpRequest.objects.create(
         question=question,
         topic=topic,
@@ -122,7 +134,11 @@ def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) 
         tags=result.tags,
         assigned_supervisor=primary.assigned_supervisor if primary else choose_supervisor(result.priority, result.tags),
         idempotency_key=idempotency_key,
-        expires_at=primary.expires_at if primary else HelpRequest.default_expiry(),
+        created_at=asked_at,
+        expires_at=primary.expires_at if primary else plan.expires_at,
+        ladder_step=plan.ladder_step,
+        ladder_next_at=None if primary else plan.ladder_next_at,
+        ladder_last_at=None if primary else plan.ladder_last_at,
         duplicate_of=primary,
     )
     help_request.duplicate_count = 0  # as `with_duplicate_count()` reads it: a new request has none attached

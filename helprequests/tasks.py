@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from helprequests import delivery, services
+from helprequests import delivery, escalation, services
 from helprequests.models import Message, WebhookDelivery
 
 logger = logging.getLogger("salon.tasks")
@@ -44,6 +44,11 @@ def deliver_webhooks(delivery_ids: list[int]) -> None:
 @shared_task
 def expire_help_requests() -> int:
     return services.expire_help_requests()
+
+
+@shared_task
+def climb_ladder() -> int:
+    return escalation.climb_ladder()
 
 
 @shared_task

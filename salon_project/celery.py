@@ -11,7 +11,7 @@ from pathlib import Path
 from celery import Celery, signals
 
 from salon_project import broker  # noqa: F401  (registers the embedded broker's salonfs:// transport)
-from salon_project.env import exit_on_configuration_error
+from salon_project.env import exit_on_configuration_error, integer
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salon_project.settings")
 
@@ -37,9 +37,14 @@ def _make_schedule_folder(sender, **kwargs) -> None:
     Path(sender.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
 
 
+# The help-request sweeps (timeouts, the escalation ladder): every minute; SWEEP_EVERY_SECONDS
+# makes it more often (the end-to-end tests run beat every second).
+with exit_on_configuration_error():
+    _SWEEP_EVERY = float(integer("SWEEP_EVERY_SECONDS", 60, minimum=1))
+
 app.conf.beat_schedule = {
-    "expire-help-requests": {"task": "helprequests.tasks.expire_help_requests", "schedule": 60.0},
-    "climb-ladder": {"task": "helprequests.tasks.climb_ladder", "schedule": 60.0},
+    "expire-help-requests": {"task": "helprequests.tasks.expire_help_requests", "schedule": _SWEEP_EVERY},
+    "climb-ladder": {"task": "helprequests.tasks.climb_ladder", "schedule": _SWEEP_EVERY},
     "relay-undelivered": {"task": "helprequests.tasks.relay_undelivered", "schedule": 60.0},
     # Often, since a caller is on hold: a transfer nobody answers ends within seconds of its deadline.
     "expire-transfers": {"task": "calls.tasks.expire_transfers", "schedule": 5.0},

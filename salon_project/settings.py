@@ -201,6 +201,16 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 
 # --- Product behaviour ----------------------------------------------------------------------
 HELP_REQUEST_TIMEOUT_SECONDS = env.integer("HELP_REQUEST_TIMEOUT_SECONDS", 1800, minimum=1)
+# Deadlines count the salon's open hours (its profile's hours, timezone and holiday dates;
+# knowledge/opening_hours.py): a question is due this much open time after it is asked, or after
+# the next opening when asked while closed. A salon with no hours uses the seconds above.
+HELP_REQUEST_TIMEOUT_WORKING_MINUTES = env.integer("HELP_REQUEST_TIMEOUT_WORKING_MINUTES", 30, minimum=1)
+# The escalation ladder, in the same working time counted from the question (0 turns a step off):
+# the assigned supervisor is reminded, then the next one by the routing rule and the owner are
+# told; an urgent request (the owner alerted at once) is then told to everyone available.
+LADDER_REMIND_AFTER_WORKING_MINUTES = env.integer("LADDER_REMIND_AFTER_WORKING_MINUTES", 10, minimum=0)
+LADDER_ESCALATE_AFTER_WORKING_MINUTES = env.integer("LADDER_ESCALATE_AFTER_WORKING_MINUTES", 20, minimum=0)
+LADDER_URGENT_EVERYONE_AFTER_WORKING_MINUTES = env.integer("LADDER_URGENT_EVERYONE_AFTER_WORKING_MINUTES", 5, minimum=0)
 PHONE_DEFAULT_REGION = (env.string("PHONE_DEFAULT_REGION", "US") or "US").upper()
 # A queued text or webhook untouched for this long is handed to a worker again by the relay.
 RELAY_AFTER_SECONDS = env.integer("RELAY_AFTER_SECONDS", 60, minimum=1)

@@ -12,12 +12,13 @@ from django.test import override_settings
 
 from helprequests import inbound_sms, services
 from helprequests.inbound_sms import IncomingText, asks_something, receive_text
-from helprequests.messages import supervisor_alert
+from helprequests.messages import answer_expected, supervisor_alert
 from helprequests.models import HelpRequest, InboundText, Message
 from helprequests.tests.support_salon import CALLER
 from helprequests.tests.support_sms import TWILIO_TOKEN, reply_of
 from helprequests.tests.test_races import run_together
 from helprequests.triage import triage
+from knowledge.opening_hours import Calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_a_callers_new_question_becomes_a_help_request_like_a_phone_question(ana
     assert new.events.get().actor == "sms:caller"
     assert reply == (
         "Hi Ana, this is Glow & Shear Salon. Thanks for your question; we've passed it to our team and will "
-        "text you the answer as soon as we can."
+        "text you the answer as soon as we can. " + answer_expected(new, Calendar.current())
     )
     record = InboundText.objects.get()
     assert (record.kind, record.outcome, record.help_request, record.from_phone) == (

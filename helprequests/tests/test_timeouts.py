@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from helprequests import services, tasks
 from helprequests.models import HelpRequest, HelpRequestEvent, Message
+from knowledge.models import SalonProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,8 @@ def make_overdue(help_request: HelpRequest) -> None:
     HelpRequest.objects.filter(pk=help_request.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
 
-def test_expiry_comes_from_the_timeout_setting(salon, settings):
+def test_expiry_comes_from_the_timeout_setting_when_the_salon_has_no_hours(salon, settings):
+    SalonProfile.objects.update(profile={"name": "Glow & Shear Salon"})
     settings.HELP_REQUEST_TIMEOUT_SECONDS = 120
     help_request = open_request()
     assert timedelta(seconds=119) < help_request.expires_at - help_request.created_at <= timedelta(seconds=121)
