@@ -7,17 +7,22 @@ approved or rejected with the list actions. Links to help requests go by URL nam
 knowledge's code never imports helprequests.
 """
 
-import json
-
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from knowledge import profile as salon_profile
 from knowledge import services
 from knowledge.models import KnowledgeEntry, SalonProfile, VocabularyTerm
+from knowledge.profile import ProfileError
+from knowledge.profile_forms import ProfileForms, SalonFileForm
+from knowledge.seed import DEFAULT_FIXTURE, load_profile
 from salon_project.errors import DomainError
 
 Review = KnowledgeEntry.ReviewStatus
@@ -45,7 +50,7 @@ class KnowledgeEntryAdmin(admin.ModelAdmin):
     list_filter = ["review_status", "source", "active", "category"]
     search_fields = ["question", "answer", "category", "answered_by_name"]
     actions = ["approve", "reject", "deactivate", "activate"]
-    provenance_fields = ["source", "seed_key", "learned_from", "answered_by_name", "learned_at"]
+    provenance_fields = ["source", "seed_key", "profile_wording", "learned_from", "answered_by_name", "learned_at"]
     review_fields = ["review", "review_note", "contradicted_seed", "reviewed_by", "reviewed_at"]
     usage_fields = ["times_used", "last_used_at", "created_at", "updated_at"]
     readonly_fields = provenance_fields + review_fields + usage_fields
@@ -104,6 +109,21 @@ class KnowledgeEntryAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("admin:helprequests_helprequest_change", args=[obj.help_request_id])
         return format_html('<a href="{}">Help request #{}</a>', url, obj.help_request_id)
+
+    @admin.display(description="The profile says")
+    def profile_wording(self, obj: KnowledgeEntry) -> str:
+        """For a seed entry edited by hand: what the salon's profile says, so the edit is not a
+        silent fork (a later change of that fact in the profile asks the owner to choose)."""
+        if obj.source != KnowledgeEntry.Source.SEED:
+            return "—"
+        profile_page = reverse("admin:knowledge_salonprofile_changelist")
+        if obj.profile_proposal:
+            return format_html(
+                '{} <a href="{}#conflicts">Choose on the profile page</a>', obj.profile_proposal["answer"], profile_page
+            )
+        if obj.edited_by_hand:
+            return format_html("{} (edited by hand here; the hand edit is used)", obj.seeded_answer)
+        return format_html('The same. <a href="{}">Change it in the salon profile</a>', profile_page)
 
     @admin.display(description="Review", ordering="review_status")
     def review(self, obj: KnowledgeEntry) -> str:
@@ -188,21 +208,137 @@ class VocabularyTermAdmin(admin.ModelAdmin):
 
 @admin.register(SalonProfile)
 class SalonProfileAdmin(admin.ModelAdmin):
-    """Shown for reference only: the profile is loaded from the business file by `seed_salon`."""
+    """The salon's profile as forms (`knowledge.profile_forms`): the one salon, so the list is the
+    profile page itself; a fresh install shows the first-run choice instead. Saving, importing and
+    settling conflicts go through `knowledge.profile`; this class only shows and hands over."""
 
-    list_display = ["name", "phone", "timezone", "updated_at"]
-    fields = ["name", "phone", "timezone", "updated_at", "profile_json"]
-    readonly_fields = fields
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("first-run/", view(self.first_run_view), name="knowledge_salonprofile_first_run"),
+            path("import/", view(self.import_view), name="knowledge_salonprofile_import"),
+            path("export/", view(self.export_view), name="knowledge_salonprofile_export"),
+            path("conflicts/<int:entry_id>/", view(self.conflict_view), name="knowledge_salonprofile_conflict"),
+            path("<path:object_id>/", view(self.redirect_to_profile)),
+            path("", view(self.changelist_view), name="knowledge_salonprofile_changelist"),
+        ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: SalonProfile | None = None) -> bool:
-        return False
+        return False  # the first-run page sets a salon up
 
     def has_delete_permission(self, request: HttpRequest, obj: SalonProfile | None = None) -> bool:
         return False
 
-    @admin.display(description="Profile")
-    def profile_json(self, obj: SalonProfile) -> str:
-        return format_html("<pre>{}</pre>", json.dumps(obj.profile, indent=2, ensure_ascii=False))
+    def _context(self, request: HttpRequest, title: str, **extra) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": title, **extra}
+
+    def _require_change(self, request: HttpRequest) -> None:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+
+    def redirect_to_profile(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return redirect("admin:knowledge_salonprofile_changelist")
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        """The profile page: every field of her salon, saved as one change."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        current = SalonProfile.current()
+        setting_up = request.GET.get("setup") == "1" or request.POST.get("setup") == "1"
+        if current is None and not setting_up:
+            return redirect("admin:knowledge_salonprofile_first_run")
+        base = salon_profile.export_profile() if current is not None else {"timezone": "UTC"}
+        forms = ProfileForms(base, request.POST if request.method == "POST" else None)
+        problems: list[str] = []
+        if request.method == "POST":
+            self._require_change(request)
+            if forms.is_valid():
+                try:
+                    changes = salon_profile.apply_profile(forms.profile())
+                except ProfileError as exc:
+                    problems = exc.problems
+                else:
+                    self._report(request, changes)
+                    return redirect("admin:knowledge_salonprofile_changelist")
+        context = self._context(
+            request,
+            "Set up your salon" if current is None else f"{current.name}: the salon's profile",
+            forms=forms,
+            problems=problems,
+            setting_up=current is None,
+            conflicts=salon_profile.conflicts(),
+            can_change=self.has_change_permission(request),
+        )
+        return TemplateResponse(request, "admin/knowledge/salonprofile/profile.html", context)
+
+    def _report(self, request: HttpRequest, changes) -> None:
+        if not changes.changed:
+            self.message_user(request, "Nothing changed.", messages.INFO)
+            return
+        self.message_user(request, f"Saved. {changes.summary()}", messages.SUCCESS)
+        if changes.conflicts:
+            self.message_user(
+                request,
+                f"{len(changes.conflicts)} answer(s) had been edited by hand and the profile now says something "
+                "else; they keep the hand-written words until you choose below.",
+                messages.WARNING,
+            )
+
+    def first_run_view(self, request: HttpRequest) -> HttpResponse:
+        """A fresh install: set up her own salon, or keep the demo salon to try things first."""
+        if request.method == "POST":
+            self._require_change(request)
+            if SalonProfile.current() is None:
+                self._report(request, salon_profile.apply_profile(load_profile(DEFAULT_FIXTURE)))
+            return redirect("admin:knowledge_salonprofile_changelist")
+        if SalonProfile.current() is not None:
+            return redirect("admin:knowledge_salonprofile_changelist")
+        return TemplateResponse(
+            request, "admin/knowledge/salonprofile/first_run.html", self._context(request, "Welcome: your salon")
+        )
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a salon file: "Show what would change" first (a dry run), then "Load it"."""
+        self._require_change(request)
+        form = SalonFileForm(request.POST or None, request.FILES or None)
+        changes, problems = None, []
+        if request.method == "POST" and form.is_valid():
+            dry_run = "load" not in request.POST
+            try:
+                text = form.cleaned_data["text"]
+                changes = salon_profile.apply_profile(salon_profile.parse_salon_file(text), dry_run=dry_run)
+            except ProfileError as exc:
+                problems = exc.problems
+            else:
+                if not dry_run:
+                    self._report(request, changes)
+                    return redirect("admin:knowledge_salonprofile_changelist")
+                form = SalonFileForm(initial={"text": text})
+        context = self._context(request, "Load a salon file", form=form, changes=changes, problems=problems)
+        return TemplateResponse(request, "admin/knowledge/salonprofile/import.html", context)
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            text = salon_profile.export_yaml()
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect("admin:knowledge_salonprofile_changelist")
+        response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="salon.yaml"'
+        return response
+
+    def conflict_view(self, request: HttpRequest, entry_id: int) -> HttpResponse:
+        """The owner's choice for an answer edited by hand: the profile's words, or the hand edit."""
+        self._require_change(request)
+        if request.method != "POST" or request.POST.get("keep") not in ("profile", "hand_edit"):
+            return redirect("admin:knowledge_salonprofile_changelist")
+        try:
+            entry = salon_profile.resolve_conflict(entry_id, keep=request.POST["keep"])
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.WARNING)
+        else:
+            kept = "the profile's words" if request.POST["keep"] == "profile" else "the hand-written words"
+            self.message_user(request, f"“{entry.question}” now answers with {kept}.", messages.SUCCESS)
+        return redirect("admin:knowledge_salonprofile_changelist")

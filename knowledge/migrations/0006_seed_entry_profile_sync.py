@@ -1,6 +1,24 @@
 from django.db import migrations, models
 from django.db.models import F
 
+# SQLite adds these columns by rebuilding the table, which drops its triggers: 0003's entry
+# triggers (that move the knowledge version) are put back. PostgreSQL keeps them.
+INDEXED_COLUMNS = "question, answer, source, conflicts_with, active, review_status"
+SQLITE_BUMP = "UPDATE knowledge_knowledgeversion SET stamp = random() WHERE id = 1"
+SQLITE_TRIGGERS = {
+    "knowledge_entry_inserted": "AFTER INSERT ON knowledge_knowledgeentry",
+    "knowledge_entry_deleted": "AFTER DELETE ON knowledge_knowledgeentry",
+    "knowledge_entry_updated": f"AFTER UPDATE OF {INDEXED_COLUMNS} ON knowledge_knowledgeentry",
+}
+
+
+def restore_sqlite_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name, event in SQLITE_TRIGGERS.items():
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        schema_editor.execute(f"CREATE TRIGGER {name} {event} BEGIN {SQLITE_BUMP}; END")
+
 
 def remember_seeded_wording(apps, schema_editor):
     """Entries seeded before this migration are taken as the profile wrote them."""
@@ -14,6 +32,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, restore_sqlite_triggers),  # after unapplying the fields
         migrations.AddField(
             model_name="knowledgeentry",
             name="seeded_question",
@@ -34,5 +53,6 @@ class Migration(migrations.Migration):
             name="profile_proposal",
             field=models.JSONField(blank=True, null=True),
         ),
+        migrations.RunPython(restore_sqlite_triggers, migrations.RunPython.noop),
         migrations.RunPython(remember_seeded_wording, migrations.RunPython.noop),
     ]
