@@ -1,0 +1,190 @@
+"""Deadlines in the salon's working time and the escalation ladder (issue 18), on a simulated
+clock: `django.utils.timezone.now` is set by the test, so "11 pm on a Tuesday" and "the next
+morning" are moments the test chooses. The demo salon (seed_salon): Tuesday and Wednesday 10-19
+in America/Los_Angeles, Monday closed; Maya Chen is the owner, Jordan Alvarez the colourist.
+The defaults: due 30 working minutes after the question, a reminder after 10, an escalation
+after 20, an urgent request to everyone after 5.
+"""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from helprequests import delivery, escalation, services
+from helprequests.models import HelpRequest, HelpRequestEvent, Message, OptOut, Supervisor
+from helprequests.tests.support_salon import CALLER
+from knowledge.models import SalonProfile
+
+pytestmark = pytest.mark.django_db
+
+LA = ZoneInfo("America/Los_Angeles")
+COLOR_QUESTION = "Which color brands do you use?"  # color, products: Jordan (and Lee, below)
+URGENT_QUESTION = "My scalp is burning after the bleach, what do I do?"
+
+
+def la(*args: int) -> datetime:
+    return datetime(*args, tzinfo=LA)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The simulated clock: `clock.now = la(...)` moves it."""
+
+    class Clock:
+        now = la(2026, 12, 1, 23, 0)  # Tuesday night, the salon closed since 19:00
+
+    monkeypatch.setattr(timezone, "now", lambda: Clock.now.astimezone(UTC))
+    return Clock
+
+
+@pytest.fixture
+def lee(salon) -> Supervisor:
+    """A second colourist, so the routing rule has a next person to choose for a colour question."""
+    return Supervisor.objects.create(name="Lee Park", phone="+14155550109", expertise=["color"])
+
+
+def ask(question: str = COLOR_QUESTION, phone: str = CALLER) -> HelpRequest:
+    return services.create_help_request(question=question, caller_phone=phone, caller_name="Ana Diaz").help_request
+
+
+def ladder_texts(help_request: HelpRequest) -> list[tuple[str, str]]:
+    kinds = [Message.Kind.SUPERVISOR_REMINDER, Message.Kind.SUPERVISOR_ESCALATION]
+    rows = Message.objects.filter(help_request=help_request, kind__in=kinds).order_by("pk")
+    return [(message.kind, Supervisor.objects.get(phone=message.to).name) for message in rows]
+
+
+def ladder_notes(help_request: HelpRequest) -> list[str]:
+    return list(
+        HelpRequestEvent.objects.filter(help_request=help_request, actor="system:ladder")
+        .order_by("pk")
+        .values_list("note", flat=True)
+    )
+
+
+def test_a_question_at_night_is_due_half_an_hour_after_opening_and_the_caller_is_told(api, salon, clock):
+    response = api.post(
+        "/api/v1/help-requests", {"question": "Do you sell gift vouchers?", "caller_phone": "415-555-0150"}
+    )
+
+    assert response.status_code == 201, response.data
+    body = response.data
+    assert body["expires_at"] == body["answer_expected_by"] == "2026-12-02T18:30:00Z"  # Wednesday 10:30 in SF
+    assert body["answer_expected"] == "We open at 10 tomorrow; you'll hear from us by 10:30."
+
+
+def test_a_question_while_open_is_due_in_half_an_hour(api, salon, clock):
+    clock.now = la(2026, 12, 2, 14, 0)  # Wednesday afternoon
+    body = api.post("/api/v1/help-requests", {"question": "Do you sell gift vouchers?", "caller_phone": CALLER}).data
+    assert body["expires_at"] == "2026-12-02T22:30:00Z"
+    assert body["answer_expected"] == "You'll hear from us by 2:30."
+
+
+def test_a_listed_holiday_is_skipped(salon, clock):
+    salon_profile = SalonProfile.current()
+    salon_profile.profile["holiday_dates"] = [{"date": "2026-12-02", "name": "Staff day"}]
+    salon_profile.save()
+    # Wednesday is a holiday: Thursday opens at 10.
+    assert ask().expires_at == la(2026, 12, 3, 10, 30)
+
+
+def test_the_ladder_reminds_then_tells_the_next_by_the_routing_rule_and_the_owner(salon, lee, clock):
+    help_request = ask()
+    assert help_request.assigned_supervisor.name == "Jordan Alvarez"
+    assert help_request.ladder_next_at == la(2026, 12, 2, 10, 10)  # Wednesday morning, not overnight
+    assert help_request.ladder_last_at == la(2026, 12, 2, 10, 20)
+
+    clock.now = la(2026, 12, 2, 10, 9)
+    assert escalation.climb_ladder() == 0  # overnight nothing happens: the salon is closed
+
+    clock.now = la(2026, 12, 2, 10, 10)
+    assert escalation.climb_ladder() == 1
+    assert escalation.climb_ladder() == 0  # the beat running again takes no step twice
+    assert ladder_texts(help_request) == [("supervisor_reminder", "Jordan Alvarez")]
+    reminder = Message.objects.get(kind="supervisor_reminder")
+    assert reminder.body.startswith("Reminder, Jordan:") and f"#{help_request.pk}" in reminder.body
+    assert ladder_notes(help_request) == ["reminded Jordan Alvarez"]
+
+    clock.now = la(2026, 12, 2, 10, 20)
+    assert escalation.climb_ladder() == 1
+    assert ladder_texts(help_request)[1:] == [
+        ("supervisor_escalation", "Lee Park"),
+        ("supervisor_escalation", "Maya Chen"),
+    ]
+    told = Message.objects.filter(kind="supervisor_escalation", to=lee.phone).get()
+    assert told.body.startswith("Hey Lee, Jordan hasn't answered this yet: Which color brands")
+    assert ladder_notes(help_request)[1:] == ["escalated to Lee Park, Maya Chen (owner)"]
+    assert escalation.climb_ladder() == 0  # the ladder has no third step
+
+    clock.now = la(2026, 12, 2, 10, 30)
+    assert services.expire_help_requests() == 1  # and the deadline still holds
+
+
+def test_an_urgent_request_goes_to_the_owner_at_once_then_to_everyone_available(salon, lee, clock):
+    Supervisor.objects.filter(name="Sam Okafor").update(available=False)
+    clock.now = la(2026, 12, 2, 14, 0)
+    help_request = ask(URGENT_QUESTION)
+    assert help_request.priority == "urgent" and help_request.assigned_supervisor.name == "Maya Chen"
+    assert Message.objects.get(kind="supervisor_alert").to == help_request.assigned_supervisor.phone
+
+    clock.now = la(2026, 12, 2, 14, 5)
+    assert escalation.climb_ladder() == 1
+    assert sorted(name for _, name in ladder_texts(help_request)) == ["Jordan Alvarez", "Lee Park", "Priya Natarajan"]
+    [note] = ladder_notes(help_request)
+    assert note.startswith("told everyone available") and "Sam" not in note
+    assert Message.objects.get(to=lee.phone).body.startswith("Hey Lee, Urgent, and nobody has answered yet:")
+    clock.now = la(2026, 12, 2, 14, 29)
+    assert escalation.climb_ladder() == 0
+
+
+def test_an_answer_stops_the_ladder(salon, lee, clock):
+    help_request = ask()
+    clock.now = la(2026, 12, 2, 10, 5)
+    services.resolve_help_request(help_request.pk, answer="Redken and Wella.", learn=False)
+    clock.now = la(2026, 12, 2, 10, 25)
+    assert escalation.climb_ladder() == 0
+    assert ladder_texts(help_request) == [] and ladder_notes(help_request) == []
+
+
+def test_a_reminder_not_yet_sent_when_the_answer_comes_is_not_sent(salon, lee, clock, outbox):
+    help_request = ask()
+    clock.now = la(2026, 12, 2, 10, 10)
+    escalation.climb_ladder()
+    reminder = Message.objects.get(kind="supervisor_reminder")
+    services.resolve_help_request(help_request.pk, answer="Redken and Wella.", learn=False)
+
+    assert delivery.deliver_message(reminder.pk) is None
+    reminder.refresh_from_db()
+    assert reminder.status == "skipped" and "answered" in reminder.last_error
+    assert not [sent for sent in outbox if sent.to == reminder.to and "Reminder" in sent.body]
+
+
+def test_a_reminder_to_an_opted_out_number_is_skipped(salon, clock):
+    help_request = ask()
+    OptOut.objects.create(phone=help_request.assigned_supervisor.phone, keyword="STOP")
+    clock.now = la(2026, 12, 2, 10, 10)
+    escalation.climb_ladder()
+    reminder = Message.objects.get(kind="supervisor_reminder")
+    delivery.deliver_message(reminder.pk)
+    reminder.refresh_from_db()
+    assert reminder.status == "skipped" and "opted out" in reminder.last_error
+    assert ladder_notes(help_request) == ["reminded Jordan Alvarez"]  # the step itself is recorded
+
+
+def test_attached_requests_do_not_climb_the_ladder_of_their_own(salon, clock):
+    primary = ask("Do you sell gift vouchers?")
+    attached = ask("Can I buy a gift voucher?", phone="+14155550199")
+    assert attached.duplicate_of == primary and attached.ladder_next_at is None
+    clock.now = la(2026, 12, 2, 10, 10)
+    assert escalation.climb_ladder() == 1
+    assert ladder_notes(attached) == [] and len(ladder_notes(primary)) == 1
+
+
+def test_a_step_turned_off_is_left_out(salon, lee, clock, settings):
+    settings.LADDER_REMIND_AFTER_WORKING_MINUTES = 0
+    help_request = ask()
+    assert help_request.ladder_next_at == la(2026, 12, 2, 10, 20) and help_request.ladder_last_at is None
+    clock.now = la(2026, 12, 2, 10, 20)
+    assert escalation.climb_ladder() == 1
+    assert [kind for kind, _ in ladder_texts(help_request)] == ["supervisor_escalation", "supervisor_escalation"]
