@@ -39,8 +39,10 @@ class Command(BaseCommand):
             changes = apply_profile(load_profile(path), dry_run=dry_run)
         except SeedError as exc:
             raise CommandError(str(exc)) from None
-        name = SalonProfile.display_name() if not dry_run else path
-        self._say(options, f"{'Dry run, nothing changed: ' if dry_run else ''}loaded {name} from {path}.")
+        if dry_run:
+            self._say(options, f"Dry run of {path}: nothing is changed.")
+        else:
+            self._say(options, f"Loaded {SalonProfile.display_name()} from {path}.")
         self._say(options, changes.summary())
         if dry_run or options["verbosity"] > 1:
             for line in changes.details or ["(nothing would change)"]:
