@@ -10,6 +10,7 @@
 - Timeouts: requests that reached `unresolved` (from the audit trail, so a request answered
   late still counts as having timed out), and their share of the requests that ended.
 - The same by tag and by supervisor (who answered; who was assigned, for timeouts), and per day.
+- What to teach next, and where the receptionist was unsure (`helprequests.teaching`).
 """
 
 import math
@@ -22,6 +23,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from helprequests import teaching
 from helprequests.models import HelpRequest, HelpRequestEvent
 from knowledge.models import LookupRecord
 from salon_project.console import render_page
@@ -78,11 +80,17 @@ class Report:
         return self.overall.timeouts / ended if ended else None
 
 
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants the days `start`..`end` (inclusive) begin and end at, on the active zone's
+    clock (the salon's on console pages: salon_project.salon_time), daylight saving included."""
+    zone = timezone.get_current_timezone()
+    return datetime.combine(start, time.min, zone), datetime.combine(end + timedelta(days=1), time.min, zone)
+
+
 def report(start: date, end: date) -> Report:
     """The numbers for the days `start`..`end` (inclusive, in the site's time zone)."""
     zone = timezone.get_current_timezone()
-    since = datetime.combine(start, time.min, zone)
-    until = datetime.combine(end + timedelta(days=1), time.min, zone)
+    since, until = bounds(start, end)
     lookups = LookupRecord.objects.filter(created_at__gte=since, created_at__lt=until)
     days = {
         start + timedelta(days=n): {"ai_answered": 0, "escalated": 0, "timeouts": 0}
@@ -179,8 +187,11 @@ def chart_data(data: Report) -> dict:
 def analytics_page(request: HttpRequest) -> HttpResponse:
     start, end, problem = chosen_period(request.GET)
     data = report(start, end)
+    since, until = bounds(start, end)
     context = {
         "report": data,
+        "to_teach": teaching.to_teach(since, until),
+        "unsure": teaching.unsure(since, until),
         "chart": chart_data(data),
         "problem": problem,
         "period": request.GET.get("period", "" if request.GET.get("from") else "7d"),

@@ -120,11 +120,7 @@ def lookup(question: str) -> LookupResult:
     stamp, index, preferred = _current() if grounding.model_configured() else (_cached or _current())
     asked: grounding.Memo = {}
     for attempt in range(1, LOOKUP_TRIES + 1):
-        match = index.best(question)
-        approved = match.matched and match.document is not None and match.document.id in preferred
-        if approved:
-            match = _approved_instead(index, question, match, preferred[match.document.id])
-        decision = grounding.decide(index, question, match, contestable=not approved, memo=asked)
+        match, decision = _decide(index, preferred, question, asked)
         document = decision.document
         checked = stamp if attempt < LOOKUP_TRIES else None
         used = LookupRecord.record(
@@ -136,6 +132,42 @@ def lookup(question: str) -> LookupResult:
     if not used:
         return LookupResult(False, None, None, match.score, None, decision.decided_by)
     return LookupResult(True, document.answer, document.id, match.score, document.source, decision.decided_by)
+
+
+def _decide(
+    index: Index, preferred: dict[int, list[int]], question: str, asked: grounding.Memo
+) -> tuple[Match, grounding.Decision]:
+    """The matcher's best candidate and what is given: the matcher's decision, an approved answer
+    over the seed fact it overrules, or (with a model configured) the model's choice."""
+    match = index.best(question)
+    approved = match.matched and match.document is not None and match.document.id in preferred
+    if approved:
+        match = _approved_instead(index, question, match, preferred[match.document.id])
+    return match, grounding.decide(index, question, match, contestable=not approved, memo=asked)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a caller would hear now (`result`), and, when nothing answers, the nearest entry and
+    the matcher's reason for passing it over."""
+
+    result: LookupResult
+    nearest: Document | None
+    reason: str
+
+
+def preview(question: str) -> Preview:
+    """The lookup a caller asking `question` would get now, on a current index, without counting
+    a use or keeping a LookupRecord: the console's "What would a caller hear?" must not change
+    the analytics it sits beside."""
+    _stamp, index, preferred = _current()
+    match, decision = _decide(index, preferred, question, {})
+    document = decision.document
+    if document is None:
+        result = LookupResult(False, None, None, match.score, None, decision.decided_by)
+        return Preview(result, match.document, match.reason)
+    result = LookupResult(True, document.answer, document.id, match.score, document.source, decision.decided_by)
+    return Preview(result, None, "")
 
 
 def _approved_instead(index: Index, question: str, seed_match: Match, approved_ids: list[int]) -> Match:

@@ -5,7 +5,7 @@ from django.urls import path
 
 from calls import transfer_views
 from calls import views as call_views
-from helprequests import analytics
+from helprequests import analytics, teaching
 from helprequests import views as help_request_views
 from knowledge import views as knowledge_views
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("transfers/", transfer_views.transfers_page, name="transfers"),
     path("transfers/items/", transfer_views.transfer_items, name="transfer-items"),
     path("analytics/", analytics.analytics_page, name="analytics"),
+    path("teach/", teaching.teach, name="teach"),
+    path("try/", teaching.try_question, name="try"),
 ]
