@@ -26,6 +26,7 @@ DEV_SECRET = "secret"
 VERSION = "v1.13.5"  # what `make livekit` builds (LIVEKIT_VERSION in the Makefile)
 # Media ports: one UDP port per participant connection is plenty for a laptop or a test.
 UDP_PORTS = 40
+DEV_PORT = 7880  # `livekit-server --dev`'s own, when it is free
 
 
 def binary() -> Path:
@@ -40,6 +41,15 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
     with socket.socket(socket.AF_INET, kind) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _free_udp_range(size: int) -> int:
@@ -63,7 +73,7 @@ def _free_udp_range(size: int) -> int:
     raise RuntimeError("No free range of UDP ports for LiveKit's media.")
 
 
-def dev_config(port: int, tcp_port: int, udp_start: int, host: str = "127.0.0.1") -> str:
+def dev_config(port: int, tcp_port: int, udp_start: int, host: str = "127.0.0.1", log_level: str = "info") -> str:
     """The server's YAML: bound to `host` only, media on `host` (loopback candidates on), and no
     STUN lookup of a public address."""
     return "\n".join(
@@ -79,7 +89,7 @@ def dev_config(port: int, tcp_port: int, udp_start: int, host: str = "127.0.0.1"
             "  ips:",
             f"    includes: [{host}/32]",
             "logging:",
-            "  level: info",
+            f"  level: {log_level}",
             "",
         ]
     )
@@ -97,9 +107,11 @@ class LiveKitDevServer:
         start_seconds: float = 30,
         host: str = "127.0.0.1",
         prefix: tuple[str, ...] = (),
+        port: int | None = None,
+        log_level: str = "info",
     ):
-        self.host, self.prefix = host, prefix
-        self.port = free_port()
+        self.host, self.prefix, self.log_level = host, prefix, log_level
+        self.port = port if port is not None and _free(port) else free_port()
         self.tcp_port = free_port()
         self.udp_start = _free_udp_range(UDP_PORTS + 1)
         self.url = f"ws://{host}:{self.port}"
@@ -112,21 +124,27 @@ class LiveKitDevServer:
 
     def command(self) -> list[str]:
         config = Path(self._dir.name) / "livekit.yaml"
-        config.write_text(dev_config(self.port, self.tcp_port, self.udp_start, self.host))
+        config.write_text(dev_config(self.port, self.tcp_port, self.udp_start, self.host, self.log_level))
         server = [str(binary()), "--dev", "--config", str(config), "--bind", self.host, "--node-ip", self.host]
         return [*self.prefix, *server]
 
     def start(self) -> LiveKitDevServer:
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT)
+        try:
+            self.wait_until_ready(self.process)
+        except RuntimeError:
+            log = self.log()
+            self.stop()
+            raise RuntimeError(f"livekit-server did not start:\n{log[-4000:]}") from None
+        return self
+
+    def wait_until_ready(self, process: subprocess.Popen) -> None:
         deadline = time.monotonic() + self.start_seconds
         while not self.ready():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                log = self.log()
-                self.stop()
-                raise RuntimeError(f"livekit-server did not start:\n{log[-4000:]}")
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("livekit-server did not start.")
             time.sleep(0.1)
-        return self
 
     def ready(self) -> bool:
         try:
@@ -144,6 +162,10 @@ class LiveKitDevServer:
         if self.process is not None:
             processes.stop(self.process)
             self.process = None
+        self.cleanup()
+
+    def cleanup(self) -> None:
+        """Remove the generated configuration (and the log, unless it was put elsewhere)."""
         self._dir.cleanup()
 
     def __enter__(self) -> LiveKitDevServer:

@@ -1,4 +1,5 @@
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from salon_project import processes
+from salon_project import livekit_server, processes
 
 logger = logging.getLogger("salon.serve")
 
@@ -69,15 +70,21 @@ class Command(BaseCommand):
         "worker with its beat scheduler (texts, webhooks, timeouts, relay). A child that dies is "
         "restarted (1 s, doubling to 30 s while it keeps dying); Ctrl-C or SIGTERM stops them all. "
         "With no REDIS_URL the worker's broker is a folder of the database's own, so no server needs "
-        "installing. Production runs these as separate processes instead (see Procfile)."
+        "installing. With LiveKit's server built (`make livekit`) and no LIVEKIT_URL set, it also "
+        "runs that server in development mode and a voice worker (`runworker dev`) on it, so the "
+        "/call/ page works with no account. Production runs these as separate processes instead "
+        "(see Procfile)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
         parser.add_argument("--no-worker", action="store_true", help="Serve HTTP only.")
+        parser.add_argument(
+            "--no-livekit", action="store_true", help="Do not start LiveKit's local server and a voice worker."
+        )
 
-    def handle(self, *args, host: str, port: str, no_worker: bool, **options):
+    def handle(self, *args, host: str, port: str, no_worker: bool, no_livekit: bool, **options):
         children = [
             Child("daphne", [sys.executable, "-m", "daphne", "-b", host, "-p", port, "salon_project.asgi:application"])
         ]
@@ -85,10 +92,31 @@ class Command(BaseCommand):
             worker = [sys.executable, "-m", "celery", "-A", "salon_project", "worker", "--beat", "--loglevel", "INFO"]
             worker += ["--pool", "solo", "--without-mingle", "--without-gossip"]
             children.append(Child("the Celery worker", [*worker, "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]))
+        local_livekit = None
+        if not no_livekit and not settings.LIVEKIT_URL and livekit_server.built():
+            local_livekit = livekit_server.LiveKitDevServer(port=livekit_server.DEV_PORT, log_level="warn")
+            children.insert(0, Child("LiveKit's server", local_livekit.command()))
+            api_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+            voice = [sys.executable, str(settings.BASE_DIR / "manage.py"), "runworker", "dev", "--no-reload"]
+            children.append(Child("the voice worker", voice))
+            # Every child reads these from its environment: the API mints tokens for this server,
+            # and the voice worker registers there and reaches the API here.
+            os.environ.update(
+                LIVEKIT_URL=local_livekit.url,
+                LIVEKIT_API_KEY=local_livekit.api_key,
+                LIVEKIT_API_SECRET=local_livekit.api_secret,
+                SALON_API_URL=os.environ.get("SALON_API_URL") or f"http://{api_host}:{port}",
+            )
         signal.signal(signal.SIGTERM, _stop)
         try:
             for child in children:
                 child.start()
+                if local_livekit is not None and child is children[0]:
+                    local_livekit.wait_until_ready(child.process)
+            if local_livekit is not None:
+                self.stdout.write(
+                    f"LiveKit's server (development mode, key devkey) on {local_livekit.url}, with a voice worker."
+                )
             self.stdout.write(f"Serving on http://{host}:{port}/ (Ctrl-C stops everything)")
             while True:
                 now = time.monotonic()
@@ -102,3 +130,5 @@ class Command(BaseCommand):
                 signal.signal(signum, signal.SIG_IGN)
             started = [child.process for child in children if child.process is not None]
             processes.stop_all(started, STOP_GRACE_SECONDS, groups=True)
+            if local_livekit is not None:
+                local_livekit.cleanup()
