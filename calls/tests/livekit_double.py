@@ -10,15 +10,19 @@ a phone. A request without one is refused with 401/403 as LiveKit would, and rec
 What it answers as the real server does (livekit-server v1.13.5, livekit/sip v1.11.0, protocol's
 SIP-status-to-code mapping), never with invented codes:
 - MoveParticipant is LiveKit Cloud's: open-source livekit-server's room manager answers
-  `errors.New("not implemented")`, which reaches Twirp as 500 {"code": "unknown", "msg": "not
-  implemented"}. `cloud=True` makes the double a Cloud project, where a move simply changes rooms.
+  `errors.New("not implemented")`, which reaches Twirp (through psrpc) as 500 {"code": "unknown",
+  "msg": "twirp error unknown: not implemented"} (what the real server sent, test_transfer_over_
+  livekit_server.py). `cloud=True` makes the double a Cloud project, where a move changes rooms.
 - A dialled phone answers at once unless a test says otherwise: `phone_answers_with(number, 486)`
   is a final SIP response, mapped as LiveKit maps it (486 → resource_exhausted, 429, with the
   `sip_status_code` metadata); `phone_rings_out(number)` rings for the request's whole
   `ringing_timeout` and then fails as the SIP service does, with no SIP status at all: 408
   {"code": "canceled", "msg": "sip request timed out"}.
 
-What it does not do: media, signalling, webhooks, the rooms' own timeouts.
+What it does not do: media, signalling, webhooks, the rooms' own timeouts. With `upstream` (a
+real livekit-server's URL) it forwards everything but the SIP service there, untouched, and
+answers only the SIP calls itself (recording all): the real server has rooms and participants,
+while a phone call needs LiveKit's SIP bridge, which the tests do not run.
 
 It runs an aiohttp server on 127.0.0.1 in a thread of its own, so synchronous Django code (the
 API under test) and async code (the voice agent) can both reach it.
@@ -27,13 +31,14 @@ API under test) and async code (the voice agent) can both reach it.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
-from aiohttp import web
+from aiohttp import ClientSession, web
 from google.protobuf.message import Message
 from livekit.api import TokenVerifier
 from livekit.protocol import models as proto_models
@@ -50,6 +55,7 @@ class Seen:
     body: Message
     claims: dict[str, Any]  # the decoded JWT, camelCase as on the wire
     status: int = 200
+    error: dict[str, Any] | None = None  # a forwarded request's error, as the real server gave it
 
 
 @dataclass
@@ -78,10 +84,11 @@ def _room_admin(room: str) -> Callable[[dict[str, Any], Any], bool]:
 class LiveKitTwirpDouble:
     """`with LiveKitTwirpDouble(key, secret) as livekit:` → `livekit.url` is its LIVEKIT_URL."""
 
-    def __init__(self, api_key: str, api_secret: str, *, cloud: bool = False):
+    def __init__(self, api_key: str, api_secret: str, *, cloud: bool = False, upstream: str | None = None):
         self.api_key = api_key
         self.api_secret = api_secret
         self.cloud = cloud
+        self.upstream = upstream
         self._phones: dict[str, int | None] = {}  # number → final SIP status (None: rings out)
         self.rooms: dict[str, dict[str, str]] = {}  # room → identity → kind ("sip", "standard")
         self.requests: list[Seen] = []
@@ -176,7 +183,7 @@ class LiveKitTwirpDouble:
 
     def _move(self, request: proto_room.MoveParticipantRequest) -> Message:
         if not self.cloud:  # livekit-server pkg/service/roommanager.go, MoveParticipant
-            raise _TwirpError(Failure(500, "unknown", "not implemented"))
+            raise _TwirpError(Failure(500, "unknown", MOVE_NOT_IMPLEMENTED))
         people = self._room(request.room)
         if request.identity not in people:
             raise _TwirpError(Failure(404, "not_found", f"participant {request.identity} not found"))
@@ -184,7 +191,8 @@ class LiveKitTwirpDouble:
         return proto_room.MoveParticipantResponse()
 
     def _dial(self, request: proto_sip.CreateSIPParticipantRequest) -> Message | _Ring:
-        people = self._room(request.room_name)
+        # With an upstream server the rooms are its own; the double keeps only its phone legs.
+        people = self.rooms.setdefault(request.room_name, {}) if self.upstream else self._room(request.room_name)
         number = request.sip_call_to
         info = proto_sip.SIPParticipantInfo(
             participant_id=f"PA_{request.participant_identity}",
@@ -226,7 +234,8 @@ class LiveKitTwirpDouble:
             return _error(Failure(404, "bad_route", f"no handler for {service}/{request.match_info['method']}"))
         if request.content_type != "application/protobuf":
             return _error(Failure(415, "malformed", "the client must send protobuf"))
-        body = method.request.FromString(await request.read())
+        raw = await request.read()
+        body = method.request.FromString(raw)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         try:
             TokenVerifier(self.api_key, self.api_secret).verify(token)
@@ -236,6 +245,8 @@ class LiveKitTwirpDouble:
         seen = Seen(service, request.match_info["method"], body, claims)
         if not method.allowed(claims, body):
             return self._refuse(service, request, body, claims, Failure(403, "permission_denied", "missing grant"))
+        if self.upstream and service != "SIP":
+            return await self._forward(seen, raw, request.headers["Authorization"])
         with self._lock:
             self.requests.append(seen)
             queued = self._failures.get(seen.method)
@@ -253,6 +264,18 @@ class LiveKitTwirpDouble:
             seen.status = failure.status
             return _error(failure)
         return web.Response(body=response.SerializeToString(), content_type="application/protobuf")
+
+    async def _forward(self, seen: Seen, raw: bytes, authorization: str) -> web.Response:
+        """The real server's own answer, as it gave it."""
+        url = f"{self.upstream}/twirp/livekit.{seen.service}/{seen.method}"
+        headers = {"Authorization": authorization, "Content-Type": "application/protobuf"}
+        async with ClientSession() as http, http.post(url, data=raw, headers=headers) as answer:
+            content, seen.status, content_type = await answer.read(), answer.status, answer.content_type
+        if seen.status != 200:
+            seen.error = json.loads(content or b"{}")
+        with self._lock:
+            self.requests.append(seen)
+        return web.Response(body=content, status=seen.status, content_type=content_type)
 
     def _refuse(self, service, request, body, claims, failure: Failure) -> web.Response:
         with self._lock:
@@ -282,6 +305,9 @@ class LiveKitTwirpDouble:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop.close()
+
+
+MOVE_NOT_IMPLEMENTED = "twirp error unknown: not implemented"
 
 
 @dataclass
