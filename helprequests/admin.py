@@ -32,7 +32,7 @@ from helprequests.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from helprequests.triage import TAG_RULES
+from helprequests.triage import KNOWN_TOPICS, unknown_topics
 from salon_project.errors import DomainError
 from salon_project.phones import InvalidPhoneNumber, normalize_phone
 
@@ -361,14 +361,19 @@ class TagsField(forms.CharField):
 class SupervisorForm(forms.ModelForm):
     expertise = TagsField(
         required=False,
-        help_text="Comma-separated topics this supervisor gets questions about. Known topics: "
-        + ", ".join(TAG_RULES)
+        help_text="Comma-separated topics this supervisor gets questions about, any of: "
+        + ", ".join(KNOWN_TOPICS)
         + ".",
     )
 
     class Meta:
         model = Supervisor
         fields = ["name", "phone", "email", "expertise", "available", "is_owner", "user"]
+
+    def clean_expertise(self) -> list[str]:
+        if problem := unknown_topics(self.cleaned_data["expertise"]):
+            raise forms.ValidationError(problem)
+        return self.cleaned_data["expertise"]
 
     def clean_phone(self) -> str:
         """Stored as E.164, the spelling alerts are sent to and replies are matched on."""

@@ -28,6 +28,7 @@ from helprequests.schemas import (
     WebhookEndpointIn,
     WebhookEndpointOut,
 )
+from helprequests.triage import unknown_topics
 from salon_project.auth import actor_of
 from salon_project.errors import Conflict, Invalid, get_or_404
 from salon_project.pagination import Page
@@ -126,6 +127,8 @@ def _supervisor_out(supervisor_id: int) -> Supervisor:
 
 
 def _save_supervisor(supervisor: Supervisor) -> None:
+    if problem := unknown_topics(supervisor.expertise):
+        raise Invalid(f"expertise: {problem}")
     try:
         with transaction.atomic():
             supervisor.save()

@@ -136,6 +136,20 @@ TAG_RULES: dict[str, Callable[[tuple[str, ...]], bool]] = {
     "complaint": concerns.complaint,
     **{topic.name: topic.said_in for topic in TOPICS},
 }
+# What a supervisor's expertise may name: the tags above, and "general", the tag of a question
+# no rule tags. Another word would never be routed (no question is ever tagged with it), so the
+# admin and the API refuse it with this list rather than accept a topic that silently does nothing.
+KNOWN_TOPICS = (*TAG_RULES, "general")
+
+
+def unknown_topics(topics: list[str]) -> str | None:
+    """A sentence naming the topics that are not KNOWN_TOPICS, or None when all are."""
+    unknown = [topic for topic in topics if topic not in KNOWN_TOPICS]
+    if not unknown:
+        return None
+    named = ", ".join(f"“{topic}”" for topic in unknown)
+    verb = "is not a topic" if len(unknown) == 1 else "are not topics"
+    return f"{named} {verb} questions are routed by; use any of: {', '.join(KNOWN_TOPICS)}."
 
 
 @dataclass(frozen=True)
