@@ -65,7 +65,7 @@ def test_a_new_price_is_what_every_entry_stating_it_answers(demo):
     assert changes.updated == ["service.blowout", "services.menu"]
     blowout.refresh_from_db()
     assert (blowout.pk, blowout.times_used) == (untouched["service.blowout"][0], 7)
-    assert "$60" in _answer("How much is a blowout?")
+    assert "$60" in _answer("What do you charge for a blowout?")
     assert "Blowout is $60." in _answer("What services do you offer?")
     assert "$55" not in _entry("services.menu").answer
     for key, (pk, updated_at) in untouched.items():  # the others are not even written

@@ -65,7 +65,7 @@ def test_a_price_changed_in_the_form_is_what_every_entry_stating_it_answers(page
     response = page.post(PAGE, data, follow=True)
 
     assert "Saved." in response.content.decode()
-    assert "$60" in services.lookup("How much is a blowout?").answer
+    assert "$60" in services.lookup("What do you charge for a blowout?").answer
     assert "Blowout is $60." in services.lookup("What services do you offer?").answer
 
 

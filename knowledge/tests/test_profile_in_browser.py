@@ -45,7 +45,7 @@ def test_the_owner_fills_the_profile_forms_and_the_answers_follow(owner, staff_l
     page.locator(".messagelist .success:has-text('Saved.')").wait_for()
     screenshot(page, "salon-profile-desktop")
 
-    assert "$60" in services.lookup("How much is a blowout?").answer
+    assert "$60" in services.lookup("What do you charge for a blowout?").answer
     assert "Blowout is $60." in services.lookup("What services do you offer?").answer
     assert services.lookup("Are you open on Monday?").answer == "On Mondays we're open from 11 AM to 5 PM."
     assert services.lookup("Are you open on Sunday?").answer == "We're closed on Sundays."
