@@ -110,9 +110,12 @@ class SlowReceiver(WebhookReceiver):
 # --- Celery workers -------------------------------------------------------------------------
 
 
-def start_worker(log_file: Path, env: dict[str, str], queue: str = "celery", concurrency: int = 1):
+def start_worker(
+    log_file: Path, env: dict[str, str], queue: str = "celery", concurrency: int = 1, beat: Path | None = None
+):
     """A real Celery worker process on the production settings with `env` on top (DATABASE_URL,
-    REDIS_URL, SMS_BACKEND ...), consuming `queue`."""
+    REDIS_URL, SMS_BACKEND ...), consuming `queue`; with `beat` (a schedule file), beat runs in
+    it too, as `manage.py serve` runs it."""
     full_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "salon_project.settings",
@@ -138,6 +141,7 @@ def start_worker(log_file: Path, env: dict[str, str], queue: str = "celery", con
         queue,
         "-n",
         f"{queue}-{time.monotonic_ns()}@%h",
+        *(["--beat", "--schedule", str(beat)] if beat else []),
     ]
     with open(log_file, "ab") as log:
         return subprocess.Popen(command, env=full_env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
