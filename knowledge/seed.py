@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import phonenumbers
 
 from knowledge.models import VocabularyTerm
+from knowledge.opening_hours import HoursError, parse_hours
 from knowledge.vocabulary import DEFAULT_VOCABULARY, VocabularyError, load_terms
 from salon_project.datafiles import read_yaml
 from salon_project.phones import InvalidPhoneNumber, normalize_phone
@@ -92,6 +93,8 @@ def slugify(text: str) -> str:
 def spoken_time(hhmm: str) -> str:
     """ "19:00" -> "7 PM", "09:30" -> "9:30 AM", "12:00" -> "12 PM (noon)"."""
     hour, minute = (int(part) for part in hhmm.strip().split(":"))
+    if hour == 24:
+        return "midnight"
     suffix = "AM" if hour < 12 else "PM"
     twelve = hour % 12 or 12
     text = f"{twelve}:{minute:02d} {suffix}" if minute else f"{twelve} {suffix}"
@@ -127,18 +130,17 @@ def _sentence(text: str) -> str:
 
 
 def opening_times(day: str, value: Any) -> tuple[str, str] | None:
-    """A day's hours as ("10:00", "19:00"), or None when closed ("closed", empty); SeedError with a
-    sentence when they cannot be read or the salon would close before it opens."""
-    text = str(value if value not in (None, False) else "closed").strip()
-    if text.lower() == "closed" or not text:
+    """A day's hours as ("10:00", "19:00"), or None when closed ("closed", empty), read by the one
+    hours parser (`knowledge.opening_hours`); SeedError with its sentence when they cannot be read
+    or close before they open."""
+    try:
+        times = parse_hours(value, day)
+    except HoursError as exc:
+        raise SeedError(str(exc)) from None
+    if times is None:
         return None
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)", text)
-    if not match:
-        raise SeedError(f"The hours for {day} read {text!r}; write them as 10:00-19:00, or closed.")
-    opens, closes = (f"{int(match.group(i)):02d}:{match.group(i + 1)}" for i in (1, 3))
-    if opens >= closes:
-        raise SeedError(f"The hours for {day} open at {opens} but close at {closes}: opening must come first.")
-    return opens, closes
+    opens, closes = times
+    return f"{opens:%H:%M}", "24:00" if closes == time.max else f"{closes:%H:%M}"
 
 
 def _day_hours(day: str, value: Any) -> tuple[str, str] | None:

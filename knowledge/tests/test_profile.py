@@ -196,7 +196,7 @@ def test_the_export_loads_back_as_the_same_salon(demo, tmp_path):
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (lambda p: p["hours"].update(tuesday="19:00-10:00"), "open at 19:00 but close at 10:00"),
+        (lambda p: p["hours"].update(tuesday="19:00-10:00"), "closing must come after opening"),
         (lambda p: p["services"][3].update(price="$60"), 'without "\\$"'),
         (lambda p: p["services"].append({"name": "Blowout", "price": 50}), "'Blowout' is listed twice"),
         (lambda p: p.update(timezone="Pacific"), "not a timezone"),
@@ -237,3 +237,10 @@ def test_seed_salon_loads_the_demo_only_into_an_empty_database(db, capsys):
     assert SalonProfile.objects.get().name == "Lena's Hair Studio"
     with pytest.raises(CommandError, match="not both"):
         call_command("seed_salon", "x.yaml", "--demo")
+
+
+def test_hours_are_read_by_the_one_hours_parser_and_midnight_is_said_so(demo):
+    demo["hours"]["friday"] = "18:00-24:00"
+    apply_profile(demo)
+    assert _entry("hours.friday").answer == "On Fridays we're open from 6 PM to midnight."
+    assert SalonProfile.objects.get().profile["hours"]["friday"] == "18:00-24:00"

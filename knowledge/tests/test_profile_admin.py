@@ -83,7 +83,7 @@ def test_a_weekday_marked_closed_in_the_form_is_what_the_hours_answers_say(page)
     ("field", "value", "error"),
     [
         ("services-3-price", "$60", "without &quot;$&quot;"),
-        ("days-1-opens", "19:00", "open at 19:00 but close at 19:00"),
+        ("days-1-opens", "19:00", "closing must come after opening"),
         ("services-3-name", "Men's haircut", "listed twice"),
         ("supervisors-0-phone", "555", "not a valid phone number"),
     ],
