@@ -386,9 +386,10 @@ class SupervisorForm(forms.ModelForm):
 @admin.register(Supervisor)
 class SupervisorAdmin(admin.ModelAdmin):
     form = SupervisorForm
-    list_display = ["name", "phone", "expertise_list", "available", "is_owner", "open_requests", "user_link"]
+    # Every column fits at 1280 px beside the admin's sidebar: a salon has a handful of supervisors,
+    # so no filter panel (it took the width the last columns needed), and short headings.
+    list_display = ["name", "phone", "expertise_list", "available", "owner", "open_requests", "user_link"]
     list_editable = ["available"]
-    list_filter = ["available", "is_owner"]
     search_fields = ["name", "phone", "email"]
     raw_id_fields = ["user"]
 
@@ -399,7 +400,11 @@ class SupervisorAdmin(admin.ModelAdmin):
     def expertise_list(self, obj: Supervisor) -> str:
         return ", ".join(obj.expertise or []) or "—"
 
-    @admin.display(description="Open requests", ordering="open_requests")
+    @admin.display(description="Owner", boolean=True, ordering="is_owner")
+    def owner(self, obj: Supervisor) -> bool:
+        return obj.is_owner
+
+    @admin.display(description="Open", ordering="open_requests")
     def open_requests(self, obj: Supervisor) -> int:
         return obj.open_requests
 
