@@ -20,13 +20,21 @@ GARAGE = "Yes, there is a garage on Clay Street, two minutes away."
 def test_the_owner_teaches_an_answer_from_analytics_and_tries_it(staff_login, console_site):
     call_command("seed_salon", verbosity=0)
     asked = services.create_help_request(question=PARKING, caller_phone="+14155550150").help_request
-    HelpRequest.objects.filter(pk=asked.pk).update(expires_at=timezone.now())
+    joined = services.create_help_request(question=PARKING, caller_phone="+14155550151").help_request
+    HelpRequest.objects.filter(pk__in=[asked.pk, joined.pk]).update(expires_at=timezone.now())
     services.expire_help_requests()
 
     page = staff_login("maya")
     page.goto(f"{console_site}/console/analytics/?period=today")
+    # The Escalated card: its figure in the big type, the note under it in small type.
+    note = page.locator(".analytics-figures .figure-note", has_text="1 joined a request already pending")
+    big = page.locator("#figure-escalated")
+    assert (
+        note.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        < big.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") / 1.5
+    )
     item = page.locator("#to-teach .teach-item", has_text=PARKING)
-    assert "asked 1 time by 1 caller, 1 never answered" in item.inner_text()
+    assert "asked 2 times by 2 callers, 2 never answered" in item.inner_text()
     item.locator("summary:has-text('Teach the answer')").click()
     item.locator("textarea[name=answer]").fill(GARAGE)
     screenshot(page, "analytics-teach-desktop")
@@ -35,7 +43,7 @@ def test_the_owner_teaches_an_answer_from_analytics_and_tries_it(staff_login, co
     page.locator(f".messagelist :text('Learned: callers asking “{PARKING}” are now answered.')").wait_for()
     assert page.locator("#to-teach .teach-item", has_text=PARKING).count() == 0
     entry = KnowledgeEntry.objects.get(question=PARKING)
-    assert (entry.source, entry.help_request_id, entry.answer) == ("learned", asked.pk, GARAGE)
+    assert (entry.source, entry.help_request_id, entry.answer) == ("learned", joined.pk, GARAGE)  # the latest
 
     page.click("nav.console-tabs a:has-text('Try a question')")
     page.fill("input[name=q]", "Is there any parking nearby?")
