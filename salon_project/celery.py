@@ -42,19 +42,22 @@ def _make_schedule_folder(sender, **kwargs) -> None:
 with exit_on_configuration_error():
     _SWEEP_EVERY = float(integer("SWEEP_EVERY_SECONDS", 60, minimum=1))
 
-app.conf.beat_schedule = {
+BEAT_SCHEDULE = {
     "expire-help-requests": {"task": "helprequests.tasks.expire_help_requests", "schedule": _SWEEP_EVERY},
     "climb-ladder": {"task": "helprequests.tasks.climb_ladder", "schedule": _SWEEP_EVERY},
     "relay-undelivered": {"task": "helprequests.tasks.relay_undelivered", "schedule": 60.0},
     # Often, since a caller is on hold: a transfer nobody answers ends within seconds of its deadline.
     "expire-transfers": {"task": "calls.tasks.expire_transfers", "schedule": 5.0},
 }
+# Set, not read back: reading `app.conf` here would load Django's settings on `import
+# salon_project`, before a program (bench/run.py) has set DATABASE_URL.
+app.conf.beat_schedule = BEAT_SCHEDULE
 
 # Beat's own tasks, as they appear in the log: each says what it did when it did something
 # ("Timed out 2 help request(s).", "Relayed 1 text(s)"), so the worker's and beat's routine lines
 # for them (received, succeeded, sending due) are dropped. `expire_transfers` alone, every 5 s,
 # made more than half the log, burying the texts the console SMS backend writes there.
-BEAT_TASKS = frozenset(entry["task"] for entry in app.conf.beat_schedule.values())
+BEAT_TASKS = frozenset(entry["task"] for entry in BEAT_SCHEDULE.values())
 
 
 class QuietBeatTasks(logging.Filter):
