@@ -1,0 +1,41 @@
+"""After a warm transfer, over LiveKit's own server (support_livekit) with the real voice worker:
+the receptionist hands the caller to the person and falls silent, and when one of them leaves,
+the call is over for the other too (the room is deleted), as LiveKit's WarmTransferTask does."""
+
+import pytest
+
+from voice_worker.transfer import HANDED_OVER
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def agent_joined(event) -> bool:
+    return event["event"] == "joined" and event["kind"] == "PARTICIPANT_KIND_AGENT"
+
+
+def test_when_the_caller_leaves_the_transferred_call_the_person_is_hung_up_too(salon_over_livekit):
+    salon = salon_over_livekit
+    call = salon.web_call("Ana", "+14155550150")
+    caller = salon.caller(call["livekit_url"], call["caller_token"])
+    assert caller.connected()["event"] == "connected"
+    caller.wait_for(agent_joined, "the receptionist joining")
+    caller.reply("How can I help")
+
+    mark = caller.say("Can I speak to the manager please?")
+    caller.reply("hold", since=mark)
+    [transfer] = salon.get(f"/api/v1/calls/{call['id']}/transfers")
+    accepted = salon.post(f"/api/v1/transfers/{transfer['id']}/accept")
+    assert accepted.status_code == 200, accepted.text
+    person = salon.caller(accepted.json()["livekit_url"], accepted.json()["token"])
+    assert person.connected()["room"] == call["room"]
+    handed = caller.reply("on the line with you now", since=mark)
+    assert handed == HANDED_OVER.format(name=transfer["supervisor"]["name"].split()[0])
+    ended = salon.wait_for_call(call["id"], lambda c: c["status"] == "ended", "the receptionist's end")
+    assert ended["end_reason"] == "transferred"
+    assert call["room"] in salon.rooms()  # the caller and the person go on talking
+
+    caller.hang_up()
+
+    gone = person.wait_for(lambda e: e["event"] == "disconnected", "the person hung up too")
+    assert gone["reason"] == "ROOM_DELETED"
+    assert call["room"] not in salon.rooms()
