@@ -86,6 +86,14 @@ class KnowledgeEntryAdmin(admin.ModelAdmin):
         obj.pk = entry.pk
         obj.refresh_from_db()
         obj._state.adding = False
+        if entry.edited_by_hand and {"question", "answer"} & set(form.changed_data):
+            self.message_user(
+                request,
+                "This answer states a fact of the salon profile. The hand edit is kept and used, but other answers "
+                "stating the same fact (the week's hours, the service menu ...) still say what the profile says: "
+                "change the fact in the salon profile so that every answer follows.",
+                messages.WARNING,
+            )
         if entry.review_status == Review.NEEDS_REVIEW and not was_held:
             self.message_user(
                 request,

@@ -19,6 +19,9 @@ class SalonProfile(models.Model):
     profile = models.JSONField(default=dict, help_text="The business profile as loaded, for the voice agent.")
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "salon profile"  # one salon: the admin lists no "profiles"
+
     def __str__(self) -> str:
         return self.name
 

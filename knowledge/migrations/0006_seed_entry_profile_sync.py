@@ -53,6 +53,10 @@ class Migration(migrations.Migration):
             name="profile_proposal",
             field=models.JSONField(blank=True, null=True),
         ),
+        migrations.AlterModelOptions(
+            name="salonprofile",
+            options={"verbose_name": "salon profile", "verbose_name_plural": "salon profile"},
+        ),
         migrations.RunPython(restore_sqlite_triggers, migrations.RunPython.noop),
         migrations.RunPython(remember_seeded_wording, migrations.RunPython.noop),
     ]

@@ -163,3 +163,16 @@ def test_a_fresh_install_asks_to_set_up_her_salon_or_keep_the_demo(admin_client)
 def test_keeping_the_demo_on_a_fresh_install(admin_client):
     admin_client.post(f"{PAGE}first-run/")
     assert SalonProfile.objects.get().name == "Glow & Shear Salon"
+
+
+def test_editing_a_profile_fact_by_hand_says_where_to_change_it_for_every_answer(page):
+    monday = KnowledgeEntry.objects.get(seed_key="hours.monday")
+    url = f"/admin/knowledge/knowledgeentry/{monday.pk}/change/"
+    data = {"question": monday.question, "answer": "On Mondays we're open from 11 AM to 5 PM.", "category": "hours"}
+
+    html = page.post(url, data | {"active": "on"}, follow=True).content.decode()
+
+    assert "change the fact in the salon profile so that every answer follows" in html
+    monday.refresh_from_db()
+    assert monday.answer == "On Mondays we're open from 11 AM to 5 PM." and monday.edited_by_hand
+    assert "The profile says" in page.get(url).content.decode()
