@@ -123,7 +123,7 @@ def salon(request: HttpRequest):
     """The salon's business profile as seeded: what the voice agent introduces itself with."""
     profile = SalonProfile.current()
     if profile is None:
-        raise NotFound("The salon has not been set up yet: run `manage.py seed_salon`.")
+        raise NotFound("The salon has not been set up yet: set it up in admin (Salon profile).")
     return profile
 
 
