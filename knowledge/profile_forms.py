@@ -192,19 +192,13 @@ class ProfileForms:
             for name, (form, base, extra) in kinds.items()
         }
 
-    def __getattr__(self, name: str):
-        formsets = self.__dict__.get("formsets", {})
-        if name in formsets:
-            return formsets[name]
-        raise AttributeError(name)
-
     def is_valid(self) -> bool:
         valid = self.salon.is_valid()
         return all([fs.is_valid() for fs in self.formsets.values()]) and valid
 
     def profile(self) -> dict[str, Any]:
         """The profile the forms say (call after `is_valid`); keys no form shows are kept."""
-        profile = {key: value for key, value in self.base.items()}
+        profile = dict(self.base)
         salon = self.salon.cleaned_data
         for key in ("name", "phone", "email", "website", "address", "neighborhood", "holidays"):
             profile[key] = salon[key].strip()
