@@ -37,7 +37,9 @@ from voice_worker.push import CallEvents
 logger = logging.getLogger("voice_worker.transfer")
 
 POLL_SECONDS = 5.0
-# How long the spoken briefing waits for the person's client to subscribe to its track.
+# The briefing is given once `briefing` is known, which the person's own join causes: how long
+# it waits for them to be in the room (the text), then to subscribe to its track (the speech).
+ARRIVAL_WAIT_SECONDS = 15.0
 SUBSCRIBE_WAIT_SECONDS = 5.0
 # How long past the transfer's own deadline the agent waits before calling it off itself.
 GRACE_SECONDS = 15.0
@@ -65,20 +67,25 @@ class Consultation(Protocol):
 
 class LiveKitConsultation:
     """The consultation room over LiveKit. The briefing is always sent as chat text (`lk.chat`,
-    a text stream), which the console's Transfers page shows; with TTS it is spoken too. Its
-    track is published on joining, before the person arrives, and the speech waits (a little)
-    until someone has subscribed to it, so the person hears it from the first word."""
+    a text stream), which the console's Transfers page shows; with TTS it is spoken too. A text
+    stream reaches only who is in the room, so it waits (a little) for the person to arrive; the
+    speech's track is published on joining, before they come, and the speech waits until someone
+    has subscribed to it, so the person hears it from the first word."""
 
     def __init__(self, session: AgentSession):
         self._tts = session.tts
         self._room: rtc.Room | None = None
         self._source: rtc.AudioSource | None = None
+        self._arrived = asyncio.Event()  # someone other than an agent is in the room
         self._heard = asyncio.Event()  # someone subscribed to the briefing's track
 
     async def join(self, url: str, token: str) -> None:
         self._room = rtc.Room()
+        self._room.on("participant_connected", self._on_arrival)
         self._room.on("local_track_subscribed", lambda _track: self._heard.set())
         await self._room.connect(url, token)
+        for participant in self._room.remote_participants.values():
+            self._on_arrival(participant)
         if self._tts is None:
             return
         self._source = rtc.AudioSource(self._tts.sample_rate, self._tts.num_channels)
@@ -86,9 +93,15 @@ class LiveKitConsultation:
         options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
         await self._room.local_participant.publish_track(track, options)
 
+    def _on_arrival(self, participant: rtc.RemoteParticipant) -> None:
+        if participant.kind != rtc.ParticipantKind.PARTICIPANT_KIND_AGENT:
+            self._arrived.set()
+
     async def brief(self, text: str) -> None:
         if self._room is None:
             return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._arrived.wait(), timeout=ARRIVAL_WAIT_SECONDS)
         await self._room.local_participant.send_text(text, topic="lk.chat")
         if self._tts is None or self._source is None:
             return

@@ -1,8 +1,9 @@
 """The briefing in a consultation room on LiveKit's own server (support_livekit): the agent's
 side (voice_worker.transfer.LiveKitConsultation, in consultation_probe.py) and the person's (a
-caller on LiveKit's rtc client) both run in the tests' network namespace. The person, who
-arrives after the agent, gets the summary as text and hears the speech from its first word: the
-track was published on joining, and the speech waited until they had subscribed to it."""
+caller on LiveKit's rtc client) both run in the tests' network namespace. The person, whose
+client arrives after the agent and after the briefing began, gets the summary as text (it
+waited for them) and hears the speech from its first word: the track was published on joining,
+and the speech waited until they had subscribed to it."""
 
 import json
 import os
@@ -40,11 +41,12 @@ def test_the_person_gets_the_briefing_as_text_and_hears_it_from_the_first_word(l
     person = None
     try:
         joined = probe.wait_for(lambda e: e["event"] == "joined", "the agent in the consultation room")
+        # The briefing starts as the person's join is recorded, so before their client is in.
+        agent.stdin.write(json.dumps({"cmd": "brief", "text": SUMMARY}) + "\n")
+        agent.stdin.flush()
         person_token = token(livekit_sandbox, room, "staff-1")
         person = Caller(livekit_sandbox, livekit_sandbox.server.url, person_token, tmp_path / "person.jsonl")
         assert person.connected()["event"] == "connected"
-        agent.stdin.write(json.dumps({"cmd": "brief", "text": SUMMARY}) + "\n")
-        agent.stdin.flush()
         briefed = probe.wait_for(lambda e: e["event"] == "briefed", "the briefing")
         text = person.wait_for(lambda e: e["event"] == "text" and e["topic"] == "lk.chat", "the briefing as text")
         heard = person.wait_for(lambda e: e["event"] == "audio" and e["rms"] > 100, "the briefing spoken")
