@@ -249,6 +249,9 @@ CALLER_TOKEN_TTL_SECONDS = min(env.integer("CALLER_TOKEN_TTL_SECONDS", 600, mini
 # The public "call the salon" page: web calls one address may start per hour (LiveKit minutes cost).
 WEB_CALLS_PER_ADDRESS_PER_HOUR = env.integer("WEB_CALLS_PER_ADDRESS_PER_HOUR", 10, minimum=1)
 HOLD_FOR_ANSWER_SECONDS = env.integer("HOLD_FOR_ANSWER_SECONDS", 45, minimum=0)
+# Calls one voice worker process takes at once; it reports its load to LiveKit as the share of
+# these in use (not the machine's CPU, which other programs share), and is full at this many.
+VOICE_WORKER_MAX_CALLS = env.integer("VOICE_WORKER_MAX_CALLS", 20, minimum=1)
 # The voice worker's outbox (writes the API could not take yet, voice_worker/api_client.py): on a
 # disk that survives restarts and is shared by every voice worker on the host, or promises are lost.
 VOICE_OUTBOX_DIR = Path(env.string("VOICE_OUTBOX_DIR") or VAR_DIR / "voice-outbox")

@@ -27,6 +27,7 @@ class WorkerConfig:
     agent_name: str
     hold_seconds: float
     outbox_dir: Path
+    max_calls: int = 20
 
     @classmethod
     def from_settings(cls) -> "WorkerConfig":
@@ -37,6 +38,7 @@ class WorkerConfig:
             agent_name=settings.VOICE_AGENT_NAME or "",
             hold_seconds=float(settings.HOLD_FOR_ANSWER_SECONDS),
             outbox_dir=outbox_dir_for(api_url),
+            max_calls=settings.VOICE_WORKER_MAX_CALLS,
         )
 
     def require_token(self) -> str:

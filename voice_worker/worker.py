@@ -57,7 +57,18 @@ def build_server(config: WorkerConfig | None = None) -> AgentServer:
     # One job process (or thread, in the console) kept warm in development too, so the first
     # call does not wait for Django and the plugins to load.
     idle = ServerEnvOption(dev_default=1, prod_default=AgentServer._default_num_idle_processes.prod_default)
-    server = AgentServer(setup_fnc=prewarm, num_idle_processes=idle)
+    # LiveKit's default load is the machine's CPU use, and its server sends no job to a worker
+    # reporting full load, even in development: on a busy machine a registered worker got no
+    # calls at all. The load is the share of this worker's calls in use instead; it is full at
+    # VOICE_WORKER_MAX_CALLS.
+    capacity = max(config.max_calls, 1)
+    full = ServerEnvOption(dev_default=1.0, prod_default=1.0)
+    server = AgentServer(
+        setup_fnc=prewarm,
+        num_idle_processes=idle,
+        load_fnc=lambda server: min(len(server.active_jobs) / capacity, 1.0),
+        load_threshold=full,
+    )
     server.rtc_session(entrypoint, agent_name=config.agent_name, on_request=take_job)
     return server
 

@@ -369,3 +369,24 @@ def salon_over_livekit(salon_api_over_livekit, voice_worker_env) -> Salon:
     salon.worker = VoiceWorker(salon.sandbox, salon.api_url, salon.token, salon.tmp_path / "worker.log", **env)
     salon.worker.registered()
     return salon
+
+
+def chromium_in_namespace(playwright, salon: Salon, tmp_path: Path):
+    """Headless Chromium run inside the namespace (its WebRTC on the namespace's address), with
+    a fake microphone, treating the API's plain-http address as secure as it treats localhost."""
+    from conftest import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is not at {CHROMIUM}; .ci/run installs Debian's chromium package.")
+        pytest.skip(f"Chromium is not at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)")
+    wrapper = tmp_path / "chromium-in-namespace"
+    wrapper.write_text(f'#!/bin/sh\nexec {" ".join(salon.sandbox.namespace.prefix())} {CHROMIUM} "$@"\n')
+    wrapper.chmod(0o755)
+    args = [
+        "--no-sandbox",
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--unsafely-treat-insecure-origin-as-secure={salon.api_url}",
+    ]
+    return playwright.chromium.launch(executable_path=str(wrapper), args=args)

@@ -1,6 +1,8 @@
 // The public "call the salon" page: start a web call, join its LiveKit room with the microphone
 // (livekit-client, built into static/vendor by `make install`), play the receptionist, and show
-// the live transcript the agent publishes on the room's "lk.transcription" text streams.
+// the live transcript the agent publishes on the room's "lk.transcription" text streams. The
+// caller may also type: each message goes to the agent on the "lk.chat" text stream, so the page
+// works with no microphone and with a text-only receptionist (the offline brain, no keys).
 (function () {
   "use strict";
   const form = document.getElementById("call-form");
@@ -8,7 +10,10 @@
   const hangUp = document.getElementById("hang-up");
   const status = document.getElementById("call-status");
   const transcript = document.getElementById("transcript");
+  const messageForm = document.getElementById("message-form");
+  const message = document.getElementById("message");
   let room = null;
+  let typed = 0;
 
   function say(text) {
     status.textContent = text;
@@ -45,39 +50,73 @@
       return;
     }
     const { Room, RoomEvent } = window.LivekitClient;
-    room = new Room();
+    const current = new Room();
+    room = current;
     room.on(RoomEvent.TrackSubscribed, (track) => {
       if (track.kind === "audio") document.body.appendChild(track.attach());
     });
-    room.on(RoomEvent.Disconnected, () => endCall("The call has ended."));
+    // Only when the room ends the call (the receptionist hung up); hanging up here says so itself.
+    room.on(RoomEvent.Disconnected, () => {
+      if (room === current) endCall("The call has ended.");
+    });
     room.registerTextStreamHandler("lk.transcription", async (reader, participant) => {
       const attributes = reader.info.attributes || {};
       const who = participant.identity === room.localParticipant.identity ? "You" : "Receptionist";
       const segmentId = attributes["lk.segment_id"] || reader.info.id;
-      const final = attributes["lk.transcription_final"] !== "false";
-      showSegment(segmentId, who, await reader.readAll(), final);
+      let text = "";
+      for await (const chunk of reader) {
+        text += chunk;
+        showSegment(segmentId, who, text, false);
+      }
+      // The receptionist's words come as one stream per segment, complete when it ends (its
+      // header still says "not final"); the caller's transcribed speech as one stream for each
+      // version, the last one marked final in its header.
+      showSegment(segmentId, who, text, who === "Receptionist" || attributes["lk.transcription_final"] !== "false");
     });
     try {
       await room.connect(body.livekit_url, body.caller_token);
-      await room.localParticipant.setMicrophoneEnabled(true);
-      say("Connected: say hello.");
+      let speaking = true;
+      try {
+        await room.localParticipant.setMicrophoneEnabled(true);
+      } catch (error) {
+        speaking = false; // no microphone, or not allowed: typing still works
+      }
+      say(speaking ? "Connected: say hello, or type below." : "Connected without a microphone: type below.");
       hangUp.hidden = false;
+      messageForm.hidden = false;
+      message.focus();
     } catch (error) {
       endCall("Could not connect: " + error.message);
     }
   }
 
-  function endCall(message) {
+  async function sendMessage(event) {
+    event.preventDefault();
+    const text = message.value.trim();
+    if (!room || !text) return;
+    message.value = "";
+    typed += 1;
+    showSegment(`typed-${typed}`, "You", text, true);
+    try {
+      await room.localParticipant.sendText(text, { topic: "lk.chat" });
+    } catch (error) {
+      say("Your message was not sent: " + error.message);
+    }
+  }
+
+  function endCall(text) {
     if (room) {
       const leaving = room;
       room = null;
       leaving.disconnect();
     }
     hangUp.hidden = true;
+    messageForm.hidden = true;
     callButton.disabled = false;
-    say(message);
+    say(text);
   }
 
   form.addEventListener("submit", startCall);
+  messageForm.addEventListener("submit", sendMessage);
   hangUp.addEventListener("click", () => endCall("You hung up."));
 })();
