@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from calls import services, transfers
@@ -58,7 +60,8 @@ class HelpRequestInline(_ReadOnlyInline):
     @admin.display(description="told in call")
     def delivered_in_call(self, obj: HelpRequest) -> str:
         delivery = getattr(obj, "call_answer_delivery", None)
-        return delivery.delivered_at.strftime("%Y-%m-%d %H:%M:%S UTC") if delivery else "—"
+        # On the salon's clock, like every other time in the admin (salon_project.salon_time).
+        return date_format(timezone.localtime(delivery.delivered_at), "Y-m-d H:i:s") if delivery else "—"
 
 
 @admin.register(Call)
