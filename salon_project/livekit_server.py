@@ -75,12 +75,7 @@ def _free_udp_range(size: int) -> int:
 
 def dev_config(port: int, tcp_port: int, udp_start: int, host: str = "127.0.0.1", log_level: str = "info") -> str:
     """The server's YAML: bound to `host` only, media on `host` (loopback candidates on), and no
-    STUN lookup of a public address.
-
-    `agents.target_load`: the server sends a job only to a worker whose reported load (the
-    machine's CPU use) is below it, 0.7 by default; on a busy laptop or test machine that leaves
-    a registered worker with no calls at all ("no servers available"). Here every registered
-    worker takes the call."""
+    STUN lookup of a public address."""
     return "\n".join(
         [
             f"port: {port}",
@@ -93,8 +88,6 @@ def dev_config(port: int, tcp_port: int, udp_start: int, host: str = "127.0.0.1"
             "  enable_loopback_candidate: true",
             "  ips:",
             f"    includes: [{host}/32]",
-            "agents:",
-            "  target_load: 100",
             "logging:",
             f"  level: {log_level}",
             "",
