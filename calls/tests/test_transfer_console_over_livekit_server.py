@@ -1,0 +1,64 @@
+"""The console's Transfers page in Chromium over LiveKit's own server (support_livekit), with the
+real voice worker and a caller on LiveKit's rtc client: the person joins the briefing from the
+page and reads it there (the worker has no voice here, so the briefing is text only), then takes
+the call and is in the caller's room with them."""
+
+import os
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from conftest import screenshot
+from salon_project.tests.support_livekit import chromium_in_namespace
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def agent_joined(event) -> bool:
+    return event["event"] == "joined" and event["kind"] == "PARTICIPANT_KIND_AGENT"
+
+
+def test_the_person_reads_the_briefing_on_the_transfers_page_and_takes_the_call(
+    salon_over_livekit, tmp_path, django_user_model
+):
+    from playwright.sync_api import sync_playwright
+
+    salon = salon_over_livekit
+    password = make_password("console-pass", hasher="pbkdf2_sha256")  # as the daphne process checks it
+    django_user_model.objects.create(username="jordan", password=password, is_staff=True)
+    call = salon.web_call("Ana", "+14155550150")
+    caller = salon.caller(call["livekit_url"], call["caller_token"])
+    assert caller.connected()["event"] == "connected"
+    caller.wait_for(agent_joined, "the receptionist joining")
+    caller.reply("How can I help")
+    mark = caller.say("Can I speak to the manager please?")
+    caller.reply("hold", since=mark)
+    [transfer] = salon.get(f"/api/v1/calls/{call['id']}/transfers")
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
+    with sync_playwright() as playwright:
+        browser = chromium_in_namespace(playwright, salon, tmp_path)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{salon.api_url}/admin/login/?next=/console/transfers/")
+            page.fill("#id_username", "jordan")
+            page.fill("#id_password", "console-pass")
+            page.click("input[type=submit]")
+            card = page.locator(f".transfer-card[data-transfer-id='{transfer['id']}']")
+            card.locator("button[data-action=join]").click()
+            page.wait_for_selector("#call-panel-status:has-text('connected.')", timeout=30_000)
+            briefing = page.locator("#call-panel-briefing")
+            briefing.wait_for(state="visible", timeout=30_000)
+            assert briefing.inner_text() == salon.get(f"/api/v1/transfers/{transfer['id']}")["summary"]
+            screenshot(page, "transfer-briefing-over-livekit")
+
+            page.locator(f".transfer-card[data-transfer-id='{transfer['id']}'] button[data-action=accept]").click()
+            page.wait_for_selector("#transfer-message:has-text('You have the caller')", timeout=30_000)
+            caller.reply("on the line with you now", since=mark)
+            person = caller.wait_for(
+                lambda e: e["event"] == "joined" and e["identity"].startswith("staff-"), "the person joining"
+            )
+            assert person["kind"] == "PARTICIPANT_KIND_STANDARD"
+            assert page.locator("#call-panel-briefing").is_hidden()  # left the briefing room
+        finally:
+            browser.close()
