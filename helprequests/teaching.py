@@ -14,7 +14,8 @@ unsure, and what a caller asking a question would hear now.
   it) and, when nothing answers, the triage and routing a help request would get
   (`triage.triage`, `services.choose_supervisor`).
 
-Both lists drop a question as soon as the knowledge base answers it, however it was taught.
+Both lists drop a question as soon as the knowledge base answers it, however it was taught
+(the matcher's decision: a page of many questions does not wait on a model for each).
 """
 
 from dataclasses import dataclass, field
@@ -80,7 +81,7 @@ def _grouped(rows: list[tuple[str, datetime, dict]], vocabulary: Vocabulary) -> 
     found.sort(key=lambda group: (-group.asked, -group.last_asked.timestamp()))
     unknown = []
     for group in found:
-        if not knowledge.preview(group.question).result.matched:
+        if not knowledge.preview(group.question, ask_model=False).result.matched:
             unknown.append(group)
             if len(unknown) == SHOWN:
                 break

@@ -135,14 +135,16 @@ def lookup(question: str) -> LookupResult:
 
 
 def _decide(
-    index: Index, preferred: dict[int, list[int]], question: str, asked: grounding.Memo
+    index: Index, preferred: dict[int, list[int]], question: str, asked: grounding.Memo, *, ask_model: bool = True
 ) -> tuple[Match, grounding.Decision]:
     """The matcher's best candidate and what is given: the matcher's decision, an approved answer
-    over the seed fact it overrules, or (with a model configured) the model's choice."""
+    over the seed fact it overrules, or (with a model configured and `ask_model`) the model's choice."""
     match = index.best(question)
     approved = match.matched and match.document is not None and match.document.id in preferred
     if approved:
         match = _approved_instead(index, question, match, preferred[match.document.id])
+    if not ask_model:
+        return match, grounding.Decision(match.document if match.matched else None, grounding.MATCHER)
     return match, grounding.decide(index, question, match, contestable=not approved, memo=asked)
 
 
@@ -156,12 +158,13 @@ class Preview:
     reason: str
 
 
-def preview(question: str) -> Preview:
+def preview(question: str, *, ask_model: bool = True) -> Preview:
     """The lookup a caller asking `question` would get now, on a current index, without counting
     a use or keeping a LookupRecord: the console's "What would a caller hear?" must not change
-    the analytics it sits beside."""
+    the analytics it sits beside. `ask_model=False`: the matcher's decision alone, for pages that
+    check many questions at once and cannot wait seconds for a model on each."""
     _stamp, index, preferred = _current()
-    match, decision = _decide(index, preferred, question, {})
+    match, decision = _decide(index, preferred, question, {}, ask_model=ask_model)
     document = decision.document
     if document is None:
         result = LookupResult(False, None, None, match.score, None, decision.decided_by)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from helprequests import services, teaching
 from helprequests.models import HelpRequest, Message, Supervisor
+from knowledge import grounding
 from knowledge import services as knowledge
 from knowledge.models import KnowledgeEntry, LookupRecord
 
@@ -131,3 +132,15 @@ def test_what_a_caller_would_hear_an_escalation_and_to_whom(staff):
 
 def test_an_empty_question_is_a_sentence(staff):
     assert "Type a question to try." in staff.get(TRY, {"q": ""}).content.decode()
+
+
+def test_the_lists_never_wait_on_a_model(staff, monkeypatch):
+    def no_model(*args, **kwargs):
+        raise AssertionError("the lists asked the model")
+
+    monkeypatch.setattr(grounding, "decide", no_model)
+    escalate(PARKING, "+14155550150")
+    LookupRecord.objects.create(question=PARKING, matched=False, score=0.45)
+
+    assert [item.question for item in teaching.to_teach(*period())] == [PARKING]
+    assert [item.question for item in teaching.unsure(*period())] == [PARKING]
