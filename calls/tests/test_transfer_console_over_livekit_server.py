@@ -9,13 +9,9 @@ import pytest
 from django.contrib.auth.hashers import make_password
 
 from conftest import screenshot
-from salon_project.tests.support_livekit import chromium_in_namespace
+from salon_project.tests.support_livekit import chromium_in_namespace, transfer_asked_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def agent_joined(event) -> bool:
-    return event["event"] == "joined" and event["kind"] == "PARTICIPANT_KIND_AGENT"
 
 
 def test_the_person_reads_the_briefing_on_the_transfers_page_and_takes_the_call(
@@ -26,14 +22,7 @@ def test_the_person_reads_the_briefing_on_the_transfers_page_and_takes_the_call(
     salon = salon_over_livekit
     password = make_password("console-pass", hasher="pbkdf2_sha256")  # as the daphne process checks it
     django_user_model.objects.create(username="jordan", password=password, is_staff=True)
-    call = salon.web_call("Ana", "+14155550150")
-    caller = salon.caller(call["livekit_url"], call["caller_token"])
-    assert caller.connected()["event"] == "connected"
-    caller.wait_for(agent_joined, "the receptionist joining")
-    caller.reply("How can I help")
-    mark = caller.say("Can I speak to the manager please?")
-    caller.reply("hold", since=mark)
-    [transfer] = salon.get(f"/api/v1/calls/{call['id']}/transfers")
+    call, caller, transfer, mark = transfer_asked_for(salon)
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
     with sync_playwright() as playwright:

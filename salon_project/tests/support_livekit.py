@@ -228,7 +228,7 @@ class Caller:
 class VoiceWorker:
     """The real `manage.py runworker dev` in the namespace, registered under its agent name."""
 
-    def __init__(self, sandbox: Sandbox, api_url: str, token: str, log: Path, **env: str):
+    def __init__(self, sandbox: Sandbox, api_url: str, token: str, log: Path, mode: str = "dev", **env: str):
         self.agent_name = env.get("VOICE_AGENT_NAME", "salon-receptionist")
         self.log = log
         full_env = {
@@ -244,7 +244,8 @@ class VoiceWorker:
             **env,
         }
         full_env.pop("REDIS_URL", None)
-        command = [*sandbox.namespace.prefix(), sys.executable, MANAGE, "runworker", "dev", "--no-reload"]
+        options = ["--no-reload"] if mode == "dev" else []
+        command = [*sandbox.namespace.prefix(), sys.executable, MANAGE, "runworker", mode, *options]
         with open(log, "w") as out:
             self.process = subprocess.Popen(
                 command, cwd=settings.BASE_DIR, env=full_env, stdout=out, stderr=subprocess.STDOUT, process_group=0
@@ -390,3 +391,21 @@ def chromium_in_namespace(playwright, salon: Salon, tmp_path: Path):
         f"--unsafely-treat-insecure-origin-as-secure={salon.api_url}",
     ]
     return playwright.chromium.launch(executable_path=str(wrapper), args=args)
+
+
+def agent_joined(event: dict[str, Any]) -> bool:
+    return event["event"] == "joined" and event["kind"] == "PARTICIPANT_KIND_AGENT"
+
+
+def transfer_asked_for(salon: Salon) -> tuple[dict[str, Any], Caller, dict[str, Any], int]:
+    """A web call greeted by the real receptionist, whose caller asks for a person: the call, the
+    caller, the transfer (ringing) and the caller's mark from that question on."""
+    call = salon.web_call("Ana", "+14155550150")
+    caller = salon.caller(call["livekit_url"], call["caller_token"])
+    assert caller.connected()["event"] == "connected"
+    caller.wait_for(agent_joined, "the receptionist joining")
+    caller.reply("How can I help")
+    mark = caller.say("Can I speak to the manager please?")
+    caller.reply("hold", since=mark)
+    [transfer] = salon.get(f"/api/v1/calls/{call['id']}/transfers")
+    return call, caller, transfer, mark

@@ -4,26 +4,15 @@ the call is over for the other too (the room is deleted), as LiveKit's WarmTrans
 
 import pytest
 
+from salon_project.tests.support_livekit import transfer_asked_for
 from voice_worker.transfer import HANDED_OVER
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def agent_joined(event) -> bool:
-    return event["event"] == "joined" and event["kind"] == "PARTICIPANT_KIND_AGENT"
-
-
 def test_when_the_caller_leaves_the_transferred_call_the_person_is_hung_up_too(salon_over_livekit):
     salon = salon_over_livekit
-    call = salon.web_call("Ana", "+14155550150")
-    caller = salon.caller(call["livekit_url"], call["caller_token"])
-    assert caller.connected()["event"] == "connected"
-    caller.wait_for(agent_joined, "the receptionist joining")
-    caller.reply("How can I help")
-
-    mark = caller.say("Can I speak to the manager please?")
-    caller.reply("hold", since=mark)
-    [transfer] = salon.get(f"/api/v1/calls/{call['id']}/transfers")
+    call, caller, transfer, mark = transfer_asked_for(salon)
     accepted = salon.post(f"/api/v1/transfers/{transfer['id']}/accept")
     assert accepted.status_code == 200, accepted.text
     person = salon.caller(accepted.json()["livekit_url"], accepted.json()["token"])
