@@ -53,8 +53,9 @@ def join_transfer(request: HttpRequest, transfer_id: RecordId, payload: PersonIn
 @router.post("/{int:transfer_id}/accept", response={200: RoomPassOut, 409: DetailOut, 502: DetailOut})
 def accept_transfer(request: HttpRequest, transfer_id: RecordId, payload: PersonIn):
     """Take the call: → connected. Returns a token for the caller's room only, short-lived (no
-    token when the person is on the phone: their call is moved into the caller's room). The agent
-    says goodbye and leaves. 502 when LiveKit could not move the phone call (the transfer fails
+    token when the person is on the phone: their call is moved into the caller's room on LiveKit
+    Cloud, or rung again into it elsewhere). The agent says goodbye and falls silent. 502 when
+    LiveKit could not move or ring the phone (the transfer ends failed, declined or no_answer,
     and the caller is back with the agent)."""
     accepted = transfers.accept_transfer(
         transfer_id,
