@@ -181,6 +181,10 @@ class Caller:
     def connected(self) -> dict[str, Any]:
         return self.lines.wait_for(lambda e: e["event"] in ("connected", "error"), "connection")
 
+    def identity(self) -> str:
+        """The identity the server gave this caller (from its token)."""
+        return self.connected()["identity"]
+
     def mark(self) -> int:
         return len(self.lines.events)
 
