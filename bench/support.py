@@ -105,12 +105,24 @@ def prepare_django(database_url: str, redis_url: str | None = None) -> None:
 class Server:
     """daphne serving the project, as in production; stopped with SIGTERM."""
 
-    def __init__(self, port: int, database_url: str, application: str = "salon_project.asgi:application"):
-        env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}  # REDIS_URL as prepared
-        self.base = f"http://127.0.0.1:{port}"
+    def __init__(
+        self,
+        port: int,
+        database_url: str,
+        application: str = "salon_project.asgi:application",
+        host: str = "127.0.0.1",
+        **env_overrides: str,
+    ):
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "LOG_LEVEL": "WARNING",
+            **env_overrides,
+        }  # REDIS_URL as prepared
+        self.base = f"http://{host}:{port}"
         self.log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],
+            [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), application],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -1,0 +1,146 @@
+"""Calls over LiveKit's own server (a part of `make bench`, bench/run.py).
+
+The production path of a web call, with the offline brain: daphne (the API), livekit-server in
+development mode and one `manage.py runworker start` process, the server, the worker and the
+callers (bench/voice_callers.py, LiveKit's rtc client) in a network namespace of their own, as
+in the tests (salon_project/tests/support_livekit.py: root, `ip` and `make livekit` needed; the
+rows say why when they cannot run).
+
+- A caller's turn, one call at a time: text sent on lk.chat until the first text of the reply
+  on lk.transcription, p50 and p95, beside the API's own lookup of the same question, timed by
+  the same caller just before (what the agent's tool waits for inside the turn).
+- How many simultaneous calls the one worker process holds before a turn's p95 passes 1 s:
+  1, 2, 4, 8 … calls at once, each asking questions a second apart; and the memory per call
+  (the worker's process tree, each call a job process, against the idle worker).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+
+from bench.support import ROOT, Row, Server, ms, percentile
+
+TURN_P95_LIMIT_MS = 1000.0
+
+
+def measure(database_url: str, token: str, questions: list[str], port: int, short: bool) -> list[Row]:
+    from salon_project.livekit_server import LiveKitDevServer
+    from salon_project.tests.support_livekit import Namespace, Sandbox, VoiceWorker, missing_reason
+
+    reason = missing_reason()
+    if reason:
+        return [Row("caller's turn over LiveKit's server", "not measured", reason)]
+    levels = [1, 2] if short else [1, 2, 4, 8, 16, 32]
+    turns = 2 if short else 6
+    folder = tempfile.TemporaryDirectory(prefix="salon-bench-voice-")
+    namespace = Namespace().create()
+    livekit = server = worker = None
+    try:
+        livekit = LiveKitDevServer(host=namespace.ns_ip, prefix=namespace.prefix(), log_level="warn").start()
+        sandbox = Sandbox(namespace, livekit)
+        agent = {"VOICE_AGENT_NAME": f"salon-bench-{uuid.uuid4().hex[:6]}"}
+        host = namespace.host_ip
+        server = Server(port, database_url, host=host, ALLOWED_HOSTS=host, **sandbox.livekit_env, **agent)
+        log = Path(folder.name) / "worker.log"
+        worker = VoiceWorker(
+            sandbox, server.base, token, log, mode="start", VOICE_WORKER_MAX_CALLS="100", LOG_LEVEL="WARNING", **agent
+        ).registered()
+        time.sleep(3)  # its idle job processes settle before the idle memory is read
+        idle = tree_memory(worker.process.pid)
+        results = []
+        for calls in levels:
+            run = run_callers(sandbox, server.base, token, questions, calls, turns, worker.process.pid)
+            results.append(run)
+            if percentile(run["turns_ms"], 95) > TURN_P95_LIMIT_MS:
+                break
+        return rows(results, idle)
+    finally:
+        if worker is not None:
+            worker.stop()
+        if server is not None:
+            server.stop()
+        if livekit is not None:
+            livekit.stop()
+        namespace.delete()
+        folder.cleanup()
+
+
+def run_callers(sandbox, api_url: str, token: str, questions: list[str], calls: int, turns: int, worker_pid: int):
+    command = [*sandbox.namespace.prefix(), sys.executable, "-m", "bench.voice_callers", api_url, token]
+    command += [str(calls), str(turns), *(["--lookups"] if calls == 1 else [])]
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.5):
+            peak[0] = max(peak[0], tree_memory(worker_pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        finished = subprocess.run(
+            command, cwd=ROOT, input=json.dumps(questions), capture_output=True, text=True, timeout=300
+        )
+    finally:
+        done.set()
+        sampler.join()
+    if finished.returncode != 0:
+        raise SystemExit(f"the callers failed ({calls} at once):\n{finished.stderr[-3000:]}")
+    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    result["peak_rss"] = peak[0]
+    return result
+
+
+def tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants, in bytes: the proportional set size, so
+    pages the job processes share with each other (forked from one parent) count once."""
+    try:
+        root = psutil.Process(pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for process in tree:
+        try:
+            total += process.memory_full_info().pss
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def rows(results: list[dict], idle_rss: int) -> list[Row]:
+    first = results[0]
+    turn = Row(
+        "caller's turn over LiveKit (text to first reply), p50 / p95",
+        ms(first["turns_ms"], 50, 95),
+        f"its lookup {ms(first['lookups_ms'], 50, 95)}",
+        f"{percentile(first['turns_ms'], 50) / percentile(first['lookups_ms'], 50):.1f}x",
+    )
+    held = [r for r in results if percentile(r["turns_ms"], 95) <= TURN_P95_LIMIT_MS]
+    over = [r for r in results if percentile(r["turns_ms"], 95) > TURN_P95_LIMIT_MS]
+    best = held[-1] if held else None
+    figure = f"{best['calls']} calls (p95 {percentile(best['turns_ms'], 95):.0f} ms)" if best else "fewer than 1"
+    beyond = over[0] if over else None
+    baseline = (
+        f"{beyond['calls']} calls: p95 {percentile(beyond['turns_ms'], 95):.0f} ms"
+        if beyond
+        else f"not passed at {results[-1]['calls']} (the most tried)"
+    )
+    capacity = Row("calls one runworker holds, turn p95 <= 1 s", figure, baseline)
+    top = best or results[0]
+    per_call = max(top["peak_rss"] - idle_rss, 0) / top["calls"] / 2**20
+    memory = Row(
+        f"memory per call ({top['calls']} at once)",
+        f"{per_call:.0f} MiB",
+        f"idle worker {idle_rss / 2**20:.0f} MiB",
+    )
+    return [turn, capacity, memory]
