@@ -21,7 +21,9 @@ Measured, from this process over loopback:
   LLM), beside the same client's `GET /api/v1/ping`;
 - lookup latency again at 20,000 entries;
 - one timeout sweep over 100,000 pending requests of which 10,000 have expired (checked: each
-  unresolved, with its audit event and its text), beside a bare UPDATE of the same rows.
+  unresolved, with its audit event and its text), beside a bare UPDATE of the same rows;
+- one escalation-ladder step with 10,000 reminders due among 100,000 pending, the same way.
+  `--only sweeps` measures just these two (no server).
 
 Prints one table and the machine. Exit status 3 when a target is missed (1 is a failure to run).
 """
@@ -216,6 +218,9 @@ def main() -> int:
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13", help="Emptied before and after.")
     parser.add_argument("--port", type=int, default=8103)
+    parser.add_argument(
+        "--only", choices=("sweeps",), help="Only the rows named: sweeps = the timeout sweep and a ladder step."
+    )
     args = parser.parse_args()
 
     broker = redis.Redis.from_url(args.redis_url)
@@ -227,30 +232,11 @@ def main() -> int:
     rows: list[Row] = []
     try:
         prepare_django(database.url, redis_url=args.redis_url)
-        from salon_project.models import ApiToken
-
-        token, session = ApiToken.issue("bench")[1], console_push.staff_session()
-        questions, unknown = dev_questions()
-        requests = Requests(questions, unknown)
-        grow_to(1000)
-        database.settle()
-        server = Server(args.port, database.url)
-        try:
-            rows += http_rows(server, token, requests, args)
-            rows.append(asyncio.run(console_push.measure(server.base, token, session, unknown, args.requests // 3)))
-            rows.append(asyncio.run(agent_tool.measure(server.base, token, questions, args.requests // 2)))
-        finally:
-            server.stop()
-        grow_to(20_000)
-        database.settle()
-        server = Server(args.port, database.url)
-        try:
-            warm_up(server, token, requests)
-            rows.append(latency_row(server, token, requests, "lookup", args.requests, entries=20000))
-        finally:
-            server.stop()
+        if args.only != "sweeps":
+            rows += server_rows(database, args)
         if args.database == "postgres":
             rows.append(sweep.measure(database, pending=100_000, expired=10_000))
+            rows.append(sweep.measure_ladder(database, pending=100_000, due=10_000))
     finally:
         database.drop()
         broker.flushdb()
@@ -260,6 +246,34 @@ def main() -> int:
     if missed:
         print("targets missed: " + "; ".join(missed))
     return TARGET_MISSED if missed else 0
+
+
+def server_rows(database: Database, args: argparse.Namespace) -> list[Row]:
+    """Everything measured through daphne: the endpoints, the console push, the agent's tool."""
+    from salon_project.models import ApiToken
+
+    rows: list[Row] = []
+    token, session = ApiToken.issue("bench")[1], console_push.staff_session()
+    questions, unknown = dev_questions()
+    requests = Requests(questions, unknown)
+    grow_to(1000)
+    database.settle()
+    server = Server(args.port, database.url)
+    try:
+        rows += http_rows(server, token, requests, args)
+        rows.append(asyncio.run(console_push.measure(server.base, token, session, unknown, args.requests // 3)))
+        rows.append(asyncio.run(agent_tool.measure(server.base, token, questions, args.requests // 2)))
+    finally:
+        server.stop()
+    grow_to(20_000)
+    database.settle()
+    server = Server(args.port, database.url)
+    try:
+        warm_up(server, token, requests)
+        rows.append(latency_row(server, token, requests, "lookup", args.requests, entries=20000))
+    finally:
+        server.stop()
+    return rows
 
 
 if __name__ == "__main__":

@@ -21,13 +21,14 @@ out) it leaves the ladder: a reminder written just before the answer is not sent
 """
 
 import logging
+from functools import cached_property
 
 from django.db import transaction
 
 from helprequests import deadlines
 from helprequests import messages as texts
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
-from helprequests.outbox import queue_texts
+from helprequests.outbox import Text, queue_texts
 from helprequests.services import pick_supervisor, routing_pool
 from salon_project.broadcast import to_console
 
@@ -39,8 +40,8 @@ ACTOR = "system:ladder"
 
 def climb_ladder() -> int:
     """Take every ladder step that is due, LADDER_BATCH requests per transaction; how many."""
-    taken = 0
-    while stepped := _ladder_batch():
+    taken, people = 0, _People()
+    while stepped := _ladder_batch(people):
         taken += stepped
     if taken:
         logger.info("Took %d escalation step(s).", taken)
@@ -48,21 +49,26 @@ def climb_ladder() -> int:
 
 
 class _People:
-    """The supervisors as one batch of steps sees them: read once, not once per request."""
+    """The supervisors as one run of the ladder sees them: read once (when a step is due), not
+    once per request."""
 
-    def __init__(self) -> None:
-        self.available, self.owner = routing_pool()
-        self.by_id = {supervisor.pk: supervisor for supervisor in Supervisor.objects.all()}
+    @cached_property
+    def pool(self) -> tuple[list[Supervisor], Supervisor | None]:
+        return routing_pool()
+
+    @cached_property
+    def by_id(self) -> dict[int, Supervisor]:
+        return {supervisor.pk: supervisor for supervisor in Supervisor.objects.all()}
 
     def told_on(self, help_request: HelpRequest) -> tuple[str, list[Supervisor]]:
         """What this step does to `help_request`, as the audit note's verb, and whom it texts."""
-        assigned = self.by_id.get(help_request.assigned_supervisor_id)
-        others = [supervisor for supervisor in self.available if supervisor != assigned]
+        (available, owner), assigned = self.pool, self.by_id.get(help_request.assigned_supervisor_id)
+        others = [supervisor for supervisor in available if supervisor != assigned]
         if help_request.priority == HelpRequest.Priority.URGENT:
             return "told everyone available", others
         if help_request.ladder_step == deadlines.REMIND:
             return "reminded", [assigned] if assigned else []
-        owner = self.owner if self.owner != assigned else None
+        owner = owner if owner != assigned else None
         # The routing rule, as if the assigned supervisor were not there: the next expert, else anyone.
         following = pick_supervisor(others, None, help_request.priority, help_request.tags)
         return "escalated to", list(dict.fromkeys(person for person in (following, owner) if person))
@@ -73,12 +79,11 @@ def _named(people: list[Supervisor]) -> str:
     return ", ".join(names) if names else "nobody (no other supervisor is available)"
 
 
-def _ladder_batch() -> int:
+def _ladder_batch(people: _People) -> int:
     with transaction.atomic():
         batch = HelpRequest.objects.step_ladder(LADDER_BATCH)
         if not batch:
             return 0
-        people = _People()
         events, messages = [], []
         for help_request in batch:
             verb, told = people.told_on(help_request)
@@ -99,8 +104,8 @@ def _ladder_batch() -> int:
                     assigned = people.by_id.get(help_request.assigned_supervisor_id)
                     body = texts.supervisor_escalation(help_request, person, assigned)
                     kind = Message.Kind.SUPERVISOR_ESCALATION
-                messages.append(Message(to=person.phone, body=body, kind=kind, help_request_id=help_request.pk))
-        HelpRequestEvent.objects.bulk_create(events, batch_size=1000)
+                messages.append(Text(person.phone, body, kind, help_request.pk))
+        HelpRequestEvent.insert_many(events)
         queue_texts(messages)
         to_console("help_request", "escalated", {"ids": [help_request.pk for help_request in batch]})
     return len(batch)

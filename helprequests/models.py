@@ -16,6 +16,7 @@ from helprequests.deadlines import deadline
 from knowledge.opening_hours import Calendar
 from salon_project.errors import Invalid
 from salon_project.models import StatusEvent
+from salon_project.sql import insert_arrays
 
 
 class Supervisor(models.Model):
@@ -110,7 +111,7 @@ class HelpRequestQuerySet(models.QuerySet):
             f"ladder_last_at = NULL WHERE status = %s AND id IN (SELECT id FROM {table} WHERE status = %s "
             f"AND duplicate_of_id IS NULL AND ladder_next_at <= %s ORDER BY ladder_next_at, id LIMIT %s{skip_locked}) "
             "RETURNING id, status, priority, tags, question, caller_phone, caller_name, assigned_supervisor_id, "
-            "ladder_step, ladder_next_at, created_at, expires_at"
+            "ladder_step"
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         return sorted(self.raw(statement, [pending, pending, now, limit]), key=lambda help_request: help_request.pk)
@@ -283,6 +284,17 @@ class HelpRequestEvent(StatusEvent):
     """The audit trail: one row per state change of a help request."""
 
     help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
+
+    @classmethod
+    def insert_many(cls, events: list["HelpRequestEvent"]) -> None:
+        """Many audit rows with notes of their own in one statement (the escalation ladder)."""
+        if connection.vendor != "postgresql":
+            cls.objects.bulk_create(events)
+            return
+        columns = {"help_request_id": "bigint", "from_status": "varchar", "to_status": "varchar"}
+        columns |= {"actor": "varchar", "note": "varchar"}
+        rows = [(e.help_request_id, e.from_status, e.to_status, e.actor, e.note) for e in events]
+        insert_arrays(cls._meta.db_table, columns, {"at": timezone.now()}, rows)
 
     @classmethod
     def record_many(cls, help_request_ids: list[int], from_status: str, to_status: str, actor: str) -> None:

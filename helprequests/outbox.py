@@ -8,12 +8,14 @@ then handed to a Celery worker once that transaction commits. If the broker cann
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from helprequests.models import HelpRequest, Message, WebhookDelivery, WebhookEndpoint
+from salon_project.sql import insert_arrays
 
 logger = logging.getLogger("salon.outbox")
 
@@ -39,14 +41,34 @@ def queue_text(to: str, body: str, kind: str, help_request: HelpRequest | None =
     return message
 
 
-def queue_texts(messages: list[Message]) -> list[Message]:
-    """Store many texts at once and send them after commit, in one job (the timeout sweep)."""
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text to store for sending: what `queue_texts` needs of a `Message`, cheap to make by the
+    thousand (a sweep's batch)."""
+
+    to: str
+    body: str
+    kind: str
+    help_request_id: int | None = None
+
+
+def queue_texts(texts: list[Text]) -> list[int]:
+    """Store many texts at once and send them after commit, in one job (the timeout sweep, the
+    escalation ladder); their ids."""
     from helprequests.tasks import deliver_messages
 
-    created = Message.objects.bulk_create(messages)
-    if created:
-        _enqueue_after_commit(deliver_messages, [message.pk for message in created])
-    return created
+    if connection.vendor == "postgresql":
+        columns = {"to": "varchar", "body": "text", "kind": "varchar", "help_request_id": "bigint"}
+        constants = {"attempts": 0, "last_error": "", "created_at": timezone.now(), "status": Message.Status.QUEUED}
+        constants |= {"provider_id": "", "sent_by": ""}
+        rows = [(text.to, text.body, text.kind, text.help_request_id) for text in texts]
+        ids = insert_arrays(Message._meta.db_table, columns, constants, rows)
+    else:
+        messages = [Message(to=t.to, body=t.body, kind=t.kind, help_request_id=t.help_request_id) for t in texts]
+        ids = [message.pk for message in Message.objects.bulk_create(messages)]
+    if ids:
+        _enqueue_after_commit(deliver_messages, ids)
+    return ids
 
 
 def emit_events(

@@ -25,7 +25,7 @@ from django.utils import timezone
 from helprequests import deadlines
 from helprequests import messages as texts
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
-from helprequests.outbox import emit_event, emit_events, queue_text, queue_texts
+from helprequests.outbox import Text, emit_event, emit_events, queue_text, queue_texts
 from helprequests.schemas import HelpRequestOut
 from helprequests.triage import triage
 from knowledge.matching import Vocabulary, question_topic, same_question
@@ -302,16 +302,21 @@ def _for_events(ids: list[int]) -> list[HelpRequest]:
     return list(rows.with_duplicate_count().order_by("expires_at", "pk"))
 
 
-def _timeout_texts(batch: list[HelpRequest]) -> list[Message]:
+def _timeout_texts(batch: list[HelpRequest]) -> list[Text]:
     """The "sorry, not answered yet" texts: one per caller per group (a caller who asked twice,
     or whose two requests were grouped, is told once), counting texts sent in earlier sweeps."""
     primaries = {help_request.primary_pk for help_request in batch}
-    group_members = HelpRequest.objects.filter(Q(pk__in=primaries) | Q(duplicate_of_id__in=primaries))
-    earlier = Message.objects.filter(kind=Message.Kind.CALLER_TIMEOUT, help_request__in=group_members)
-    told = {
-        (duplicate_of or pk, to)
-        for pk, duplicate_of, to in earlier.values_list("help_request_id", "help_request__duplicate_of_id", "to")
-    }
+    # Only a group of several can have had a member time out before (a request times out once):
+    # most requests are alone, so their texts are not looked for at all.
+    groups = set(HelpRequest.objects.filter(duplicate_of_id__in=primaries).values_list("duplicate_of_id", flat=True))
+    told = set()
+    if groups:
+        group_members = HelpRequest.objects.filter(Q(pk__in=groups) | Q(duplicate_of_id__in=groups))
+        earlier = Message.objects.filter(kind=Message.Kind.CALLER_TIMEOUT, help_request__in=group_members)
+        told = {
+            (duplicate_of or pk, to)
+            for pk, duplicate_of, to in earlier.values_list("help_request_id", "help_request__duplicate_of_id", "to")
+        }
     salon_name = SalonProfile.display_name()
     texts_to_send = []
     for help_request in batch:
@@ -320,11 +325,7 @@ def _timeout_texts(batch: list[HelpRequest]) -> list[Message]:
             continue
         told.add(key)
         body = texts.caller_timeout(help_request, salon_name)
-        texts_to_send.append(
-            Message(
-                to=help_request.caller_phone, body=body, kind=Message.Kind.CALLER_TIMEOUT, help_request=help_request
-            )
-        )
+        texts_to_send.append(Text(help_request.caller_phone, body, Message.Kind.CALLER_TIMEOUT, help_request.pk))
     return texts_to_send
 
 
