@@ -183,6 +183,8 @@ class Receptionist(Agent):
             )
         holding = self.call.hold_for_answer(created["id"], callback_number_spoken=spoken)
         outcome = {"help_request_id": created["id"], "callback_number_spoken": spoken}
+        if created.get("answer_expected"):  # when they will hear back, in the salon's opening hours
+            outcome["answer_expected"] = created["answer_expected"]
         self._escalated[key] = outcome
         logger.info("Help request %s opened for %r.", created["id"], question)
         return _result(
@@ -194,7 +196,8 @@ class Receptionist(Agent):
             + (
                 " Then say you will stay on the line for a moment in case they answer right away."
                 if holding
-                else " Then say they will get a text with the answer."
+                else " Then say they will get a text with the answer"
+                + (f', and when: "{outcome["answer_expected"]}"' if "answer_expected" in outcome else ".")
             ),
         )
 

@@ -8,7 +8,8 @@ It reads the conversation the same way a model would, from the chat context:
 - a caller's question        -> call `lookup_answer(question)`
 - an answer was found         -> say it (and nothing else)
 - no answer / API unavailable -> call `request_help(question)`
-- help requested              -> "Let me check with my supervisor and get back to you."
+- help requested              -> "Let me check with my supervisor and get back to you.", and
+                                  when they will hear back (the API's `answer_expected`)
 - a callback number is needed -> ask for it; `save_callback_number(...)`; read it back; on
                                   "yes" call `request_help` again
 - asks for a person, something
@@ -229,7 +230,8 @@ def _after_tool(conversation: list[llm.ChatItem], output: llm.FunctionCallOutput
             if result.get("holding"):
                 return Say(f"{ESCALATION} I'll stay on the line for a moment in case they answer right away.")
             where = f" at {spoken}" if spoken else ""
-            return Say(f"{ESCALATION} We'll text you{where} as soon as I hear back. {ANYTHING_ELSE}")
+            when = f"{result['answer_expected']} " if result.get("answer_expected") else ""
+            return Say(f"{ESCALATION} {when}We'll text you{where} as soon as I hear back. {ANYTHING_ELSE}")
         return Say("I'm sorry, I couldn't pass that along just now. Please call us back a little later.")
     if output.name == "save_callback_number":
         if status == "confirm":

@@ -70,6 +70,16 @@ def test_no_answer_means_asking_a_supervisor_never_guessing(status):
     assert isinstance(said, Say) and said.text.startswith(ESCALATION)
 
 
+def test_the_caller_hears_when_to_expect_the_answer():
+    talk = Conversation().caller("Is there parking close by?")
+    talk.tool("lookup_answer", {"question": "Is there parking close by?"}, {"status": "unknown"})
+    expected = "We open at 10 tomorrow; you'll hear from us by 10:30."
+    result = {"status": "escalated", "holding": False, "answer_expected": expected}
+    talk.tool("request_help", {"question": "Is there parking close by?"}, result)
+    said = talk.next().text
+    assert said.startswith(f"{ESCALATION} {expected} We'll text you")
+
+
 def test_a_callback_number_is_asked_for_read_back_and_confirmed():
     talk = Conversation().caller("Do you sell gift vouchers?")
     talk.tool("lookup_answer", {"question": "Do you sell gift vouchers?"}, {"status": "unknown"})

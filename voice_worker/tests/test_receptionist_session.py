@@ -65,6 +65,8 @@ def test_an_unknown_question_is_escalated_with_exactly_one_help_request(salon_se
     assert reply.startswith(ESCALATION)
     [request] = salon_server.help_requests()
     assert escalated["status"] == "escalated" and escalated["help_request_id"] == request["id"]
+    # When to expect the answer, in the salon's opening hours, as the API put it.
+    assert "you'll hear from us by" in escalated["answer_expected"].lower() and escalated["answer_expected"] in reply
     assert request["question"] == "Is there parking close by?"
     assert request["caller_phone"] == "+14155550150" and request["caller_name"] == "Ana Diaz"
     assert request["call_id"] == call_id and request["status"] == "pending"
