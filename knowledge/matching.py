@@ -204,7 +204,8 @@ _KNOWN_CONCEPTS = (
 )
 
 _CONTRACTIONS = [
-    (r"\by'?all\b", "you"),
+    # the plural "you" of spoken English: "y'all", "you lot", "yous"
+    (r"\by'?all\b|\byou (?:all|lot|guys)\b|\byouse?\b", "you"),
     (r"\bcan't\b", "can not"),
     (r"\bwon't\b", "will not"),
     (r"n't\b", " not"),
@@ -930,7 +931,7 @@ class Index:
                 found = self._read(question)
             parts = _turn_parts(text)
             if len(parts) > 1 and not self._answers(found):
-                found = self._asked_part(parts, found)
+                found = self._asked_part(parts, found, text)
             if self._denied_kinds(found) and not self._answers(found):
                 found = self._kind_of_denied(found)
             if len(self._analysed) < 20_000:
@@ -958,7 +959,41 @@ class Index:
                     modifiers=frozenset(m for m in query.modifiers if m[0] not in dropped),
                     unknown=frozenset(w for _, w in unknown),
                 )
-        return self._family_read(query)
+        return self._family_read(self._by_head(query))
+
+    def _by_head(self, query: Analysis) -> Analysis:
+        """A word no entry says, said alone, that is the head of just one of the salon's compound
+        terms the index holds, stands for that term: "voucher" for "gift voucher", as "the
+        voucher" is said once "gift voucher" was. English compounds name a kind of their last
+        word, so a caller who leaves the kind out still means the only kind the salon knows."""
+        term = {
+            c: next(iter(heads))
+            for c, _ in query.unlisted
+            if c not in self._postings and len(heads := self._heads.get(c, ())) == 1
+        }
+        if not term:
+            return query
+        return replace(
+            query,
+            concepts=frozenset(term.get(c, c) for c in query.concepts),
+            loose=frozenset(term.get(c, c) for c in query.loose),
+            modifiers=frozenset((term.get(c, c), head) for c, head in query.modifiers),
+            unlisted=frozenset(pair for pair in query.unlisted if pair[0] not in term),
+        )
+
+    @cached_property
+    def _heads(self) -> dict[str, frozenset[str]]:
+        """The stem of each noun that ends a multi-word term of one concept which some entry has
+        ("voucher" of "gift voucher"), with the concepts of the terms it ends."""
+        heads: dict[str, set[str]] = {}
+        tables = (lexicon.PHRASES, self.vocabulary.phrases(who=False))
+        for said, meaning in (item for table in tables for item in table.items()):
+            if len(said) < 2 or len(meaning) != 1 or not meaning[0].startswith("@"):
+                continue
+            concept = meaning[0][1:]
+            if concept in self._postings and spelling.can_be_noun(said[-1]):
+                heads.setdefault(stem(said[-1]), set()).add(concept)
+        return {head: frozenset(concepts) for head, concepts in heads.items()}
 
     def _answers(self, query: Analysis) -> bool:
         """Whether some entry answers `query` (a question whose words reach no entry, or only
@@ -968,18 +1003,21 @@ class Index:
         ranked = self._ranked(query, every=False)
         return bool(ranked) and ranked[0][1].matched
 
-    def _asked_part(self, parts: list[str], whole: Analysis) -> Analysis:
+    def _asked_part(self, parts: list[str], whole: Analysis, text: str) -> Analysis:
         """A long turn read as its question: the last clause with a topic word, when no entry
         answers the whole turn and that clause reaches one ("so my husband keeps putting it off, how much
         is a beard trim?"). What the other clauses say counts only where it can refuse or narrow
         an answer: days, holidays, audiences, ages, people, safety words, the caller's own
         booking. A clause that points back ("how much is that?", "can you color them?") depends
-        on what it points to, so then the whole turn is kept."""
+        on what it points to, so then the whole turn is kept; "he" or "she" in a turn that names
+        a relative and no one of the salon's is that relative ("my mum ..., she usually gets a
+        blow-dry"), whom the family words already read, so it points to nobody else."""
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
             if not asked.anchors:
                 continue
-            if _POINTS_BACK.search(parts[position].lower()):
+            said = _EMPTY_IT.sub(" ", parts[position].lower())
+            if _POINTS_BACK.search(said) or (_PERSON_PRONOUN.search(said) and not self._relative_only(whole, text)):
                 return whole
             kept = {c for c in whole.concepts if ":" in c or c in _RISK or c in (PERSONAL, AVAILABILITY, DAYPART)}
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
@@ -989,6 +1027,12 @@ class Index:
             )
             return asked if self._candidates(asked) else whole
         return whole
+
+    def _relative_only(self, whole: Analysis, text: str) -> bool:
+        """Whether the only person a turn names, besides the caller, is a relative or a child
+        (a family word or an age), not a staff member or a stylist."""
+        relative = any(c.startswith(FAMILY) for c in analyse(text, self.vocabulary).concepts) or bool(_ages(whole))
+        return relative and not whole.slots("person") and "staff" not in whole.concepts
 
     def _denied_kinds(self, query: Analysis) -> set[str]:
         """The words of `query` said right before something a learned "no" denies (no safety word
@@ -1277,7 +1321,15 @@ def _turn_parts(text: str) -> list[str]:
     return [part for part in _TURN_PARTS.split(text) if part.strip()]
 
 
-_POINTS_BACK = re.compile(r"\b(?:it|its|that|this|them|they|those|these|one|ones|such|him|her|he|she)\b")
+_POINTS_BACK = re.compile(r"\b(?:it|its|that|this|them|they|those|these|one|ones|such)\b")
+# "Is it fine to ...", "would it be possible to ...", "it's OK if ...": the "it" English puts
+# before an adjective and what follows it, which points to nothing said before.
+_EMPTY_IT = re.compile(
+    r"\b(?:(?:is|was) it|would it be|will it be|it(?:'s|\u2019s| is| would be| will be))"
+    r"\s+(?!going\b)[a-z]+\s+(?:to|if)\b"
+)
+# A person the turn named before: who it is decides whether a clause saying it points back.
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b")
 
 
 @lru_cache(maxsize=4)

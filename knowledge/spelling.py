@@ -42,6 +42,12 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+def can_be_noun(word: str) -> bool:
+    """Whether English reads `word` as a noun, in one of its senses ("voucher", "card"; not
+    "dry" or "about")."""
+    return "NOUN" in getAllLemmas(word)
+
+
 @lru_cache(maxsize=1)
 def _english() -> frozenset[str]:
     path = files("symspellpy") / "frequency_dictionary_en_82_765.txt"
