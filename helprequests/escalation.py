@@ -24,6 +24,7 @@ import logging
 from functools import cached_property
 
 from django.db import transaction
+from django.utils import timezone
 
 from helprequests import deadlines
 from helprequests import messages as texts
@@ -84,7 +85,7 @@ def _ladder_batch(people: _People) -> int:
         batch = HelpRequest.objects.step_ladder(LADDER_BATCH)
         if not batch:
             return 0
-        events, messages = [], []
+        events, messages, now = [], [], timezone.now()
         for help_request in batch:
             verb, told = people.told_on(help_request)
             note = f"{verb} {_named(told)}" if verb != "reminded" or told else "no supervisor to remind"
@@ -95,6 +96,7 @@ def _ladder_batch(people: _People) -> int:
                     to_status=HelpRequest.Status.PENDING,
                     actor=ACTOR,
                     note=note[:300],
+                    at=now,
                 )
             )
             for person in told:

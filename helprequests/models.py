@@ -292,9 +292,9 @@ class HelpRequestEvent(StatusEvent):
             cls.objects.bulk_create(events)
             return
         columns = {"help_request_id": "bigint", "from_status": "varchar", "to_status": "varchar"}
-        columns |= {"actor": "varchar", "note": "varchar"}
-        rows = [(e.help_request_id, e.from_status, e.to_status, e.actor, e.note) for e in events]
-        insert_arrays(cls._meta.db_table, columns, {"at": timezone.now()}, rows)
+        columns |= {"actor": "varchar", "note": "varchar", "at": "timestamptz"}
+        rows = [(e.help_request_id, e.from_status, e.to_status, e.actor, e.note, e.at) for e in events]
+        insert_arrays(cls._meta.db_table, columns, {}, rows)
 
     @classmethod
     def record_many(cls, help_request_ids: list[int], from_status: str, to_status: str, actor: str) -> None:

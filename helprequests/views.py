@@ -23,8 +23,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from helprequests import conversations
+from helprequests.escalation import ACTOR as LADDER
 from helprequests.models import HelpRequest, HelpRequestEvent, InboundText, Message, Supervisor
 from helprequests.services import answerer, resolve_help_request
+from knowledge.opening_hours import Calendar
 from salon_project.console import render_page
 from salon_project.errors import Conflict, DomainError, NotFound
 
@@ -44,11 +46,29 @@ def waiting_requests() -> list[HelpRequest]:
         .select_related("assigned_supervisor")
         .most_urgent_first()
     )
-    now = timezone.now()
+    now, calendar = timezone.now(), Calendar.current()
+    # The deadline counts the salon's open hours: while it is closed the clock stands still, and
+    # while it is open it runs until closing, when the page re-reads the queue.
+    open_now = calendar is None or calendar.is_open(now)
+    opening = None if open_now else calendar.next_opening(now)
+    closing = calendar.period(calendar.local_date(now))[1] if calendar and open_now else None
     for help_request in waiting:
         # The countdown starts from the server's clock, so a browser's wrong clock cannot skew it.
-        help_request.seconds_left = max(0, int((help_request.expires_at - now).total_seconds()))
+        if calendar:
+            left = calendar.working_time_between(now, help_request.expires_at)
+        else:
+            left = help_request.expires_at - now
+        help_request.seconds_left = max(0, int(left.total_seconds()))
+        help_request.working_time_left = _working_time(help_request.seconds_left)
+        help_request.counting_until = None if closing is None else int((closing - now).total_seconds())
+        help_request.clock_starts = opening
     return waiting
+
+
+def _working_time(seconds: int) -> str:
+    """ "25 min", "1 h 05 min": as the queue's countdown shows it, to the minute."""
+    minutes = -(-seconds // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
 @staff_member_required
@@ -163,7 +183,10 @@ def history(request: HttpRequest) -> HttpResponse:
         response.status_code = 400
         return response
     texts_in_order = Prefetch("messages", queryset=Message.objects.order_by("created_at", "id"))
-    requests = handled_requests().prefetch_related(texts_in_order)
+    ladder = Prefetch(
+        "events", queryset=HelpRequestEvent.objects.filter(actor=LADDER).order_by("at", "id"), to_attr="ladder_steps"
+    )
+    requests = handled_requests().prefetch_related(texts_in_order, ladder)
     if text := filters.cleaned_data["q"]:
         requests = requests.filter(
             Q(question__icontains=text)

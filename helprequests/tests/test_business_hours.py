@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 
 from helprequests import delivery, escalation, services
@@ -188,3 +190,35 @@ def test_a_step_turned_off_is_left_out(salon, lee, clock, settings):
     clock.now = la(2026, 12, 2, 10, 20)
     assert escalation.climb_ladder() == 1
     assert [kind for kind, _ in ladder_texts(help_request)] == ["supervisor_escalation", "supervisor_escalation"]
+
+
+@pytest.fixture
+def staff(client):
+    client.force_login(User.objects.create_user("maya", password="pw", is_staff=True))
+    return client
+
+
+def test_the_queue_shows_working_time_left_standing_still_while_closed(staff, salon, clock):
+    ask()
+    page = staff.get(reverse("console:queue_items")).content.decode()
+    # Tuesday 23:00: all 30 working minutes are still to come, from Wednesday's opening.
+    assert 'data-paused="1"' in page and "30 min left · from Wed 10:00" in page
+
+    clock.now = la(2026, 12, 2, 18, 45)  # Wednesday, a quarter of an hour before closing
+    help_request = ask("Do you do perms?")
+    page = staff.get(reverse("console:queue_items")).content.decode()
+    card = page[page.index(f'data-id="{help_request.pk}"') :]
+    # 15 minutes today, 15 on Thursday: the countdown runs until closing, then the page re-reads.
+    assert 'data-seconds-left="1800"' in card and 'data-counting-until="900"' in card
+
+
+def test_history_shows_who_was_reminded_and_escalated_and_when(staff, salon, lee, clock):
+    help_request = ask()
+    for minute in (10, 20, 30):
+        clock.now = la(2026, 12, 2, 10, minute)
+        escalation.climb_ladder()
+    services.expire_help_requests()
+    page = staff.get(reverse("console:history")).content.decode()
+    item = page[page.index(f'data-id="{help_request.pk}"') :]
+    assert "Dec 2, 10:10</time> Reminded Jordan Alvarez" in item
+    assert "Dec 2, 10:20</time> Escalated to Lee Park, Maya Chen (owner)" in item

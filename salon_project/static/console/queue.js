@@ -200,6 +200,15 @@
 
   function tick() {
     for (const clock of list.querySelectorAll(".queue-countdown")) {
+      if (clock.dataset.paused) continue; // the salon is closed: working time stands still
+      if (clock.dataset.countingUntil && !clock.dataset.closes) {
+        clock.dataset.closes = Date.now() + Number(clock.dataset.countingUntil) * 1000;
+      }
+      if (clock.dataset.closes && Date.now() >= Number(clock.dataset.closes)) {
+        clock.dataset.paused = "1";
+        refresh(); // closing time: the server shows the clock stopped until the next opening
+        return;
+      }
       if (!clock.dataset.deadline) clock.dataset.deadline = Date.now() + Number(clock.dataset.secondsLeft) * 1000;
       const seconds = Math.max(0, Math.round((Number(clock.dataset.deadline) - Date.now()) / 1000));
       clock.textContent = seconds ? timeLeft(seconds) + " left" : "timing out…";
