@@ -24,10 +24,13 @@ left and is compared with a threshold calibrated on labelled questions
    any unseen word) instead of vetoing it; a word of English the salon never says ("parking")
    stays a content word that no entry covers. Family words ("my daughter") name an audience only
    where the index prices by audience, or with an age. A long turn that reaches no entry is read
-   as its last clause with a topic word, unless that clause points back ("how much is that?");
-   so is one whose words reach only entries that refuse it. "Today" weighs nothing in a question
-   about a policy or a named day (`_timeless`). A word right before a thing a learned "no" denies
-   only says which kind of it ("tape-in extensions" when "we don't offer extensions").
+   as its last clause with a topic word, unless that clause points back ("how much is that?"; not
+   the "it" of "is it OK to", nor "she" in a turn that names only a relative); so is one whose
+   words reach only entries that refuse it. A word no entry says that is the head of the only
+   compound term the index holds with it stands for that term ("voucher" for "gift voucher").
+   "Today" weighs nothing in a question about a policy or a named day (`_timeless`). A word
+   right before a thing a learned "no" denies only says which kind of it ("tape-in extensions"
+   when "we don't offer extensions").
 2. Retrieval (`Index`): an inverted index from each concept, and each intent an answer can
    satisfy, to the entries that have it. An entry can only answer a question if it has every
    content concept and intent of the question, so the candidates are the intersection of those
