@@ -44,6 +44,18 @@ def test_the_demo_tells_the_whole_story():
         "Is there somewhere to park my car",
         "checks the salon's knowledge base: found the answer",
         "Receptionist: Yes! There is a public garage on Clay Street",
+        # A question at night, on the demo's simulated clock, answered the next morning.
+        "The simulated clock: Tuesday 23:05 at the salon",
+        "Call 3: Carla Reyes calls",
+        "Caller:       Do you do hair extensions?",
+        "We open at 10 tomorrow; you'll hear from us by 10:30.",
+        "due Wednesday at 10:30",
+        "The simulated clock: Wednesday 10:10 at the salon",
+        "the escalation ladder",
+        "Reminder, Maya: a caller is still waiting for an answer to: Do you do hair extensions?",
+        "The simulated clock: Wednesday 10:14 at the salon",
+        "Carla Reyes is texted at +14155550166 (sent)",
+        "We don't do extensions ourselves",
     ]
     at = 0
     for step in steps:  # each one, in the order it happened

@@ -8,6 +8,12 @@ receptionist session with the offline brain:
 2. The supervisor answers (as they would in the console); Ana is texted the answer, and the
    receptionist learns it.
 3. Ben asks the same thing in other words and is answered at once.
+4. At 11 pm, with the salon closed, Carla asks something new: she is told when the salon opens
+   and by when she will hear back. The next morning the supervisor is reminded (the escalation
+   ladder), answers, and Carla is texted.
+
+It runs on a simulated clock (voice_worker/demo_clock.py), set to a Tuesday afternoon, that night,
+and the next morning in the salon's timezone, so the story is the same whenever it is run.
 """
 
 import asyncio
@@ -20,14 +26,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from salon_project import processes
+from voice_worker import demo_clock
 from voice_worker.api_client import Outbox, SalonApi
 from voice_worker.brain import OfflineBrain
 from voice_worker.call import CallerInfo
@@ -45,6 +54,15 @@ BEN_LINES = ["Hi! Is there somewhere to park my car near the salon?", "Great, th
 SUPERVISOR_ANSWER = (
     "Yes! There is a public garage on Clay Street, one block away, and metered street parking on Fillmore."
 )
+CARLA = {"name": "Carla Reyes", "phone": "+14155550166"}
+CARLA_LINES = ["Do you do hair extensions?", "Thanks, bye!"]
+NIGHT_ANSWER = "We don't do extensions ourselves, but Jordan can recommend a specialist nearby."
+SALON_ZONE = ZoneInfo("America/Los_Angeles")  # the demo salon's (knowledge/fixtures/salon.yaml)
+
+
+def _next_tuesday() -> date:
+    today = datetime.now(SALON_ZONE).date()
+    return today + timedelta(days=(1 - today.weekday()) % 7 or 7)
 
 
 class Command(BaseCommand):
@@ -59,8 +77,11 @@ class Command(BaseCommand):
         out = Printer(self.stdout, pace)
         out.title("Salon Front Desk: a demo of the AI receptionist (offline: no keys, no LiveKit needed)")
         with DemoServer(out) as server:
-            asyncio.run(Scenario(server.url, server.token, out).run())
-        out.title("That's the whole loop: answered, escalated, answered by a person, learned, reused.")
+            asyncio.run(Scenario(server, out).run())
+        out.title(
+            "That's the whole loop: answered, escalated, answered by a person, learned, reused; "
+            "and a question at night answered the next morning."
+        )
 
 
 class Printer:
@@ -97,7 +118,8 @@ class DemoServer:
         self.process: subprocess.Popen | None = None
         self.env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "salon_project.settings",
+            "DJANGO_SETTINGS_MODULE": "voice_worker.demo_settings",  # the simulated clock
+            "DEMO_CLOCK_FILE": str(self.folder / "clock"),
             "DATABASE_URL": f"sqlite:///{self.folder / 'demo.sqlite3'}",
             "CELERY_TASK_ALWAYS_EAGER": "true",  # texts go out as the API call commits
             "SMS_BACKEND": "console",
@@ -106,12 +128,16 @@ class DemoServer:
         }
         self.env.pop("REDIS_URL", None)  # the embedded default
 
+    def set_clock(self, moment: datetime) -> None:
+        demo_clock.set_to(self.folder / "clock", moment)
+
     def __enter__(self) -> "DemoServer":
+        self.set_clock(datetime.combine(_next_tuesday(), datetime.min.time().replace(hour=14), SALON_ZONE))
         self.out.line(f"Starting the salon's API on {self.url} with a fresh demo database...\n", pause=False)
         try:
-            self._manage("migrate", "--noinput")
-            self._manage("seed_salon")
-            self.token = self._manage("createapitoken", "voice-demo").strip().splitlines()[-1]
+            self.manage("migrate", "--noinput")
+            self.manage("seed_salon")
+            self.token = self.manage("createapitoken", "voice-demo").strip().splitlines()[-1]
             self.log = open(self.folder / "server.log", "wb")
             command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
             self.process = subprocess.Popen(
@@ -135,7 +161,7 @@ class DemoServer:
             self.log.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _manage(self, *args: str) -> str:
+    def manage(self, *args: str) -> str:
         done = subprocess.run(
             [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
             env=self.env,
@@ -168,20 +194,23 @@ class DemoServer:
 
 
 class Scenario:
-    def __init__(self, url: str, token: str, out: Printer):
+    def __init__(self, server: DemoServer, out: Printer):
         self.out = out
-        self.url = url
-        self.token = token
+        self.server = server
+        self.url = server.url
+        self.token = server.token
         self.outbox_dir = Path(tempfile.mkdtemp(prefix="salon-demo-outbox-"))
 
     async def run(self) -> None:
         try:
             async with SalonApi(self.url, self.token, outbox=Outbox(self.outbox_dir)) as api:
                 self.api = api
+                self.clock_at(datetime.combine(_next_tuesday(), datetime.min.time().replace(hour=14), SALON_ZONE))
                 await self.call("Call 1", ANA, ANA_LINES)
                 request = await self.only_pending_request()
                 await self.supervisor_answers(request)
                 await self.call("Call 2", BEN, BEN_LINES)
+                await self.night_and_morning()
         finally:
             shutil.rmtree(self.outbox_dir, ignore_errors=True)
 
@@ -238,14 +267,40 @@ class Scenario:
             self.out.said("Text:", f"\u201c{text['body']}\u201d")
         return request
 
-    async def supervisor_answers(self, request: dict[str, Any]) -> None:
+    async def night_and_morning(self) -> None:
+        """A question at night is due in opening hours, climbs the ladder in the morning, is answered."""
+        tuesday = _next_tuesday()
+        self.clock_at(datetime.combine(tuesday, datetime.min.time().replace(hour=23, minute=5), SALON_ZONE))
+        await self.call("Call 3", CARLA, CARLA_LINES)
+        request = await self.only_pending_request()
+        due = datetime.fromisoformat(request["expires_at"]).astimezone(SALON_ZONE)
+        self.out.step(
+            f"due {due:%A} at {due:%H:%M}: half an hour of the salon's opening hours, not half an hour of the night"
+        )
+        wednesday = tuesday + timedelta(days=1)
+        self.clock_at(datetime.combine(wednesday, datetime.min.time().replace(hour=10, minute=10), SALON_ZONE))
+        self.server.manage("climb_ladder")  # what beat runs every minute
+        reminders = await self.api.get_json(
+            "/api/v1/messages", help_request_id=request["id"], kind="supervisor_reminder"
+        )
+        for text in reminders["items"]:
+            self.out.step("the escalation ladder: ten minutes into opening hours, nobody has answered yet")
+            self.out.said("Text:", f"\u201c{text['body']}\u201d")
+        self.clock_at(datetime.combine(wednesday, datetime.min.time().replace(hour=10, minute=14), SALON_ZONE))
+        await self.supervisor_answers(request, NIGHT_ANSWER, learn=False)
+
+    def clock_at(self, moment: datetime) -> None:
+        self.server.set_clock(moment)
+        self.out.title(f"The simulated clock: {moment:%A %H:%M} at the salon")
+
+    async def supervisor_answers(self, request: dict[str, Any], answer: str = SUPERVISOR_ANSWER, learn: bool = True):
         supervisor = request["assigned_supervisor"]
         self.out.title(f"{supervisor['name']} answers request #{request['id']} in the supervisor console")
-        self.out.said(f"{supervisor['name'].split()[0]}:", SUPERVISOR_ANSWER)
+        self.out.said(f"{supervisor['name'].split()[0]}:", answer)
         response = await self.api.request(
             "POST",
             f"/api/v1/help-requests/{request['id']}/resolve",
-            json={"answer": SUPERVISOR_ANSWER, "supervisor_id": supervisor["id"], "learn": True},
+            json={"answer": answer, "supervisor_id": supervisor["id"], "learn": learn},
         )
         resolved = response.json()
         texts = await self.api.get_json("/api/v1/messages", help_request_id=request["id"], kind="caller_followup")
