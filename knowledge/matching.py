@@ -986,16 +986,21 @@ class Index:
 
     @cached_property
     def _heads(self) -> dict[str, frozenset[str]]:
-        """The stem of each noun that ends a multi-word term of one concept which some entry has
-        ("voucher" of "gift voucher"), with the concepts of the terms it ends."""
+        """The stem of each compound's head ("voucher" of "gift voucher"), with the concepts of
+        the compounds it ends that some entry has. A compound here is a term of one concept in two
+        words, a noun or adjective then a word that is only a noun, with no small word: "hold the
+        date", "part of town", "running behind" or "high light" (a sound-alike) mean more than a
+        kind of their last word."""
         heads: dict[str, set[str]] = {}
         tables = (lexicon.PHRASES, self.vocabulary.phrases(who=False))
+        small = lexicon.STOPWORDS | lexicon.FILLERS
         for said, meaning in (item for table in tables for item in table.items()):
-            if len(said) < 2 or len(meaning) != 1 or not meaning[0].startswith("@"):
+            if len(said) != 2 or len(meaning) != 1 or not meaning[0].startswith("@") or small.intersection(said):
                 continue
             concept = meaning[0][1:]
-            if concept in self._postings and spelling.can_be_noun(said[-1]):
-                heads.setdefault(stem(said[-1]), set()).add(concept)
+            modifier, head = said
+            if concept in self._postings and spelling.only_a_thing(head) and spelling.can_modify(modifier):
+                heads.setdefault(stem(head), set()).add(concept)
         return {head: frozenset(concepts) for head, concepts in heads.items()}
 
     def _answers(self, query: Analysis) -> bool:

@@ -42,10 +42,20 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-def can_be_noun(word: str) -> bool:
-    """Whether English reads `word` as a noun, in one of its senses ("voucher", "card"; not
-    "dry" or "about")."""
-    return "NOUN" in getAllLemmas(word)
+@lru_cache(maxsize=10_000)
+def only_a_thing(word: str) -> bool:
+    """Whether English reads `word` as a noun and never as an adjective or adverb ("voucher",
+    "event"; not "dry", "light" or "behind"), so that it names a thing whatever its place."""
+    readings = [getAllLemmas(form) for form in (word, *lemmas(word))]  # "lights" is "light" too
+    return "NOUN" in readings[0] and not any({"ADJ", "ADV"} & set(found) for found in readings)
+
+
+@lru_cache(maxsize=10_000)
+def can_modify(word: str) -> bool:
+    """Whether `word` can come first in a compound noun: a noun or an adjective ("gift", "special";
+    not "first" alone as a verb would be)."""
+    found = getAllLemmas(word)
+    return "NOUN" in found or "ADJ" in found
 
 
 @lru_cache(maxsize=1)
