@@ -80,8 +80,16 @@ async def main(args: argparse.Namespace) -> None:
     questions = json.load(sys.stdin)
     turns: list[float] = []
     lookups: list[float] = []
-    await asyncio.gather(*(caller(n, args, questions, turns, lookups) for n in range(args.calls)))
-    print(json.dumps({"calls": args.calls, "turns_ms": turns, "lookups_ms": lookups}), flush=True)
+    outcomes = await asyncio.gather(
+        *(caller(n, args, questions, turns, lookups) for n in range(args.calls)), return_exceptions=True
+    )
+    # A caller left waiting a minute (no greeting, no reply) is a call the worker did not hold.
+    unanswered = sum(isinstance(outcome, TimeoutError) for outcome in outcomes)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException) and not isinstance(outcome, TimeoutError):
+            raise outcome
+    result = {"calls": args.calls, "turns_ms": turns, "lookups_ms": lookups, "unanswered": unanswered}
+    print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":
