@@ -8,9 +8,9 @@ from ninja.pagination import paginate
 
 from helprequests import inbound_sms, services
 from helprequests.delivery import UnsafeUrl, check_webhook_url
+from helprequests.messages import answer_expected
 from helprequests.models import HelpRequest, InboundText, Message, Supervisor, WebhookDelivery, WebhookEndpoint
 from helprequests.schemas import (
-    HelpRequestCreatedOut,
     HelpRequestIn,
     HelpRequestOut,
     HelpRequestStatus,
@@ -29,6 +29,7 @@ from helprequests.schemas import (
     WebhookEndpointOut,
 )
 from helprequests.triage import unknown_topics
+from knowledge.opening_hours import Calendar
 from salon_project.auth import actor_of
 from salon_project.errors import Conflict, Invalid, get_or_404
 from salon_project.pagination import Page
@@ -60,7 +61,7 @@ class HelpRequestFilters(Schema):
     duplicate_of: RecordId | None = None
 
 
-@help_requests.post("", response={200: HelpRequestCreatedOut, 201: HelpRequestCreatedOut, 409: DetailOut})
+@help_requests.post("", response={200: HelpRequestOut, 201: HelpRequestOut, 409: DetailOut})
 def create_help_request(
     request: HttpRequest,
     payload: HelpRequestIn,
@@ -79,9 +80,10 @@ def create_help_request(
         idempotency_key=idempotency_key or None,
         actor=actor_of(request),
     )
-    if result.created:
-        return Status(201, result.help_request)  # as created, with its supervisor: no second read
-    return Status(200, _help_request(result.help_request.pk))
+    # As created, with its supervisor: no second read.
+    help_request = result.help_request if result.created else _help_request(result.help_request.pk)
+    help_request.answer_expected = answer_expected(help_request, Calendar.current())
+    return Status(201 if result.created else 200, help_request)
 
 
 @help_requests.get("", response=list[HelpRequestOut])

@@ -4,9 +4,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StringConstraints, field_validator
 
-from helprequests.messages import answer_expected
 from helprequests.models import HelpRequest, InboundText, Message, WebhookDelivery, WebhookEndpoint
-from knowledge.opening_hours import Calendar
 from salon_project.schemas import NonBlank, PatchIn, PhoneNumber, RecordId, named_enum, omittable
 
 HelpRequestStatus = named_enum("HelpRequestStatus", HelpRequest.Status.values)
@@ -47,6 +45,22 @@ class HelpRequestOut(Schema):
     resolved_at: datetime | None
     duplicate_of: int | None = Field(description="The request this one asks the same as; null for a primary.")
     duplicate_count: int = Field(description="How many requests are attached to this one.")
+    # Extra to the contract: when the caller hears back. The deadline is `expires_at`, counted in
+    # the salon's open hours; the sentence only in the create response (it is what the agent says).
+    answer_expected_by: datetime = Field(description="When the caller hears back at the latest: `expires_at`.")
+    answer_expected: str | None = Field(
+        None,
+        description="Only in the create response: the sentence that tells the caller, e.g. "
+        '"We open at 10 tomorrow; you\'ll hear from us by 10:30."',
+    )
+
+    @staticmethod
+    def resolve_answer_expected_by(obj: HelpRequest) -> datetime:
+        return obj.expires_at
+
+    @staticmethod
+    def resolve_answer_expected(obj: HelpRequest) -> str | None:
+        return getattr(obj, "answer_expected", None)
 
     @staticmethod
     def resolve_duplicate_of(obj: HelpRequest) -> int | None:
@@ -56,26 +70,6 @@ class HelpRequestOut(Schema):
     def resolve_duplicate_count(obj: HelpRequest) -> int:
         counted = getattr(obj, "duplicate_count", None)  # annotated by with_duplicate_count() in lists
         return obj.duplicates.count() if counted is None else counted
-
-
-class HelpRequestCreatedOut(HelpRequestOut):
-    """A request as created (or replayed), with what the agent tells the caller about when to
-    expect the answer (extra to the contract)."""
-
-    answer_expected_by: datetime = Field(
-        description="When the caller hears back at the latest: the deadline, counted in the salon's open hours."
-    )
-    answer_expected: str = Field(
-        description='The sentence that tells the caller, e.g. "We open at 10 tomorrow; you\'ll hear from us by 10:30."'
-    )
-
-    @staticmethod
-    def resolve_answer_expected_by(obj: HelpRequest) -> datetime:
-        return obj.expires_at
-
-    @staticmethod
-    def resolve_answer_expected(obj: HelpRequest) -> str:
-        return answer_expected(obj, Calendar.current())
 
 
 class ResolveIn(Schema):
