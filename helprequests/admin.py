@@ -333,11 +333,13 @@ class HelpRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="Time left", ordering="expires_at")
     def time_left(self, obj: HelpRequest) -> str:
+        """The deadline counts the salon's open hours, so the clock time it falls on is shown too
+        (at night, "14 hours" left is still half an hour of working time)."""
         if obj.status != HelpRequest.Status.PENDING:
             return "—"
         if obj.expires_at <= timezone.now():
             return "overdue (times out at the next sweep)"
-        return timeuntil(obj.expires_at)
+        return f"{timeuntil(obj.expires_at)} (due {timezone.localtime(obj.expires_at):%a %H:%M})"
 
 
 # --- Supervisors -----------------------------------------------------------------------------
