@@ -19,6 +19,9 @@ Measured, from this process over loopback:
   the POST's own response time;
 - the voice agent's `lookup_answer` tool (its API client, a lookup, the reply it gives the
   LLM), beside the same client's `GET /api/v1/ping`;
+- calls over LiveKit's own server (bench/voice_calls.py): a caller's turn, text sent to the
+  first reply text, beside the lookup; how many simultaneous calls one `runworker` holds before
+  a turn's p95 passes 1 s, and the memory per call;
 - lookup latency again at 20,000 entries;
 - one timeout sweep over 100,000 pending requests of which 10,000 have expired (checked: each
   unresolved, with its audit event and its text), beside a bare UPDATE of the same rows;
@@ -43,7 +46,7 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import agent_tool, console_push, sweep  # noqa: E402
+from bench import agent_tool, console_push, sweep, voice_calls  # noqa: E402
 from bench.support import (  # noqa: E402
     Client,
     Database,
@@ -265,6 +268,8 @@ def server_rows(database: Database, args: argparse.Namespace) -> list[Row]:
         rows.append(asyncio.run(agent_tool.measure(server.base, token, questions, args.requests // 2)))
     finally:
         server.stop()
+    known = [question for question in questions if question not in unknown]
+    rows += voice_calls.measure(database.url, token, known, args.port + 1, short=args.seconds < 2)
     grow_to(20_000)
     database.settle()
     server = Server(args.port, database.url)
