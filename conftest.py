@@ -28,6 +28,7 @@ from salon_project import processes
 from salon_project.models import ApiToken
 from salon_project.tests.support_livekit import (  # noqa: F401
     livekit_sandbox,
+    salon_api_env,
     salon_api_over_livekit,
     salon_over_livekit,
     voice_worker_env,

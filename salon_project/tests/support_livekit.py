@@ -282,6 +282,7 @@ class Salon:
     tmp_path: Path
     worker: VoiceWorker | None = None
     callers: list[Caller] = field(default_factory=list)
+    api_env: dict[str, str] = field(default_factory=dict)  # daphne's environment
 
     def http(self) -> httpx.Client:
         return httpx.Client(base_url=self.api_url, headers={"Authorization": f"Bearer {self.token}"}, timeout=10)
@@ -306,6 +307,16 @@ class Salon:
         """What an API client of LiveKit needs: url, api_key, api_secret."""
         server = self.sandbox.server
         return {"url": server.http_url, "api_key": server.api_key, "api_secret": server.api_secret}
+
+    def run_task(self, dotted: str) -> None:
+        """Run a Celery task's function in a process of its own with the API's settings (its
+        database, LiveKit), as the beat's worker would run it."""
+        module, name = dotted.rsplit(".", 1)
+        code = f"from {module} import {name}; {name}()"
+        done = subprocess.run(
+            [sys.executable, MANAGE, "shell", "-c", code], env=self.api_env, cwd=settings.BASE_DIR, capture_output=True
+        )
+        assert done.returncode == 0, done.stderr.decode(errors="replace")[-3000:]
 
     def rooms(self) -> list[str]:
         """The rooms the server has now, as its RoomService lists them."""
@@ -341,7 +352,13 @@ def voice_worker_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def salon_api_over_livekit(livekit_sandbox, transactional_db, tmp_path) -> Iterator[Salon]:
+def salon_api_env() -> dict[str, str]:
+    """Extra settings of the API (daphne) of `salon_api_over_livekit`; override it to change some."""
+    return {}
+
+
+@pytest.fixture
+def salon_api_over_livekit(livekit_sandbox, transactional_db, tmp_path, salon_api_env) -> Iterator[Salon]:
     """The seeded salon served by daphne, with LiveKit settings naming the real server and an
     agent name of this test's own (so no other test's worker can take its calls); no worker.
     Tests using it need `django_db(transaction=True)`."""
@@ -353,9 +370,15 @@ def salon_api_over_livekit(livekit_sandbox, transactional_db, tmp_path) -> Itera
     agent = {"VOICE_AGENT_NAME": f"salon-receptionist-{uuid.uuid4().hex[:6]}"}
     host = livekit_sandbox.namespace.host_ip
     daphne = Daphne(
-        tmp_path / "daphne.log", host=host, ALLOWED_HOSTS=f"{host},127.0.0.1", **livekit_sandbox.livekit_env, **agent
+        tmp_path / "daphne.log",
+        host=host,
+        ALLOWED_HOSTS=f"{host},127.0.0.1",
+        **livekit_sandbox.livekit_env,
+        **agent,
+        **salon_api_env,
     )
     salon = Salon(f"http://{daphne.start()}", token, livekit_sandbox, agent["VOICE_AGENT_NAME"], tmp_path)
+    salon.api_env = daphne.env
     try:
         yield salon
     finally:
