@@ -25,7 +25,7 @@ from calls.schemas import CallOut
 from helprequests.models import HelpRequest, Message
 from helprequests.outbox import emit_event
 from salon_project.broadcast import to_console
-from salon_project.errors import Conflict, DomainError, Invalid, NotFound
+from salon_project.errors import Conflict, DomainError, Invalid, get_or_404
 
 logger = logging.getLogger("salon.calls")
 
@@ -49,10 +49,7 @@ def call_group(call_id: int) -> str:
 
 
 def get_call(call_id: int) -> Call:
-    call = Call.objects.filter(pk=call_id).first()
-    if call is None:
-        raise NotFound(f"There is no call with id {call_id}.")
-    return call
+    return get_or_404(Call.objects, call_id, "call")
 
 
 # --- Start ------------------------------------------------------------------------------------
@@ -145,9 +142,7 @@ def add_turn(call_id: int, *, role: str, text: str, idempotency_key: str | None 
             return _same_turn_or_conflict(existing, call_id, role, text), False
     try:
         with transaction.atomic():
-            call = Call.objects.select_for_update().filter(pk=call_id).first()
-            if call is None:
-                raise NotFound(f"There is no call with id {call_id}.")
+            call = get_or_404(Call.objects.select_for_update(), call_id, "call")
             if call.status != Call.Status.ACTIVE:
                 raise Conflict(f"Call {call.pk} has ended ({_ended_how(call)}); its transcript is closed.")
             turn = TranscriptTurn.objects.create(call=call, role=role, text=text, idempotency_key=idempotency_key)

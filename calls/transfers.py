@@ -43,7 +43,7 @@ from helprequests.outbox import emit_event, queue_text
 from helprequests.services import pick_supervisor
 from helprequests.triage import triage
 from salon_project.broadcast import broadcast, to_console
-from salon_project.errors import Conflict, Invalid, NotFound
+from salon_project.errors import Conflict, Invalid, get_or_404
 
 logger = logging.getLogger("salon.transfers")
 
@@ -74,10 +74,7 @@ class Accepted:
 
 
 def get_transfer(transfer_id: int) -> Transfer:
-    transfer = Transfer.objects.select_related("call", "supervisor").filter(pk=transfer_id).first()
-    if transfer is None:
-        raise NotFound(f"There is no transfer with id {transfer_id}.")
-    return transfer
+    return get_or_404(Transfer.objects.select_related("call", "supervisor"), transfer_id, "transfer")
 
 
 # --- Who takes the call -----------------------------------------------------------------------

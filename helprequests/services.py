@@ -33,7 +33,7 @@ from knowledge.models import SalonProfile
 from knowledge.opening_hours import Calendar
 from knowledge.services import current_index, learn_answer
 from salon_project.broadcast import broadcast, to_console
-from salon_project.errors import Conflict, Invalid, NotFound
+from salon_project.errors import Conflict, Invalid, get_or_404
 
 logger = logging.getLogger("salon.helprequests")
 
@@ -330,10 +330,7 @@ def _timeout_texts(batch: list[HelpRequest]) -> list[Text]:
 
 
 def _get(help_request_id: int) -> HelpRequest:
-    try:
-        return HelpRequest.objects.select_related("answered_by").get(pk=help_request_id)
-    except HelpRequest.DoesNotExist:
-        raise NotFound(f"There is no help request with id {help_request_id}.") from None
+    return get_or_404(HelpRequest.objects.select_related("answered_by"), help_request_id, "help request")
 
 
 def _event_data(help_request: HelpRequest) -> dict:

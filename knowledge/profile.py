@@ -38,7 +38,7 @@ from django.db import transaction
 
 from knowledge.models import KnowledgeEntry, SalonProfile
 from knowledge.seed import DAYS, SeedError, build_facts, opening_times, slugify, supervisors_from
-from salon_project.errors import Conflict, NotFound
+from salon_project.errors import Conflict, NotFound, get_or_404
 from salon_project.phones import InvalidPhoneNumber, normalize_phone
 
 # The profile's keys in the order a salon file is written (export); others are kept after them.
@@ -524,9 +524,7 @@ def resolve_conflict(entry_id: int, *, keep: Literal["profile", "hand_edit"]) ->
     """The owner's choice: the profile's new wording replaces the hand edit, or the hand edit stays
     (and the profile's wording counts as seen, so the same change does not ask again)."""
     with transaction.atomic():
-        entry = KnowledgeEntry.objects.select_for_update().filter(pk=entry_id).first()
-        if entry is None:
-            raise NotFound(f"There is no knowledge entry with id {entry_id}.")
+        entry = get_or_404(KnowledgeEntry.objects.select_for_update(), entry_id, "knowledge entry")
         if entry.profile_proposal is None:
             raise Conflict(f"Knowledge entry {entry_id} has no conflict with the profile to decide (any more).")
         proposal = (entry.profile_proposal["question"], entry.profile_proposal["answer"])

@@ -32,7 +32,7 @@ from knowledge.matching import Document, Index, Match, Vocabulary, matches
 from knowledge.models import KnowledgeEntry, KnowledgeVersion, LookupRecord, SalonProfile, VocabularyTerm
 from knowledge.vocabulary import Term
 from salon_project.broadcast import to_console
-from salon_project.errors import Conflict, Invalid, NotFound
+from salon_project.errors import Conflict, Invalid, get_or_404
 
 Review = KnowledgeEntry.ReviewStatus
 
@@ -274,10 +274,7 @@ def _review(entry_id: int, status: str, reviewed_by: str, verb: str) -> Knowledg
 
 
 def get_entry(entry_id: int) -> KnowledgeEntry:
-    entry = KnowledgeEntry.objects.filter(pk=entry_id).first()
-    if entry is None:
-        raise NotFound(f"There is no knowledge entry with id {entry_id}.")
-    return entry
+    return get_or_404(KnowledgeEntry.objects, entry_id, "knowledge entry")
 
 
 def list_entries(
