@@ -17,33 +17,17 @@ from calls import services, transfers
 from calls.models import Call, TranscriptTurn, Transfer, TransferEvent
 from helprequests.models import HelpRequest
 from salon_project.errors import DomainError
+from salon_project.readonly_admin import ReadOnlyInline
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class TranscriptInline(_ReadOnlyInline):
+class TranscriptInline(ReadOnlyInline):
     model = TranscriptTurn
     fields = ["at", "role", "text"]
     verbose_name = "turn"
     verbose_name_plural = "transcript"
 
 
-class HelpRequestInline(_ReadOnlyInline):
+class HelpRequestInline(ReadOnlyInline):
     model = HelpRequest
     fk_name = "call"
     fields = ["request", "question", "status", "priority", "answer", "delivered_in_call"]
@@ -123,7 +107,7 @@ class CallAdmin(admin.ModelAdmin):
         self.message_user(request, f"Ended {ended} call(s).", messages.SUCCESS)
 
 
-class TransferEventInline(_ReadOnlyInline):
+class TransferEventInline(ReadOnlyInline):
     model = TransferEvent
     fields = ["at", "from_status", "to_status", "actor", "note"]
     verbose_name_plural = "audit trail"

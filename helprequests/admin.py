@@ -35,27 +35,7 @@ from helprequests.models import (
 from helprequests.triage import KNOWN_TOPICS, unknown_topics
 from salon_project.errors import DomainError
 from salon_project.phones import InvalidPhoneNumber, normalize_phone
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """History rows shown under their parent; nobody edits history by hand."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+from salon_project.readonly_admin import ReadOnlyAdminMixin, ReadOnlyInline
 
 # --- Help requests ----------------------------------------------------------------------------
 
@@ -422,17 +402,8 @@ class SupervisorAdmin(admin.ModelAdmin):
 # --- Texts ------------------------------------------------------------------------------------
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A record of what happened, shown as it is: nobody adds, edits or deletes one by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Message)
@@ -581,18 +552,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(RecordAdmin):
     list_display = ["id", "type", "endpoint", "status", "attempts", "last_status_code", "created_at", "delivered_at"]
     list_filter = ["status", "type"]
     search_fields = ["event_id", "endpoint__url"]
     list_select_related = ["endpoint"]
     inlines = [WebhookAttemptInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: WebhookDelivery | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: WebhookDelivery | None = None) -> bool:
-        return False
