@@ -4,6 +4,7 @@ servers, `make bench`)."""
 import os
 import signal
 import subprocess
+import sys
 import time
 
 
@@ -46,3 +47,11 @@ def _signal(child: subprocess.Popen, signum: int, groups: bool) -> None:
             child.send_signal(signum)
     except ProcessLookupError:
         pass  # already gone
+
+
+def celery_worker(*options: str, app: str = "salon_project", beat: str | os.PathLike | None = None) -> list[str]:
+    """The command line of a real Celery worker of `app`, as `manage.py serve` and the tests
+    start one: no mingle or gossip (one worker does not need to hear of others), `options` on
+    top (pool, queue, log level); with `beat` (a schedule file), beat runs in it too."""
+    command = [sys.executable, "-m", "celery", "-A", app, "worker", "--without-mingle", "--without-gossip", *options]
+    return [*command, "--beat", "--schedule", str(beat)] if beat else command

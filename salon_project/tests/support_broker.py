@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -137,8 +136,7 @@ def race(
     race_env = {TRANSPORT_ENV: transport, DIR_ENV: str(folder), LOG_ENV: str(log), POLLING_ENV: str(polling)}
     env = {**os.environ, **race_env, **(extra_env or {})}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    command = [sys.executable, "-m", "celery", "-A", __name__, "worker", "--pool", "solo", "-Q", QUEUE]
-    command += ["--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "INFO"]
+    command = processes.celery_worker("--pool", "solo", "-Q", QUEUE, "--without-heartbeat", "-l", "INFO", app=__name__)
     with open(worker_log, "wb") as handle:
         worker = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
     total = producers * per_producer

@@ -16,7 +16,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from django.conf import settings
 
 from helprequests.sms import BaseBackend, OutgoingText
 from helprequests.tests.support_receiver import WebhookReceiver
+from salon_project.processes import celery_worker
 
 SMS_LOG_ENV = "FAULTS_SMS_LOG"
 SMS_DELAY_ENV = "FAULTS_SMS_DELAY"
@@ -124,25 +124,8 @@ def start_worker(
         **env,
     }
     pool = ["--pool", "solo"] if concurrency == 1 else ["--pool", "threads", "--concurrency", str(concurrency)]
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "salon_project",
-        "worker",
-        *pool,
-        "--without-mingle",
-        "--without-gossip",
-        "--without-heartbeat",
-        "-l",
-        "INFO",
-        "-Q",
-        queue,
-        "-n",
-        f"{queue}-{time.monotonic_ns()}@%h",
-        *(["--beat", "--schedule", str(beat)] if beat else []),
-    ]
+    name = f"{queue}-{time.monotonic_ns()}@%h"
+    command = celery_worker(*pool, "--without-heartbeat", "-l", "INFO", "-Q", queue, "-n", name, beat=beat)
     with open(log_file, "ab") as log:
         return subprocess.Popen(command, env=full_env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
 

@@ -89,9 +89,10 @@ class Command(BaseCommand):
             Child("daphne", [sys.executable, "-m", "daphne", "-b", host, "-p", port, "salon_project.asgi:application"])
         ]
         if not no_worker:
-            worker = [sys.executable, "-m", "celery", "-A", "salon_project", "worker", "--beat", "--loglevel", "INFO"]
-            worker += ["--pool", "solo", "--without-mingle", "--without-gossip"]
-            children.append(Child("the Celery worker", [*worker, "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]))
+            worker = processes.celery_worker(
+                "--pool", "solo", "--loglevel", "INFO", beat=settings.CELERY_BEAT_SCHEDULE_FILENAME
+            )
+            children.append(Child("the Celery worker", worker))
         local_livekit = None
         if not no_livekit and not settings.LIVEKIT_URL and livekit_server.built():
             local_livekit = livekit_server.LiveKitDevServer(port=livekit_server.DEV_PORT, log_level="warn")
