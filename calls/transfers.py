@@ -40,7 +40,7 @@ from calls.models import Call, Transfer
 from calls.services import call_group, get_call
 from helprequests.models import Message, Supervisor
 from helprequests.outbox import emit_event, queue_text
-from helprequests.services import pick_supervisor
+from helprequests.services import choose_supervisor
 from helprequests.triage import triage
 from salon_project.broadcast import broadcast, to_console
 from salon_project.errors import Conflict, Invalid, get_or_404
@@ -90,13 +90,10 @@ def busy_supervisor_ids() -> set[int]:
 
 
 def choose_person(reason: str) -> Supervisor | None:
-    """The routing of help requests (helprequests.services.pick_supervisor), among people who can
+    """The routing of help requests (helprequests.services.choose_supervisor), among people who can
     pick up now only (the owner too). None when nobody is."""
     result = triage(reason)
-    busy = busy_supervisor_ids()
-    free = [s for s in Supervisor.with_open_requests().filter(available=True).order_by("pk") if s.pk not in busy]
-    owner = next((s for s in free if s.is_owner), None)
-    return pick_supervisor(free, owner, result.priority, result.tags)
+    return choose_supervisor(result.priority, result.tags, on_a_call=busy_supervisor_ids())
 
 
 # --- Start ------------------------------------------------------------------------------------

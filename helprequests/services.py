@@ -15,7 +15,7 @@ may both become primaries, i.e. one alert too many, never a lost answer.
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -44,17 +44,23 @@ class Created:
     created: bool  # False when an Idempotency-Key replay returned an existing request
 
 
-def routing_pool() -> tuple[list[Supervisor], Supervisor | None]:
+def routing_pool(on_a_call: Collection[int] | None = None) -> tuple[list[Supervisor], Supervisor | None]:
     """What the routing rule chooses among: the available supervisors, with their open requests,
-    and the owner (available or not)."""
+    and the owner (available or not). For a live transfer, `on_a_call` names the people busy on
+    the phone, and only who can pick up now is chosen among: the available ones not on a call,
+    the owner only as one of them."""
     available = list(Supervisor.with_open_requests().filter(available=True).order_by("pk"))
-    return available, Supervisor.objects.filter(is_owner=True).order_by("pk").first()
+    if on_a_call is None:
+        return available, Supervisor.objects.filter(is_owner=True).order_by("pk").first()
+    free = [supervisor for supervisor in available if supervisor.pk not in on_a_call]
+    return free, next((supervisor for supervisor in free if supervisor.is_owner), None)
 
 
-def choose_supervisor(priority: str, tags: list[str]) -> Supervisor | None:
-    """Who a new help request goes to: the routing rule (`pick_supervisor`) among the available
-    supervisors, with the owner taking urgent requests even when marked unavailable."""
-    available, owner = routing_pool()
+def choose_supervisor(priority: str, tags: list[str], on_a_call: Collection[int] | None = None) -> Supervisor | None:
+    """Who a new help request (or, with `on_a_call`, a live transfer) goes to: the routing rule
+    (`pick_supervisor`) among the available supervisors, with the owner taking urgent requests
+    even when marked unavailable (not so for a transfer: the owner must be free to pick up)."""
+    available, owner = routing_pool(on_a_call)
     return pick_supervisor(available, owner, priority, tags)
 
 
