@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from calls import tokens
 from calls.models import Call, CallAnswerDelivery, TranscriptTurn
@@ -26,6 +26,7 @@ from helprequests.models import HelpRequest, Message
 from helprequests.outbox import emit_event
 from salon_project.broadcast import to_console
 from salon_project.errors import Conflict, DomainError, Invalid, get_or_404
+from salon_project.idempotency import create_once
 
 logger = logging.getLogger("salon.calls")
 
@@ -74,11 +75,7 @@ def start_call(
         raise LiveKitNotConfigured(tokens.NOT_CONFIGURED)
     wanted = {"room": room, "caller_phone": caller_phone or "", "channel": channel}
 
-    if idempotency_key:
-        existing = Call.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return _replay(existing, wanted, needs_token)
-    try:
+    def create() -> Call:
         with transaction.atomic():
             call = Call.objects.create(
                 room=room or _new_web_room(),
@@ -89,18 +86,19 @@ def start_call(
             )
             emit_event("call.started", call_event_data(call))
             to_console("call", "started", {"id": call.pk})
-    except IntegrityError:
-        # Either the same key raced us (use the winner) or the room already has a live call.
-        existing = Call.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if existing:
-            return _replay(existing, wanted, needs_token)
+        return call
+
+    def room_taken() -> None:
         active = Call.objects.filter(room=room, status=Call.Status.ACTIVE).first() if room else None
-        if active is None:
-            raise
-        raise Conflict(
-            f"Room {room} already has an active call (id {active.pk}); end it first, or resend the "
-            "original Idempotency-Key to get it back."
-        ) from None
+        if active is not None:
+            raise Conflict(
+                f"Room {room} already has an active call (id {active.pk}); end it first, or resend the "
+                "original Idempotency-Key to get it back."
+            ) from None
+
+    call, created = create_once(Call, idempotency_key, create, clash=room_taken)
+    if not created:
+        return _replay(call, wanted, needs_token)
     return CallStarted(call, created=True, caller_token=tokens.mint_caller_token(call) if needs_token else None)
 
 
@@ -136,23 +134,18 @@ def add_turn(call_id: int, *, role: str, text: str, idempotency_key: str | None 
 
     The call row is locked so a racing "end" cannot slip between the check and the insert
     (PostgreSQL; SQLite's write transactions are serial anyway)."""
-    if idempotency_key:
-        existing = TranscriptTurn.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return _same_turn_or_conflict(existing, call_id, role, text), False
-    try:
+
+    def create() -> TranscriptTurn:
         with transaction.atomic():
             call = get_or_404(Call.objects.select_for_update(), call_id, "call")
             if call.status != Call.Status.ACTIVE:
                 raise Conflict(f"Call {call.pk} has ended ({_ended_how(call)}); its transcript is closed.")
             turn = TranscriptTurn.objects.create(call=call, role=role, text=text, idempotency_key=idempotency_key)
             to_console("call", "turn", {"id": call.pk, "role": role, "text": text})
-            return turn, True
-    except IntegrityError:
-        existing = TranscriptTurn.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if existing is None:
-            raise
-        return _same_turn_or_conflict(existing, call_id, role, text), False
+        return turn
+
+    turn, created = create_once(TranscriptTurn, idempotency_key, create)
+    return (turn, True) if created else (_same_turn_or_conflict(turn, call_id, role, text), False)
 
 
 def _same_turn_or_conflict(existing: TranscriptTurn, call_id: int, role: str, text: str) -> TranscriptTurn:

@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,6 +44,7 @@ from helprequests.services import choose_supervisor
 from helprequests.triage import triage
 from salon_project.broadcast import broadcast, to_console
 from salon_project.errors import Conflict, Invalid, get_or_404
+from salon_project.idempotency import create_once
 
 logger = logging.getLogger("salon.transfers")
 
@@ -112,20 +113,17 @@ def start_transfer(
     """The agent asks for a person. Always records the attempt: when it cannot go ahead (nobody
     available, LiveKit not set up or failing) the transfer is returned already `failed`, with a
     sentence saying why, so the agent can go back to the caller."""
-    if idempotency_key:
-        existing = Transfer.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return _replay(existing, call_id, reason)
-    call = get_call(call_id)
-    if call.status != Call.Status.ACTIVE:
-        raise Conflict(f"Call {call.pk} has ended; there is nobody to transfer.")
-    if kind == Transfer.Kind.COLD:
-        if call.channel != Call.Channel.PHONE or not participant_identity:
-            raise Invalid("A cold transfer needs a phone caller: send the caller's SIP participant_identity.")
-    person = choose_person(reason)
-    summary = summaries.summarize(_turns(call), reason=reason, caller=_caller_label(call))
-    try:
-        with transaction.atomic():
+
+    def create() -> Transfer:
+        call = get_call(call_id)
+        if call.status != Call.Status.ACTIVE:
+            raise Conflict(f"Call {call.pk} has ended; there is nobody to transfer.")
+        if kind == Transfer.Kind.COLD:
+            if call.channel != Call.Channel.PHONE or not participant_identity:
+                raise Invalid("A cold transfer needs a phone caller: send the caller's SIP participant_identity.")
+        person = choose_person(reason)
+        summary = summaries.summarize(_turns(call), reason=reason, caller=_caller_label(call))
+        with transaction.atomic():  # after the summary, not around it: a model may take its time
             transfer = Transfer.objects.create(
                 call=call,
                 kind=kind,
@@ -137,16 +135,19 @@ def start_transfer(
                 idempotency_key=idempotency_key,
             )
             _announce(transfer, "", actor)
-    except IntegrityError:
-        existing = Transfer.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if existing:
-            return _replay(existing, call_id, reason)
-        open_one = Transfer.objects.open().filter(call=call).first()
-        if open_one is None:
-            raise
-        raise Conflict(
-            f"Call {call.pk} already has a transfer in progress (id {open_one.pk}, {open_one.status}); cancel it first."
-        ) from None
+        return transfer
+
+    def already_open() -> None:
+        open_one = Transfer.objects.open().filter(call_id=call_id).first()
+        if open_one is not None:
+            raise Conflict(
+                f"Call {call_id} already has a transfer in progress (id {open_one.pk}, {open_one.status}); "
+                "cancel it first."
+            ) from None
+
+    transfer, created = create_once(Transfer, idempotency_key, create, clash=already_open)
+    if not created:
+        return _replay(transfer, call_id, reason)
     if kind == Transfer.Kind.COLD:
         return _start_cold(transfer, participant_identity or "", actor)
     return _start_warm(transfer, actor)
