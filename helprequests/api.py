@@ -70,8 +70,9 @@ def create_help_request(
     """Open a help request: triaged, assigned and the supervisor texted. The same
     `Idempotency-Key` again returns the first request (200) and sends nothing; with another
     question or caller it is a 409. A question that asks the same as a pending one is attached to
-    it (`duplicate_of`) and texts nobody. `expires_at` (also `answer_expected_by`) is the deadline
-    in the salon's open hours, and `answer_expected` says it as the caller is told."""
+    it (`duplicate_of`) and alerts nobody. `expires_at` (also `answer_expected_by`) is the deadline
+    in the salon's open hours, and `answer_expected` says it as the caller is told; asked while the
+    salon is closed, the caller is texted it too (a `caller_received` message)."""
     result = services.create_help_request(
         question=payload.question,
         caller_phone=payload.caller_phone,

@@ -44,7 +44,7 @@ def deliver_message(message_id: int) -> int | None:
         logger.info("Not sending message %s: %s has opted out of texts.", message.pk, message.to)
         message.mark_skipped(f"Not sent: {message.to} opted out of texts (STOP); START lifts it.")
         return None
-    if message.kind in LADDER_KINDS and _no_longer_waiting(message):
+    if message.kind in WAITING_KINDS and _no_longer_waiting(message):
         message.mark_skipped("Not sent: the request was answered (or timed out) before this went out.")
         return None
     text = OutgoingText(to=message.to, body=message.body, reference=f"msg-{message.pk}")
@@ -61,8 +61,9 @@ def deliver_message(message_id: int) -> int | None:
     return None
 
 
-# The escalation ladder's texts: pointless once the request stopped waiting for an answer.
-LADDER_KINDS = (Message.Kind.SUPERVISOR_REMINDER, Message.Kind.SUPERVISOR_ESCALATION)
+# Texts about a request still waiting for its answer, pointless once it stopped waiting: the
+# escalation ladder's, and the caller's "you'll hear from us by 10:30" sent while closed.
+WAITING_KINDS = (Message.Kind.SUPERVISOR_REMINDER, Message.Kind.SUPERVISOR_ESCALATION, Message.Kind.CALLER_RECEIVED)
 
 
 def _no_longer_waiting(message: Message) -> bool:

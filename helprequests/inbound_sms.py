@@ -271,6 +271,7 @@ def _from_caller(caller: KnownCaller, text: IncomingText) -> Handled:
         caller_name=caller.name,
         idempotency_key=f"sms:{text.message_sid}",
         actor="sms:caller",
+        text_receipt=False,  # the reply below says when to expect the answer
     )
     help_request = created.help_request
     reply = texts.caller_question_received(help_request, Calendar.current())

@@ -79,6 +79,15 @@ def caller_question_received(help_request: HelpRequest, calendar: Calendar | Non
     )
 
 
+def caller_received(help_request: HelpRequest, calendar: Calendar | None) -> str:
+    """To a caller who asked while the salon was closed: what the agent told them, in writing,
+    since the answer comes hours later."""
+    return (
+        f'{_greeting(help_request)} We have your question "{help_request.question}" and will text you '
+        f"the answer. {answer_expected(help_request, calendar)}"
+    )
+
+
 def salon_help(profile: SalonProfile | None) -> str:
     """The reply to HELP (or INFO): who is texting, how to reach a person, how to stop texts."""
     if profile is None:

@@ -355,6 +355,8 @@ class Message(Outbound):
         SUPERVISOR_ESCALATION = "supervisor_escalation"
         CALLER_FOLLOWUP = "caller_followup"
         CALLER_TIMEOUT = "caller_timeout"
+        # A caller who asked while the salon was closed: when to expect the answer.
+        CALLER_RECEIVED = "caller_received"
         # A person is asked to take a live call (calls/transfers.py).
         TRANSFER_ALERT = "transfer_alert"
         # A supervisor texting a caller from the caller's conversation page in the console.

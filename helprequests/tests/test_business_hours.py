@@ -17,6 +17,7 @@ from django.utils import timezone
 from helprequests import delivery, escalation, services
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, OptOut, Supervisor
 from helprequests.tests.support_salon import CALLER
+from helprequests.tests.support_sms import reply_of
 from knowledge.models import SalonProfile
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,90 @@ def test_a_listed_holiday_is_skipped(salon, clock):
     salon_profile.save()
     # Wednesday is a holiday: Thursday opens at 10.
     assert ask().expires_at == la(2026, 12, 3, 10, 30)
+
+
+def receipts() -> list[tuple[str, str]]:
+    """The "when to expect the answer" texts, as (to, how they end)."""
+    rows = Message.objects.filter(kind=Message.Kind.CALLER_RECEIVED).order_by("pk")
+    return [(message.to, message.body.split(" the answer. ")[1]) for message in rows]
+
+
+def test_a_phone_question_at_night_texts_the_caller_when_to_expect_the_answer_once(
+    api, salon, clock, outbox, django_capture_on_commit_callbacks
+):
+    asked = {"question": "Do you sell gift vouchers?", "caller_phone": CALLER, "caller_name": "Ana Diaz"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api.post("/api/v1/help-requests", asked, headers={"Idempotency-Key": "call-7-question-1"})
+        again = api.post("/api/v1/help-requests", asked, headers={"Idempotency-Key": "call-7-question-1"})
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    receipt = Message.objects.get(kind="caller_received")
+    assert receipt.body == (
+        'Hi Ana, this is Glow & Shear Salon. We have your question "Do you sell gift vouchers?" and will text '
+        "you the answer. We open at 10 tomorrow; you'll hear from us by 10:30."
+    )
+    assert receipt.body.endswith(first.data["answer_expected"])  # what the agent says
+    assert (receipt.help_request_id, receipt.status) == (first.data["id"], "sent")
+    assert [sent.body for sent in outbox if sent.to == CALLER] == [receipt.body]
+
+
+@pytest.mark.parametrize(
+    "asked_at, holiday, told",
+    [
+        (la(2026, 12, 1, 23, 0), None, "We open at 10 tomorrow; you'll hear from us by 10:30."),  # Tuesday night
+        (la(2026, 12, 2, 8, 0), None, "We open at 10 today; you'll hear from us by 10:30."),  # before opening
+        (la(2026, 11, 30, 12, 0), None, "We open at 10 tomorrow; you'll hear from us by 10:30."),  # Monday: closed
+        (la(2026, 12, 1, 23, 0), "2026-12-02", "We open at 10 on Thursday; you'll hear from us by 10:30."),
+        (la(2026, 12, 2, 14, 0), None, None),  # open: the agent's "by 2:30" is all there is to say
+        (la(2026, 12, 2, 18, 59), None, None),  # still open, though the answer comes tomorrow
+    ],
+)
+def test_the_caller_is_texted_when_to_expect_the_answer_only_while_the_salon_is_closed(
+    salon, clock, asked_at, holiday, told
+):
+    if holiday:
+        salon_profile = SalonProfile.current()
+        salon_profile.profile["holiday_dates"] = [{"date": holiday, "name": "Staff day"}]
+        salon_profile.save()
+    clock.now = asked_at
+    help_request = ask()
+    assert receipts() == ([(CALLER, told)] if told else [])
+    assert Message.objects.filter(kind="supervisor_alert", help_request=help_request).count() == 1
+
+
+def test_each_caller_asking_at_night_is_told_once_however_often_they_ask(salon, clock):
+    ask("Do you sell gift vouchers?")
+    assert ask("Can I buy a gift voucher?", phone="+14155550199").duplicate_of is not None
+    assert ask("Do you sell gift vouchers?").duplicate_of is not None  # Ana again
+    assert [to for to, _ in receipts()] == [CALLER, "+14155550199"]
+
+
+def test_a_texted_question_at_night_says_it_in_the_reply_not_in_a_second_text(salon, clock, text):
+    clock.now = la(2026, 12, 1, 14, 0)
+    ask()  # Ana asked by phone in the afternoon: she is a known caller
+    clock.now = la(2026, 12, 1, 23, 0)
+    reply = reply_of(text(CALLER, "Can I bring my dog to my appointment?"))
+    assert reply.endswith("We open at 10 tomorrow; you'll hear from us by 10:30.")
+    assert receipts() == []
+
+
+def test_the_receipt_to_an_opted_out_number_is_skipped(salon, clock, outbox, django_capture_on_commit_callbacks):
+    OptOut.objects.create(phone=CALLER, keyword="STOP")
+    with django_capture_on_commit_callbacks(execute=True):
+        ask()
+    receipt = Message.objects.get(kind="caller_received")
+    assert receipt.status == "skipped" and "opted out" in receipt.last_error
+    assert not [sent for sent in outbox if sent.to == CALLER]
+
+
+def test_a_receipt_not_yet_sent_when_the_answer_comes_is_not_sent(salon, clock, outbox):
+    help_request = ask()  # its texts wait in the outbox: nothing was committed and handed over
+    services.resolve_help_request(help_request.pk, answer="Yes, any amount.", learn=False)
+    receipt = Message.objects.get(kind="caller_received")
+    assert delivery.deliver_message(receipt.pk) is None
+    receipt.refresh_from_db()
+    assert receipt.status == "skipped" and "answered" in receipt.last_error
+    assert outbox == []
 
 
 def test_the_ladder_reminds_then_tells_the_next_by_the_routing_rule_and_the_owner(salon, lee, clock):

@@ -15,13 +15,19 @@ from django.urls import reverse
 
 from helprequests import services
 from helprequests.models import HelpRequest, Message, Supervisor
-from helprequests.tests.support_salon import CALLER
+from helprequests.tests.support_salon import CALLER, open_all_hours
 from helprequests.tests.support_sms import reply_of
 
 pytestmark = pytest.mark.django_db
 
 PAGE = reverse("console:caller", args=[CALLER])
 STRANGER = "+14155550199"
+
+
+@pytest.fixture
+def salon(salon):
+    """The seeded salon, open all hours: what these tests count must not depend on the hour they run."""
+    open_all_hours()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from conftest import ApiClient
 from helprequests import services
 from helprequests.admin import AttachedRequestInline
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, WebhookDelivery, WebhookEndpoint
+from helprequests.tests.support_salon import open_all_hours
 from helprequests.tests.test_admin import CHANGELIST, answer, change_url, flashed
 from helprequests.tests.test_races import run_together
 from knowledge import evalset
@@ -20,6 +21,12 @@ from knowledge.matching import question_topic, same_question
 from knowledge.models import KnowledgeEntry
 
 ANA, BEN, CY = "+14155550150", "+14155550151", "+14155550152"
+
+
+@pytest.fixture
+def salon(salon):
+    """The seeded salon, open all hours: what these tests count must not depend on the hour they run."""
+    open_all_hours()
 
 
 def create(api, question: str, caller_phone: str = ANA, **extra) -> dict:

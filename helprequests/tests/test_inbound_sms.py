@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from helprequests.inbound_sms import signature_is_valid, split_reply, twilio_signature, twiml
 from helprequests.models import HelpRequest, InboundText, Message, Supervisor
-from helprequests.tests.support_salon import CALLER, create_help_request_via_api
+from helprequests.tests.support_salon import CALLER, create_help_request_via_api, open_all_hours
 from helprequests.tests.support_sms import INBOUND_PATH as PATH
 from helprequests.tests.support_sms import INBOUND_URL as URL
 from helprequests.tests.support_sms import TWILIO_TOKEN as TOKEN
@@ -26,6 +26,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("twilio_configured"
 
 MAYA = "+14155550101"
 JORDAN = "+14155550102"
+
+
+@pytest.fixture
+def salon(salon):
+    """The seeded salon, open all hours: what these tests count must not depend on the hour they run."""
+    open_all_hours()
 
 
 @pytest.fixture

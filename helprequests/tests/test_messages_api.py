@@ -2,7 +2,15 @@
 
 import pytest
 
+from helprequests.tests.support_salon import open_all_hours
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def salon(salon):
+    """The seeded salon, open all hours: what these tests count must not depend on the hour they run."""
+    open_all_hours()
 
 
 def test_messages_are_filterable_by_recipient_kind_and_request(api, salon, outbox, django_capture_on_commit_callbacks):

@@ -12,12 +12,18 @@ from helprequests import services
 from helprequests.delivery import deliver_message
 from helprequests.models import HelpRequest, InboundText, Message, OptOut
 from helprequests.outbox import queue_text
-from helprequests.tests.support_salon import CALLER
+from helprequests.tests.support_salon import CALLER, open_all_hours
 from helprequests.tests.support_sms import reply_of
 
 pytestmark = pytest.mark.django_db
 
 MAYA = "+14155550101"
+
+
+@pytest.fixture
+def salon(salon):
+    """The seeded salon, open all hours: what these tests count must not depend on the hour they run."""
+    open_all_hours()
 
 
 @pytest.fixture
