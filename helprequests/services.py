@@ -92,8 +92,12 @@ def create_help_request(
     call_id: int | None = None,
     idempotency_key: str | None = None,
     actor: str = "api",
+    text_receipt: bool = True,
 ) -> Created:
-    """Open a help request, assign it and text the supervisor; a replayed key creates nothing."""
+    """Open a help request, assign it and text the supervisor; a replayed key creates nothing.
+
+    Asked while the salon is closed, the caller is texted when to expect the answer too
+    (`caller_received`), unless `text_receipt` is off: a texted question says it in the reply."""
 
     def create() -> HelpRequest:
         if call_id is not None:
@@ -101,7 +105,7 @@ def create_help_request(
             if not call_model.objects.filter(pk=call_id).exists():
                 raise Invalid(f"There is no call with id {call_id}.")
         with transaction.atomic():
-            return _open(question, caller_phone, caller_name, call_id, idempotency_key, actor)
+            return _open(question, caller_phone, caller_name, call_id, idempotency_key, actor, text_receipt)
 
     help_request, created = create_once(HelpRequest, idempotency_key, create)
     if not created:
@@ -118,14 +122,15 @@ def _same_request_or_conflict(existing: HelpRequest, question: str, caller_phone
     return existing
 
 
-def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) -> HelpRequest:
+def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor, text_receipt) -> HelpRequest:
     result = triage(question)
     vocabulary = current_index().vocabulary  # staff names, so "Jordan" is a person, as in lookups
     topic = _topic_of(question, vocabulary)
     primary = _primary_to_join(question, topic, vocabulary, caller_phone, result.priority)
     asked_at = timezone.now()
+    calendar = Calendar.current()
     # An attached request shares its primary's deadline, and its ladder: only primaries climb it.
-    plan = deadlines.schedule(asked_at, result.priority == HelpRequest.Priority.URGENT, Calendar.current())
+    plan = deadlines.schedule(asked_at, result.priority == HelpRequest.Priority.URGENT, calendar)
     help_request = HelpRequest.objects.create(
         question=question,
         topic=topic,
@@ -158,9 +163,21 @@ def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor) 
         )
     else:
         logger.error("Help request %s has no supervisor to alert: add one in admin.", help_request.pk)
+    if text_receipt and calendar and not calendar.is_open(asked_at) and not _told_when(primary, caller_phone):
+        body = texts.caller_received(help_request, calendar)
+        queue_text(caller_phone, body, kind=Message.Kind.CALLER_RECEIVED, help_request=help_request)
     emit_event("help_request.created", _event_data(help_request))
     to_console("help_request", "coalesced" if primary else "created", _console_data(help_request))
     return help_request
+
+
+def _told_when(primary: HelpRequest | None, caller_phone: str) -> bool:
+    """Whether this caller was already texted when to expect the answer of the group they join
+    (a caller who asks again at night is told once, as the timeout text tells them once)."""
+    if primary is None:
+        return False
+    group = HelpRequest.objects.filter(Q(pk=primary.pk) | Q(duplicate_of_id=primary.pk))
+    return Message.objects.filter(kind=Message.Kind.CALLER_RECEIVED, to=caller_phone, help_request__in=group).exists()
 
 
 # The advisory locks' namespace: any constant works; it only has to be the same in every process.
