@@ -50,6 +50,8 @@ def test_the_demo_tells_the_whole_story():
         "Caller:       Do you do hair extensions?",
         "We open at 10 tomorrow; you'll hear from us by 10:30.",
         "due Wednesday at 10:30",
+        "Carla Reyes is texted when to expect the answer",
+        'Hi Carla, this is Glow & Shear Salon. We have your question "Do you do hair extensions?"',
         "The simulated clock: Wednesday 10:10 at the salon",
         "the escalation ladder",
         "Reminder, Maya: a caller is still waiting for an answer to: Do you do hair extensions?",

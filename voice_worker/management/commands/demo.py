@@ -9,7 +9,7 @@ receptionist session with the offline brain:
    receptionist learns it.
 3. Ben asks the same thing in other words and is answered at once.
 4. At 11 pm, with the salon closed, Carla asks something new: she is told when the salon opens
-   and by when she will hear back. The next morning the supervisor is reminded (the escalation
+   and by when she will hear back, on the phone and by text. The next morning the supervisor is reminded (the escalation
    ladder), answers, and Carla is texted.
 
 It runs on a simulated clock (voice_worker/demo_clock.py), set to a Tuesday afternoon, that night,
@@ -277,6 +277,10 @@ class Scenario:
         self.out.step(
             f"due {due:%A} at {due:%H:%M}: half an hour of the salon's opening hours, not half an hour of the night"
         )
+        receipts = await self.api.get_json("/api/v1/messages", help_request_id=request["id"], kind="caller_received")
+        for text in receipts["items"]:
+            self.out.step(f"the salon is closed, so {request['caller_name']} is texted when to expect the answer")
+            self.out.said("Text:", f"\u201c{text['body']}\u201d")
         wednesday = tuesday + timedelta(days=1)
         self.clock_at(datetime.combine(wednesday, datetime.min.time().replace(hour=10, minute=10), SALON_ZONE))
         self.server.manage("climb_ladder")  # what beat runs every minute
