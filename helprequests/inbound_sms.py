@@ -39,6 +39,7 @@ from knowledge.models import SalonProfile
 from knowledge.opening_hours import Calendar
 from salon_project.broadcast import to_console
 from salon_project.errors import Conflict, DomainError, Invalid, NotFound
+from salon_project.idempotency import create_once
 from salon_project.schemas import MAX_DB_INT
 
 logger = logging.getLogger("salon.helprequests")
@@ -193,12 +194,10 @@ def receive_text(text: IncomingText) -> str:
     while we work) waits on the unique sid until we commit, then finds our row and repeats our
     reply, and has done nothing. A retry that arrives later finds the row at once.
     """
-    earlier = InboundText.objects.filter(message_sid=text.message_sid).first()
-    if earlier:
-        return earlier.reply
     phone = number_of(text.sender)
-    supervisor = Supervisor.objects.filter(phone=phone).first()
-    try:
+
+    def create() -> InboundText:
+        supervisor = Supervisor.objects.filter(phone=phone).first()
         with transaction.atomic():
             record = InboundText.objects.create(
                 message_sid=text.message_sid, from_phone=phone, body=text.body, kind="", outcome=""
@@ -210,11 +209,11 @@ def receive_text(text: IncomingText) -> str:
             record.help_request, record.supervisor = handled.help_request, handled.supervisor
             record.save(update_fields=["kind", "outcome", "reply", "help_request", "supervisor"])
             to_console("inbound_text", "received", _console_data(record))
-    except IntegrityError:
-        earlier = InboundText.objects.filter(message_sid=text.message_sid).first()
-        if earlier is None:
-            raise
-        return earlier.reply
+        return record
+
+    record, created = create_once(InboundText, text.message_sid, create, field="message_sid")
+    if not created:
+        return record.reply
     logger.info(
         "Text %s from %s: %s, %s (request %s).",
         text.message_sid,
