@@ -29,7 +29,7 @@ def minted_tokens(salon) -> dict[str, tuple[str, str]]:
     assert joined.status_code == 200, joined.text
     accepted = salon.post(f"/api/v1/transfers/{transfer['id']}/accept")
     assert accepted.status_code == 200, accepted.text
-    assert transfer["consult_room"] not in salon.rooms()  # closed once the person took the call
+    salon.wait_until_room_is_gone(transfer["consult_room"])  # closed once the person took the call
     return {
         "caller": (call["caller_token"], call["room"]),
         "agent in consultation": (transfer["agent_token"], transfer["consult_room"]),

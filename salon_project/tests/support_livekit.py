@@ -329,6 +329,15 @@ class Salon:
             warnings.simplefilter("ignore")  # PyJWT: dev mode's well-known secret is short
             return asyncio.run(names())
 
+    def wait_until_room_is_gone(self, room: str) -> None:
+        """A deleted room leaves the server's list once its participants are closed, a moment
+        after they are told ROOM_DELETED: wait for that rather than read the list once."""
+        deadline = time.monotonic() + WAIT
+        while room in (names := self.rooms()):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"room {room} still listed after {WAIT} s: {names}")
+            time.sleep(0.3)
+
     def caller(self, url: str, token: str) -> Caller:
         caller = Caller(self.sandbox, url, token, self.tmp_path / f"caller-{len(self.callers)}.jsonl")
         self.callers.append(caller)

@@ -27,4 +27,4 @@ def test_when_the_caller_leaves_the_transferred_call_the_person_is_hung_up_too(s
 
     gone = person.wait_for(lambda e: e["event"] == "disconnected", "the person hung up too")
     assert gone["reason"] == "ROOM_DELETED"
-    assert call["room"] not in salon.rooms()
+    salon.wait_until_room_is_gone(call["room"])

@@ -79,6 +79,6 @@ def test_goodbye_ends_the_call_and_deletes_the_room(salon_over_livekit):
     # end_call deleted the room: the server disconnects the caller and no longer lists it.
     gone = caller.wait_for(lambda e: e["event"] == "disconnected", "disconnection", since=mark)
     assert gone["reason"] == "ROOM_DELETED"
-    assert call["room"] not in salon.rooms()
+    salon.wait_until_room_is_gone(call["room"])
     ended = salon.wait_for_call(call["id"], lambda c: c["status"] == "ended", "end")
     assert ended["end_reason"] == "goodbye"

@@ -33,5 +33,5 @@ def test_nobody_answers_and_the_receptionist_comes_back_with_its_offer(salon_ove
     assert salon.get(f"/api/v1/transfers/{transfer['id']}")["status"] == "no_answer"
     back = caller.reply("couldn't reach", since=mark)
     assert back == f"{RETURNED['no_answer'].format(name=name)} {OFFER_HELP}"
-    assert transfer["consult_room"] not in salon.rooms()
+    salon.wait_until_room_is_gone(transfer["consult_room"])
     assert salon.get(f"/api/v1/calls/{call['id']}")["status"] == "active"
