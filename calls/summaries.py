@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from knowledge import concerns
 from salon_project.llm import LlmChoice, ProviderConfigError, choose_llm
 
 logger = logging.getLogger("salon.summaries")
@@ -65,10 +66,6 @@ _SMALL_TALK = re.compile(
     r"good (morning|afternoon|evening))\b[\W\w]{0,12}$"
 )
 _DIGITS = re.compile(r"\d")
-ASKING_FOR_A_PERSON = re.compile(
-    r"\b(talk|speak|put me through|connect me|transfer me|get me)\b.*\b(person|human|someone|somebody|manager|"
-    r"owner|supervisor|staff|stylist|real|live)\b|\b(real|live) (person|human)\b|\b(representative|operator)\b"
-)
 # What the agent says that is not an answer: its greeting, "anything else?", holding lines.
 _AGENT_FILLER = re.compile(
     r"(^(hi|hello|hey)\b|thanks for calling|front desk assistant|how can i help|anything else|is that right|"
@@ -108,7 +105,7 @@ def _caller_needs(turns: list[Turn], most: int = 3) -> list[str]:
         lowered = text.lower()
         if len(text) < 8 or _SMALL_TALK.match(lowered) or _is_mostly_digits(text):
             continue
-        if ASKING_FOR_A_PERSON.search(lowered) and len(lowered.split()) <= 10:
+        if concerns.asks_for_a_person(lowered) and len(lowered.split()) <= 10:
             continue  # "let me talk to a person" is why, not what
         if any(_overlap(text, earlier) >= 0.6 for earlier in found):
             continue

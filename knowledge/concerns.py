@@ -3,8 +3,9 @@ safety, a result gone wrong, money going the wrong way.
 
 Two users, one vocabulary: help-request triage (`helprequests.triage`: how urgent) and the lookup's
 model path (`knowledge.grounding`: such a question is never shown to a model, it reaches a
-person). It lives here because knowledge is the lower app: helprequests may use it, not the
-other way round.
+person). The offline voice agent transfers on the same urgency, and on `asks_for_a_person`, which
+the briefing of a transfer (`calls.summaries`) reads too. It lives here because knowledge is the
+lower app: helprequests, calls and the voice worker may use it, not the other way round.
 
 The vocabulary is data: word families (`Family`), each a set of word forms, where a form ending
 in `*` matches any word it begins; and phrases, a few forms in a row. The text is read as words
@@ -334,3 +335,24 @@ def needs_a_person(text: str) -> bool:
     question only a person should answer, never a model's pick of a stored answer."""
     said = words(text)
     return harm(said) or complaint(said) or money_going_wrong(said)
+
+
+# --- asking for a person ------------------------------------------------------------------------
+
+# A verb of talking or handing over, and someone to be handed to ("let me talk to a person", "put
+# me through to the owner"), or a person named on their own ("representative", "human please").
+_ASKS_FOR_A_PERSON = re.compile(
+    r"\b(talk|speak|chat)\s+(to|with)\s+(a|an|the|your|some|someone|somebody|anyone|anybody|real|actual|live|"
+    r"human|person|manager|owner|supervisor|staff)\b"
+    r"|\b(real|actual|live)\s+(person|human|people)\b"
+    r"|\b(transfer|connect|put)\s+me\s+(through|to|with)\b"
+    r"|\b(want|need|get)\s+(a|the|your)\s+(manager|human|person|supervisor|owner|representative)\b"
+    r"|^\W*(a\s+)?(human|person|operator|representative|manager)(\s+please)?\W*$"
+)
+
+
+def asks_for_a_person(text: str) -> bool:
+    """The caller asks to be put through to a person: the voice agent transfers the call, and a
+    person's briefing leaves the sentence out of what the caller wants (it is why, not what)."""
+    said = re.sub(r"\s+", " ", text.lower().replace("\u2019", "'")).strip()
+    return bool(_ASKS_FOR_A_PERSON.search(said))

@@ -32,6 +32,8 @@ from livekit.agents import llm
 from livekit.agents.llm import ChatChunk, ChoiceDelta, FunctionToolCall
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
+from knowledge import concerns
+
 ESCALATION = "Let me check with my supervisor and get back to you."
 ANYTHING_ELSE = "Is there anything else I can help you with?"
 GREETING_REPLY = "Hi there! How can I help you today?"
@@ -72,20 +74,6 @@ _GOODBYE = re.compile(
 _BARE_NO = re.compile(r"^(no|nope|nah|no thanks?|no thank you|not really|no,? (that'?s|i'?m) (it|all|good|fine))\W*$")
 _YES = re.compile(r"^\W*(yes|yeah|yep|yup|correct|right|that'?s (right|correct|it)|exactly|sure|uh-?huh|affirmative)\b")
 _NO = re.compile(r"^\W*(no|nope|nah|wrong|incorrect|not (right|correct|quite))\b")
-# Asking for a person: a verb of talking or handing over, and someone to be handed to.
-_PERSON = re.compile(
-    r"\b(talk|speak|chat)\s+(to|with)\s+(a|an|the|your|some|someone|somebody|anyone|anybody|real|actual|live|"
-    r"human|person|manager|owner|supervisor|staff)\b"
-    r"|\b(real|actual|live)\s+(person|human|people)\b"
-    r"|\b(transfer|connect|put)\s+me\s+(through|to|with)\b"
-    r"|\b(want|need|get)\s+(a|the|your)\s+(manager|human|person|supervisor|owner|representative)\b"
-    r"|^\W*(a\s+)?(human|person|operator|representative|manager)(\s+please)?\W*$"
-)
-# Health and safety: a person should hear this now, not later by text.
-_URGENT = re.compile(
-    r"\b(burn(ing|ed|s|t)?|bleed(ing|s)?|blood|allergic|swell(ing|ed|s)?|swollen|rash|hives|blister(s|ed|ing)?|"
-    r"can'?t breathe|injur(ed|y|ies)|chemical reaction|dizzy|faint(ed|ing)?)\b"
-)
 # The caller says the agent is not helping.
 _FRUSTRATED = re.compile(
     r"\b(that'?s not what i (asked|said|meant)|you'?re not (helping|listening|understanding)|not helpful|"
@@ -273,9 +261,9 @@ def _after_caller(conversation: list[llm.ChatItem], text: str) -> Decision:
             return Call("request_help", {"question": _transfer_reason(conversation)})
         if _NO.search(said):
             return Say(ANYTHING_ELSE)
-    if _PERSON.search(said):
+    if concerns.asks_for_a_person(said):
         return Call("transfer_to_human", {"reason": f"The caller asked for a person: {text}"})
-    if _URGENT.search(said):
+    if concerns.harm_happening(concerns.words(said)):  # as triage makes a help request urgent
         return Call("transfer_to_human", {"reason": f"Urgent, health or safety: {text}"})
     if _FRUSTRATED.search(said):
         return Call("transfer_to_human", {"reason": f"I am not helping the caller: {text}"})

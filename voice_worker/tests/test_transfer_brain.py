@@ -4,6 +4,7 @@ wordings per rule, so the rules are about meaning, not one sentence."""
 
 import pytest
 
+from helprequests.triage import triage
 from voice_worker.brain import CONNECTING, NOBODY_NOW, OFFER_HELP, Call, Say
 from voice_worker.tests.test_offline_brain import Conversation
 
@@ -29,7 +30,10 @@ URGENT = [
     "My scalp is burning after the bleach.",
     "My eyes are swollen since the lash tint yesterday.",
     "I think I'm having an allergic reaction to the dye.",
+    "Her face puffed up after the dye.",
 ]
+# Harm asked about beforehand: a question for a person, by text, not an emergency.
+ASKED_BEFOREHAND = ["Is the bleach going to burn?", "Can dye cause a rash?"]
 
 
 @pytest.mark.parametrize("text", ASKS_FOR_A_PERSON)
@@ -48,6 +52,13 @@ def test_other_questions_are_looked_up(text):
 def test_health_and_safety_goes_to_a_person_at_once(text):
     decision = Conversation().caller(text).next()
     assert decision.name == "transfer_to_human" and text in decision.arguments["reason"]
+    assert triage(text).priority == "urgent"  # one rule of urgency: the help request's too
+
+
+@pytest.mark.parametrize("text", ASKED_BEFOREHAND)
+def test_harm_asked_about_beforehand_is_looked_up_as_triage_does_not_call_it_urgent(text):
+    assert Conversation().caller(text).next() == Call("lookup_answer", {"question": text})
+    assert triage(text).priority != "urgent"
 
 
 def test_frustration_goes_to_a_person():
