@@ -88,13 +88,14 @@ def start_call(
             to_console("call", "started", {"id": call.pk})
         return call
 
-    def room_taken() -> None:
+    def room_taken() -> str | None:
         active = Call.objects.filter(room=room, status=Call.Status.ACTIVE).first() if room else None
-        if active is not None:
-            raise Conflict(
-                f"Room {room} already has an active call (id {active.pk}); end it first, or resend the "
-                "original Idempotency-Key to get it back."
-            ) from None
+        if active is None:
+            return None
+        return (
+            f"Room {room} already has an active call (id {active.pk}); end it first, or resend the "
+            "original Idempotency-Key to get it back."
+        )
 
     call, created = create_once(Call, idempotency_key, create, clash=room_taken)
     if not created:

@@ -137,13 +137,13 @@ def start_transfer(
             _announce(transfer, "", actor)
         return transfer
 
-    def already_open() -> None:
+    def already_open() -> str | None:
         open_one = Transfer.objects.open().filter(call_id=call_id).first()
-        if open_one is not None:
-            raise Conflict(
-                f"Call {call_id} already has a transfer in progress (id {open_one.pk}, {open_one.status}); "
-                "cancel it first."
-            ) from None
+        if open_one is None:
+            return None
+        return (
+            f"Call {call_id} already has a transfer in progress (id {open_one.pk}, {open_one.status}); cancel it first."
+        )
 
     transfer, created = create_once(Transfer, idempotency_key, create, clash=already_open)
     if not created:

@@ -12,6 +12,8 @@ from typing import TypeVar
 
 from django.db import IntegrityError, models
 
+from salon_project.errors import Conflict
+
 Row = TypeVar("Row", bound=models.Model)
 
 
@@ -21,12 +23,13 @@ def create_once(
     create: Callable[[], Row],
     *,
     field: str = "idempotency_key",
-    clash: Callable[[], None] | None = None,
+    clash: Callable[[], str | None] | None = None,
 ) -> tuple[Row, bool]:
     """The `model` row whose `field` is `key`, or the one `create` makes: (row, created). With no
     key, `create` runs every time. `create` runs its own `transaction.atomic()`, so a lost race
-    rolls back only its statements; `clash`, for another unique rule the create may break (one
-    active call a room), raises the error that names it, else the IntegrityError stands."""
+    rolls back only its statements. `clash`, for another unique rule the create may break (one
+    active call a room), says which in a sentence, raised as a Conflict; when it says nothing
+    the IntegrityError stands."""
 
     def earlier() -> Row | None:
         return model.objects.filter(**{field: key}).first() if key else None
@@ -38,6 +41,6 @@ def create_once(
     except IntegrityError:
         if (found := earlier()) is not None:
             return found, False
-        if clash is not None:
-            clash()
+        if clash is not None and (sentence := clash()):
+            raise Conflict(sentence) from None
         raise
