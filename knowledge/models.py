@@ -137,7 +137,7 @@ class KnowledgeVersion(models.Model):
 
         Read for every help request created and whenever a cached index is refreshed (lookups
         check the stamp inside `LookupRecord.record`), so it is plain SQL: compiling the ORM
-        query cost about ten times the read itself (0.5 ms against 0.05 ms on our machines)."""
+        query cost about ten times the read itself (README, "Speed": what the plain SQL saves)."""
         with prepared_cursor() as cursor:
             cursor.execute(f"SELECT stamp FROM {cls._meta.db_table} WHERE id = 1")
             row = cursor.fetchone()

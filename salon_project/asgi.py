@@ -1,8 +1,8 @@
 """ASGI entry point: plain HTTP goes to Django, websockets to Channels consumers.
 
 HTTP runs through `OneHopHandler` (salon_project/handlers.py): one thread hand-off a request
-instead of Django's several. Under ASGI each hand-off costs time (about 3 ms a request in all
-for the stock middleware on our 2-core machines: `make bench`). The API (`/api/`) also has no
+instead of Django's several. Under ASGI each hand-off costs time (for the stock middleware, a
+large share of a short request: the figure is in README, "Speed"). The API (`/api/`) also has no
 middleware: it authenticates with bearer tokens, or with the staff session and ninja's own
 CSRF check (salon_project/auth.py loads the session itself), and sets no cookies. The admin
 and console pages keep the full MIDDLEWARE.

@@ -53,8 +53,8 @@ class ApiToken(models.Model):
         compared byte by byte.
 
         Runs on every API request, so it is one prepared statement (`salon_project.sql`) that
-        also says whether the use is due to be recorded: compiling the ORM query cost about
-        0.8 ms against 0.15 ms for the read itself on our machines (`make bench`). The returned
+        also says whether the use is due to be recorded: compiling the ORM query cost about five
+        times the read itself (README, "Speed": what the plain SQL saves). The returned
         token has its id and name loaded."""
         now = timezone.now()
         record_before = connection.ops.adapt_datetimefield_value(now - cls.LAST_USED_RESOLUTION)

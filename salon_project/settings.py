@@ -117,7 +117,7 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the Celery worker write the same file: WAL plus immediate transactions
     # turn "database is locked" into a short wait.
-    # Opening the file costs about 0.8 ms, a sixth of a lookup, so connections are kept. They
+    # Opening the file costs about a sixth of a lookup (README, "Speed"), so connections are kept. They
     # cannot pile up: the API's threads are a fixed pool, and a connection opened in one of the
     # per-request threads Django makes for pages closes when that thread ends.
     _database["CONN_MAX_AGE"] = None

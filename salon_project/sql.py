@@ -1,9 +1,9 @@
 """A cursor for the few statements every API request runs, planned once per database connection.
 
 Django binds parameters on the client, so PostgreSQL parses and plans every statement anew. For
-the statements on the lookup's path that planning costs more than running them: the lookup's
-record statement (`LookupRecord.record`, a CTE) took 0.99 ms unprepared against 0.30 ms
-prepared, and the token read 0.29 ms against 0.12 ms, on our machines. `prepared_cursor()`
+the statements on the lookup's path that planning costs more than running them: prepared, the
+lookup's record statement (`LookupRecord.record`, a CTE) took about a third of the time and the
+token read under half (README, "Speed": what the plain SQL saves). `prepared_cursor()`
 binds on the server and prepares its statements (psycopg keeps them per connection, and the
 pool keeps the connections); everything else stays on Django's defaults.
 
