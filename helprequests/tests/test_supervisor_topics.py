@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from helprequests import services
 from helprequests.models import Supervisor
-from helprequests.triage import KNOWN_TOPICS, TAG_RULES
 from helprequests.tests.support_salon import add_owner
+from helprequests.triage import KNOWN_TOPICS, TAG_RULES
 
 pytestmark = pytest.mark.django_db
 
