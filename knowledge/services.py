@@ -52,6 +52,10 @@ class LookupResult:
 _lock = threading.Lock()
 _cached: tuple[int, Index, dict[int, list[int]]] | None = None
 MATCHABLE = Q(active=True, review_status=Review.LIVE)
+# What the index reads of an entry, besides MATCHABLE's columns. The database's triggers move the
+# knowledge version on a change to exactly these (INDEXED_COLUMNS in knowledge's migrations 0003
+# and 0006), which knowledge/tests/test_lookup.py checks against this list.
+INDEXED_FIELDS = ("question", "answer", "source", "conflicts_with")
 
 
 def _build(previous: Index | None) -> tuple[Index, dict[int, list[int]]]:
@@ -63,9 +67,7 @@ def _build(previous: Index | None) -> tuple[Index, dict[int, list[int]]]:
     documents = []
     preferred: dict[int, list[int]] = {}
     rows = KnowledgeEntry.objects.filter(MATCHABLE).order_by("id")
-    for pk, question, answer, source, conflicts in rows.values_list(
-        "id", "question", "answer", "source", "conflicts_with"
-    ):
+    for pk, question, answer, source, conflicts in rows.values_list("id", *INDEXED_FIELDS):
         documents.append(Document(pk, question, answer, source))
         if source != KnowledgeEntry.Source.SEED:
             for seed_id in conflicts or []:
