@@ -3,7 +3,8 @@
 After `transfer_to_human` started a transfer (`POST /api/v1/calls/{id}/transfers`, which picks
 the person, creates the consultation room and alerts them), a `TransferWatch` follows it:
 
-- the caller is on hold: input paused, and hold music when the call has audio;
+- the caller is on hold: input paused, and hold music on a track of its own whenever the call is
+  in a LiveKit room (with TTS or without: a web caller reading the replies hears it too);
 - the agent joins the consultation room (with the token the API minted for that room only) and,
   when the person arrives there (`briefing`), says the summary the API made of the call (as
   text always, spoken too with TTS), while it goes on following accept and decline;
@@ -262,10 +263,12 @@ class TransferWatch:
     # --- the caller's side --------------------------------------------------------------------
 
     async def _hold(self) -> None:
-        """Pause listening to the caller and, with audio, play hold music."""
+        """Pause listening to the caller and, in a LiveKit room, play hold music. The music has a
+        track of its own, so it does not wait for the session's audio output: without TTS (no
+        speech, no audio output) the caller still hears that they are holding, not silence."""
         self._set_listening(False)
         job = get_job_context(required=False)
-        if job is None or job.is_fake_job() or self.session.output.audio is None:
+        if job is None or job.is_fake_job():
             return
         try:
             self._hold_music = BackgroundAudioPlayer()

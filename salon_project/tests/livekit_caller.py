@@ -10,7 +10,8 @@ stdin and writes one JSON event a line on stdout:
     ← {"event": "connected", "room": ..., "identity": ...}
     ← {"event": "joined" | "left", "identity": ..., "kind": ...}
     ← {"event": "text", "topic": ..., "identity": ..., "text": ..., "attributes": {...}}
-    ← {"event": "audio", "identity": ..., "rms": ...}      each 200 ms of a subscribed audio track
+    ← {"event": "audio", "identity": ..., "track": ..., "rms": ...}  each 200 ms of a subscribed audio track
+    ← {"event": "unsubscribed", "identity": ..., "track": ...}        an audio track's publisher took it away
     ← {"event": "disconnected", "reason": ...} | {"event": "error", "message": ...}
 
     python -m salon_project.tests.livekit_caller URL TOKEN
@@ -34,6 +35,7 @@ def emit(event: str, **data) -> None:
 
 
 async def listen(track: rtc.Track, identity: str) -> None:
+    """The track's energy (RMS of 16-bit samples) over each 200 ms, as the caller hears it."""
     stream = rtc.AudioStream(track, sample_rate=16000, num_channels=1)
     total, count, window = 0.0, 0, 16000 // 5
     async for event in stream:
@@ -41,7 +43,7 @@ async def listen(track: rtc.Track, identity: str) -> None:
         total += sum(s * s for s in samples)
         count += len(samples)
         if count >= window:
-            emit("audio", identity=identity, rms=round(math.sqrt(total / count), 1))
+            emit("audio", identity=identity, track=track.name, rms=round(math.sqrt(total / count), 1))
             total, count = 0.0, 0
 
 
@@ -87,6 +89,14 @@ async def main(url: str, token: str) -> None:
     room.on(
         "track_subscribed",
         lambda track, pub, p: spawn(listen(track, p.identity)) if track.kind == rtc.TrackKind.KIND_AUDIO else None,
+    )
+    room.on(
+        "track_unsubscribed",
+        lambda track, pub, p: (
+            emit("unsubscribed", identity=p.identity, track=track.name)
+            if track.kind == rtc.TrackKind.KIND_AUDIO
+            else None
+        ),
     )
     done = asyncio.Event()
     room.on("disconnected", lambda reason: (emit("disconnected", reason=rtc.DisconnectReason.Name(reason)), done.set()))
