@@ -34,6 +34,8 @@ from salon_project.tests.support_livekit import (  # noqa: F401
     voice_worker_env,
 )
 
+pytest_plugins = ["salon_project.tests.slow_lane"]  # marks `slow` what the fast lane leaves out
+
 
 class ApiClient:
     """Django's test client speaking JSON with a bearer token, as an integrator would."""

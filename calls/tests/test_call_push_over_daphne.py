@@ -20,7 +20,8 @@ from calls.tests.support import add_owner, ask_during_call, resolve, start_call
 from conftest import serving_daphne
 from salon_project.broadcast import broadcast
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Outside the fast lane (slow): starts daphne.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 START_SECONDS = 30
 WAIT = 5

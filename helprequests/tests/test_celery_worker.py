@@ -22,7 +22,8 @@ from helprequests.tests.support_sms import OUTBOX_FILE_ENV, read_outbox_file
 from salon_project.celery import app
 from salon_project.tests import support_faults
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Outside the fast lane (slow): starts a real Celery worker.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 WAIT_SECONDS = 30
 

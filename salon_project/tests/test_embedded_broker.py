@@ -23,7 +23,8 @@ from salon_project.settings import celery_state
 from salon_project.tests import support_faults
 from salon_project.tests.support_broker import race
 
-pytestmark = pytest.mark.timeout(180)
+# Outside the fast lane (slow): starts real Celery workers.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
 
 def test_racing_producers_against_a_real_worker_every_task_runs_exactly_once(tmp_path):

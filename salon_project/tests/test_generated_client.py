@@ -24,7 +24,8 @@ from conftest import serving_daphne
 from helprequests.models import Supervisor
 from salon_project.models import ApiToken
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
+# Outside the fast lane (slow): starts daphne and generates a client.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
 
 PACKAGE = "salon_client"
 

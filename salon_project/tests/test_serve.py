@@ -19,7 +19,8 @@ from django.conf import settings
 
 from salon_project.tests.support_faults import free_port, wait_for
 
-pytestmark = pytest.mark.timeout(180)
+# Outside the fast lane (slow): starts manage.py serve (daphne, a Celery worker).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
 MARKER = "SALON_SERVE_TEST"
 

@@ -16,7 +16,8 @@ from salon_project.tests.support_faults import free_port, wait_for
 from salon_project.tests.support_livekit import missing_reason
 from salon_project.tests.test_serve import MARKER, healthy, started_by
 
-pytestmark = pytest.mark.timeout(180)
+# Outside the fast lane (slow): starts manage.py serve with LiveKit's server and the voice worker.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
 
 def test_serve_runs_livekit_and_a_voice_worker_when_no_livekit_url_is_set(tmp_path):

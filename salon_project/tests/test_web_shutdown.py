@@ -25,7 +25,8 @@ from helprequests.tests.support_salon import add_owner
 from salon_project.models import ApiToken
 from salon_project.tests.support_faults import needs, wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
+# Outside the fast lane (slow): starts and stops daphne.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
 
 EXIT_SECONDS = 10
 CLIENTS = 8

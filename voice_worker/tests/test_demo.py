@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+# Outside the fast lane (slow): runs manage.py demo.
+pytestmark = pytest.mark.slow
 
 
 def test_the_demo_tells_the_whole_story():

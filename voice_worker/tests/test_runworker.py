@@ -21,6 +21,9 @@ from salon_project.models import ApiToken
 from voice_worker.config import WorkerConfig, WorkerConfigError
 from voice_worker.management.commands.runworker import WorkerStartError, check_api
 
+# Outside the fast lane (slow): starts manage.py runworker, many times.
+pytestmark = pytest.mark.slow
+
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 NO_KEYS = {
     "DJANGO_SETTINGS_MODULE": "voice_worker.tests.console_settings",
