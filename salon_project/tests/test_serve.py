@@ -11,6 +11,9 @@ import signal
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import psutil
@@ -23,6 +26,39 @@ from salon_project.tests.support_faults import free_port, wait_for
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
 MARKER = "SALON_SERVE_TEST"
+MANAGE = [sys.executable, "manage.py"]
+
+
+def serve_env(tmp_path: Path, marker: str, **overrides: str) -> dict[str, str]:
+    """serve's environment: the production settings on a SQLite database and embedded broker in
+    `tmp_path`, every process it starts marked with `marker`, then `overrides`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "salon_project.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "REDIS_URL": "",  # empty counts as unset: the embedded broker, in tmp_path
+        "PYTHONUNBUFFERED": "1",
+        MARKER: marker,
+        **overrides,
+    }
+
+
+@contextmanager
+def serving(tmp_path: Path, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen, str, Callable[[], str]]]:
+    """`manage.py serve` on a free port, its output in serve.log: (the process, its base URL, the
+    log so far). Whatever it left running is killed at the end."""
+    port, log_path = free_port(), tmp_path / "serve.log"
+    with open(log_path, "wb") as log:
+        serve = subprocess.Popen(
+            [*MANAGE, "serve", "--port", str(port)], env=env, cwd=settings.BASE_DIR, stdout=log, stderr=log
+        )
+    try:
+        yield serve, f"http://127.0.0.1:{port}", lambda: log_path.read_text(errors="replace")
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+        for process in started_by(env[MARKER]):
+            process.kill()
 
 
 def started_by(marker: str) -> list[psutil.Process]:
@@ -57,27 +93,9 @@ def healthy(base: str) -> bool:
 
 def test_serve_restarts_a_killed_worker_and_sigterm_stops_everything(tmp_path):
     marker = uuid.uuid4().hex
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "salon_project.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        "REDIS_URL": "",  # empty counts as unset: the embedded broker, in tmp_path
-        "PYTHONUNBUFFERED": "1",
-        MARKER: marker,
-    }
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=settings.BASE_DIR, check=True, timeout=120)
-    port, log_path = free_port(), tmp_path / "serve.log"
-    base = f"http://127.0.0.1:{port}"
-    with open(log_path, "wb") as log:
-        serve = subprocess.Popen(
-            [*manage, "serve", "--port", str(port)], env=env, cwd=settings.BASE_DIR, stdout=log, stderr=log
-        )
-
-    def logged() -> str:
-        return log_path.read_text(errors="replace")
-
-    try:
+    env = serve_env(tmp_path, marker)
+    subprocess.run([*MANAGE, "migrate", "-v0"], env=env, cwd=settings.BASE_DIR, check=True, timeout=120)
+    with serving(tmp_path, env) as (serve, base, logged):
         wait_for(lambda: healthy(base), 60, "daphne to answer /health")
         wait_for(lambda: logged().count(" ready.") == 1, 60, f"the worker to start:\n{logged()}")
         daphne, worker = child(serve, "daphne"), child(serve, "celery")
@@ -103,8 +121,3 @@ def test_serve_restarts_a_killed_worker_and_sigterm_stops_everything(tmp_path):
         serve.wait(timeout=15)
         wait_for(lambda: not started_by(marker), 5, f"every process serve started to end: {started_by(marker)}")
         assert serve.returncode == 0, logged()
-    finally:
-        if serve.poll() is None:
-            serve.kill()
-        for process in started_by(marker):
-            process.kill()

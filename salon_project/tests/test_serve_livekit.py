@@ -5,16 +5,15 @@ stops it with everything else. Without the binary it serves as before (test_serv
 import os
 import signal
 import subprocess
-import sys
 import uuid
 
 import httpx
 import pytest
 from django.conf import settings
 
-from salon_project.tests.support_faults import free_port, wait_for
+from salon_project.tests.support_faults import wait_for
 from salon_project.tests.support_livekit import missing_reason
-from salon_project.tests.test_serve import MARKER, healthy, started_by
+from salon_project.tests.test_serve import MANAGE, healthy, serve_env, serving, started_by
 
 # Outside the fast lane (slow): starts manage.py serve with LiveKit's server and the voice worker.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
@@ -27,40 +26,19 @@ def test_serve_runs_livekit_and_a_voice_worker_when_no_livekit_url_is_set(tmp_pa
             pytest.fail(reason)
         pytest.skip(reason)
     marker = uuid.uuid4().hex
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "salon_project.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        "REDIS_URL": "",
-        "LIVEKIT_URL": "",
-        "LIVEKIT_API_KEY": "",
-        "LIVEKIT_API_SECRET": "",
-        "SALON_API_URL": "",
-        "VOICE_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "PYTHONUNBUFFERED": "1",
-        MARKER: marker,
-    }
-    manage = [sys.executable, "manage.py"]
+    unset = {name: "" for name in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "SALON_API_URL")}
+    env = serve_env(tmp_path, marker, **unset, VOICE_OUTBOX_DIR=str(tmp_path / "outbox"))
     run = {"env": env, "cwd": settings.BASE_DIR, "check": True, "timeout": 120}
-    subprocess.run([*manage, "migrate", "-v0"], **run)
-    subprocess.run([*manage, "seed_salon", "-v0"], **run)
+    subprocess.run([*MANAGE, "migrate", "-v0"], **run)
+    subprocess.run([*MANAGE, "seed_salon", "-v0"], **run)
     env["SALON_API_TOKEN"] = subprocess.run(
-        [*manage, "createapitoken", "voice-worker"], capture_output=True, text=True, **run
+        [*MANAGE, "createapitoken", "voice-worker"], capture_output=True, text=True, **run
     ).stdout.strip()
-    port, log_path = free_port(), tmp_path / "serve.log"
-    with open(log_path, "wb") as log:
-        serve = subprocess.Popen(
-            [*manage, "serve", "--port", str(port)], env=env, cwd=settings.BASE_DIR, stdout=log, stderr=log
-        )
-
-    def logged() -> str:
-        return log_path.read_text(errors="replace")
-
-    try:
-        wait_for(lambda: healthy(f"http://127.0.0.1:{port}"), 60, "daphne to answer /health")
+    with serving(tmp_path, env) as (serve, base, logged):
+        wait_for(lambda: healthy(base), 60, "daphne to answer /health")
         wait_for(lambda: "LiveKit's server (development mode, key devkey) on ws://127.0.0.1:" in logged(), 5, logged())
         wait_for(lambda: "registered worker" in logged(), 90, f"the voice worker to register:\n{logged()}")
-        started = httpx.post(f"http://127.0.0.1:{port}/api/v1/web-calls", json={"caller_name": "Ana"}, timeout=10)
+        started = httpx.post(f"{base}/api/v1/web-calls", json={"caller_name": "Ana"}, timeout=10)
         assert started.status_code == 201, started.text
         livekit_url = started.json()["livekit_url"]
         assert livekit_url.startswith("ws://127.0.0.1:") and f"on {livekit_url}" in logged()
@@ -71,8 +49,3 @@ def test_serve_runs_livekit_and_a_voice_worker_when_no_livekit_url_is_set(tmp_pa
         serve.wait(timeout=30)
         wait_for(lambda: not started_by(marker), 10, f"every process serve started to end: {started_by(marker)}")
         assert serve.returncode == 0, logged()
-    finally:
-        if serve.poll() is None:
-            serve.kill()
-        for process in started_by(marker):
-            process.kill()
