@@ -18,11 +18,20 @@ what the test scripted (`reply`: a `Reply`, or a function of the request body re
 or, as the test scripts it, with an HTTP error in OpenAI's error shape (a 429 with
 `Retry-After`), a body that is not JSON, or after a delay (to make a client time out).
 
+Speech, for a voice worker with "OpenAI's" STT and TTS: `POST <base>/audio/speech` answers with
+a 440 Hz tone as raw PCM (`audio/pcm`, 24 kHz 16-bit mono, OpenAI's `pcm` format) whatever
+format was asked (the plugin asks for mp3 and decodes by the Content-Type, as it must for
+OpenAI-compatible servers), a tenth of a second per word, so a listener can tell speech by its
+energy; `POST <base>/audio/transcriptions` hears nothing
+(`{"text": ""}`): callers type.
+
 `GET <base>/models` answers too (the OpenAI plugin lists models to warm the connection up).
 Every request is recorded (path, headers with lower-case names, JSON body) for the test to inspect.
 """
 
 import json
+import math
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ESCALATION = "Let me check with my supervisor and get back to you."
+SPEECH_SAMPLE_RATE = 24000
 
 
 @dataclass(frozen=True)
@@ -46,16 +56,17 @@ class Reply:
 
 
 class OpenAIDouble:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.requests: list[dict[str, Any]] = []
         self.reply: Reply | Callable[[dict[str, Any]], Reply] = Reply(content="")
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer((host, 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="openai-double", daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
 
     def __enter__(self) -> "OpenAIDouble":
         self._thread.start()
@@ -91,7 +102,18 @@ class OpenAIDouble:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                data = self.rfile.read(length)
+                self.close_connection = True
+                if self.path.endswith("/audio/transcriptions"):  # a multipart form: the audio
+                    double.record(self.path, self.headers, None)
+                    self._json(200, {"text": ""})
+                    return
+                body = json.loads(data or b"{}")
+                if self.path.endswith("/audio/speech"):
+                    double.record(self.path, self.headers, body)
+                    self._send(200, _tone(str(body.get("input") or "")), "audio/pcm")
+                    return
+                self.close_connection = False
                 double.requests.append(
                     {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
                 )
@@ -127,6 +149,7 @@ class OpenAIDouble:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
+                self.send_header("x-request-id", f"req_double_{len(double.requests)}")  # as OpenAI names each
                 if self.close_connection:
                     self.send_header("Connection", "close")
                 if status == 429:
@@ -150,6 +173,13 @@ class OpenAIDouble:
                 self.close_connection = True
 
         return Handler
+
+
+def _tone(text: str) -> bytes:
+    """A tenth of a second of 440 Hz per word of `text`, as 16-bit little-endian PCM."""
+    samples = SPEECH_SAMPLE_RATE * max(len(text.split()), 1) // 10
+    wave = (int(6000 * math.sin(2 * math.pi * 440 * i / SPEECH_SAMPLE_RATE)) for i in range(samples))
+    return struct.pack(f"<{samples}h", *wave)
 
 
 def _completion(model: str, content: str | None) -> dict[str, Any]:

@@ -3,23 +3,41 @@ caller publishes a microphone and hears the agent's audio tracks. While they hol
 transfer, the agent's track carries the hold music (the energy of what the caller receives), and
 when the person declines it stops: the track is taken away and the receptionist is back.
 
-The worker runs without TTS (the offline brain, no OpenAI key): the hold music has a track of
-its own, so a caller without speech hears that they are holding rather than silence."""
+Twice: without TTS (the offline brain, no OpenAI key), where the hold music's track of its own is
+all the caller hears, and with speech through the OpenAI plugin against the test double
+(salon_project.tests.support_openai_double, whose "speech" is a tone), where the agent speaks
+on its speech track before and after the hold. The caller still types on lk.chat either way."""
 
 import pytest
 
 from salon_project.tests.support_livekit import agent_joined
+from salon_project.tests.support_openai_double import OpenAIDouble
 from voice_worker.transfer import RETURNED
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 HOLD_MUSIC_TRACK = "background_audio"  # the track livekit-agents' BackgroundAudioPlayer publishes
+SPEECH_TRACK = "roomio_audio"  # the session's audio output
 # The energy (RMS, in 16-bit samples) of a 200 ms window above which the caller hears sound:
 # silence decodes to about 0, the hold music at the agent's volume to about 80-120.
 AUDIBLE = 40
 
 
-def test_the_caller_hears_hold_music_while_holding_for_a_transfer_and_it_stops_when_declined(salon_over_livekit):
+@pytest.fixture(params=["without TTS", "with speech"])
+def voice_worker_env(request, livekit_sandbox):
+    """The worker's settings: no speech, or OpenAI's STT and TTS served by the double (on this
+    side of the veth, where the worker in the namespace reaches it)."""
+    if request.param == "without TTS":
+        yield {}
+        return
+    with OpenAIDouble(host=livekit_sandbox.namespace.host_ip) as double:
+        yield {"OPENAI_API_KEY": "sk-test-double", "OPENAI_BASE_URL": double.base_url}
+
+
+def test_the_caller_hears_hold_music_while_holding_for_a_transfer_and_it_stops_when_declined(
+    salon_over_livekit, voice_worker_env
+):
+    speech = bool(voice_worker_env)
     salon = salon_over_livekit
     call = salon.web_call("Ana", "+14155550150")
     caller = salon.caller(call["livekit_url"], call["caller_token"])
@@ -40,16 +58,18 @@ def test_the_caller_hears_hold_music_while_holding_for_a_transfer_and_it_stops_w
     caller.reply("hold", since=mark)
     [transfer] = salon.get(f"/api/v1/calls/{call['id']}/transfers")
     assert transfer["status"] == "ringing"
-    # Until the hold, the agent sent the caller no sound at all.
-    assert not [e for e in caller.lines.events[:mark] if from_agent(e, "audio")]
+    before = [e for e in caller.lines.events[:mark] if from_agent(e, "audio")]
+    # Until the hold, no music; with speech the greeting was heard on the speech track.
+    assert {e["track"] for e in before} == ({SPEECH_TRACK} if speech else set())
 
     # A second of music (five audible windows) on the agent's track, while the transfer rings.
     since = mark
     for _ in range(5):
         music = caller.wait_for(
-            lambda e: from_agent(e, "audio") and e["rms"] > AUDIBLE, "the hold music on the agent's track", since=since
+            lambda e: from_agent(e, "audio") and e["track"] == HOLD_MUSIC_TRACK and e["rms"] > AUDIBLE,
+            "the hold music on the agent's track",
+            since=since,
         )
-        assert music["track"] == HOLD_MUSIC_TRACK
         since = after(music, since)
 
     declined = salon.post(f"/api/v1/transfers/{transfer['id']}/decline", {"reason": "With a client."})
@@ -62,8 +82,10 @@ def test_the_caller_hears_hold_music_while_holding_for_a_transfer_and_it_stops_w
         since=mark,
     )
     silent_from = after(stopped, mark)
-    # No sound from the agent after the hold, through the next question and its answer.
     asked = caller.say("What does a blowout cost?")
     caller.reply("$55", since=asked)
-    assert not [e for e in caller.lines.events[silent_from:] if from_agent(e, "audio")]
+    # After the hold, through the next question and its answer: no music; only the agent's
+    # speech, when it has any.
+    heard = [e for e in caller.lines.events[silent_from:] if from_agent(e, "audio")]
+    assert {e["track"] for e in heard} == ({SPEECH_TRACK} if speech else set())
     assert salon.get(f"/api/v1/calls/{call['id']}")["status"] == "active"
