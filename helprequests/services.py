@@ -28,7 +28,8 @@ from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervis
 from helprequests.outbox import Text, emit_event, emit_events, queue_text, queue_texts
 from helprequests.schemas import HelpRequestOut
 from helprequests.triage import triage
-from knowledge.matching import Vocabulary, question_topic, same_question
+from knowledge.analysis import Vocabulary
+from knowledge.matching import question_topic, same_question
 from knowledge.models import SalonProfile
 from knowledge.opening_hours import Calendar
 from knowledge.services import current_index, learn_answer

@@ -33,7 +33,8 @@ from helprequests.models import HelpRequest, Supervisor
 from helprequests.services import choose_supervisor
 from helprequests.triage import Triage, triage
 from knowledge import services as knowledge
-from knowledge.matching import Vocabulary, question_topic, same_question
+from knowledge.analysis import Vocabulary
+from knowledge.matching import question_topic, same_question
 from knowledge.models import KnowledgeEntry, LookupRecord
 from salon_project.console import render_page
 from salon_project.errors import DomainError

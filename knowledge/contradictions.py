@@ -27,7 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from knowledge.matching import Document, Index, analyse, clauses, evidence, matches
+from knowledge.analysis import analyse, clauses, evidence
+from knowledge.matching import Document, Index, matches
 
 # --- facts stated in a text ---------------------------------------------------------------------
 

@@ -43,7 +43,8 @@ import httpx
 from django.conf import settings
 
 from knowledge import concerns, lexicon
-from knowledge.matching import Document, Index, Match, analyse
+from knowledge.analysis import analyse
+from knowledge.matching import Document, Index, Match
 from salon_project.llm import LlmChoice, ProviderConfigError, choose_llm
 
 logger = logging.getLogger("salon.grounding")

@@ -3,7 +3,7 @@
 Everything here is vocabulary of a hair salon's front desk in general, not of one salon or one
 question: the salon's own names (its staff, its name) come from the business profile at runtime.
 
-Concepts are plain strings. A few prefixes give them a role (see `matching.Analysis`):
+Concepts are plain strings. A few prefixes give them a role (see `analysis.Analysis`):
 - `day:`, `holiday:`, `audience:`, `variant:`, `person:` — slots; when a question names one, the
   answer must be about that same value;
 - `?price`, `?duration`, `?when`, `?person`, `?location`, `?phone`, `?count` — intents: the kind
@@ -328,7 +328,7 @@ SURFACE: dict[str, tuple[str, ...]] = {
     "anybody": (PERSON,),
     "someone": (PERSON,),
     "somebody": (PERSON,),
-    # "where are you?" asks for the salon's location; "where can I park?" for parking (matching
+    # "where are you?" asks for the salon's location; "where can I park?" for parking (analysis
     # keeps WHEREABOUTS only when the question names nothing else)
     "where": (LOCATION, WHEREABOUTS),
     "address": (LOCATION, "location"),
@@ -350,7 +350,7 @@ SURFACE: dict[str, tuple[str, ...]] = {
     "person": (PERSON,),
     "name": (PERSON,),
     "names": (PERSON,),
-    # the caller's own booking or bill (see matching._PERSONAL): never a general fact
+    # the caller's own booking or bill (see analysis._PERSONAL): never a general fact
     "personalrecord": (PERSONAL,),
     # a card brand is a way to pay
     **{w: ("card", "pay") for w in ("visa", "mastercard", "amex")},
@@ -579,7 +579,7 @@ IMPLIES: dict[str, tuple[str, ...]] = {
 
 # Nouns that a word right before them only qualifies: "color consultations" are consultations and
 # "late cancellations" cancellations, so a fact saying them does not answer "how much is color?"
-# or "what if I'm late?" (see `matching.Analysis.modifiers`).
+# or "what if I'm late?" (see `analysis.Analysis.modifiers`).
 COMPOUND_HEADS = frozenset({"consultation", "cancel", "test"})
 
 # "when" starts a question only at the start or after one of these; elsewhere it joins two

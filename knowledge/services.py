@@ -27,8 +27,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from knowledge import grounding
+from knowledge.analysis import Vocabulary
 from knowledge.contradictions import Contradiction, find_conflicts
-from knowledge.matching import Document, Index, Match, Vocabulary, matches
+from knowledge.matching import Document, Index, Match, matches
 from knowledge.models import KnowledgeEntry, KnowledgeVersion, LookupRecord, SalonProfile, VocabularyTerm
 from knowledge.vocabulary import Term
 from salon_project.broadcast import to_console

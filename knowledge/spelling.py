@@ -1,4 +1,4 @@
-"""Word forms and slips of the pen or of speech-to-text, for the matcher (`knowledge.matching`).
+"""Word forms and slips of the pen or of speech-to-text, for the matcher (`knowledge.analysis`, `knowledge.matching`).
 
 Three questions about a single word, each answered once per word (cached) or once per index:
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from knowledge.matching import analyse, stem
+from knowledge.analysis import analyse, stem
 
 _ONSETS = ("b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "kl", "tr", "sn", "gr")
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ou", "ea")

@@ -3,7 +3,7 @@
 Kept as data, not code: the defaults are knowledge/fixtures/vocabulary.yaml, which `seed_salon`
 loads into `VocabularyTerm` rows; the salon adds, edits or switches off terms in admin, and the
 matcher's index reads the active rows (`services`), rebuilt when they change. The matcher
-(`matching.Vocabulary`) reads each term as a phrase, rewritten to the concepts it `means`
+(`analysis.Vocabulary`) reads each term as a phrase, rewritten to the concepts it `means`
 before anything else, longest first. An empty meaning is a filler ("pls", "or nah"): it weighs
 nothing in a question.
 """

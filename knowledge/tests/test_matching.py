@@ -11,22 +11,14 @@ import pytest
 from django.core.management import call_command
 
 from knowledge import evalset, synthetic
+from knowledge.analysis import Vocabulary, analyse, clauses, stem
 from knowledge.management.commands.calibrate_matcher import (
     DEFAULT_LEARNING,
     DEFAULT_QUESTIONS,
     build_index,
     calibrate,
 )
-from knowledge.matching import (
-    MATCH_THRESHOLD,
-    SOURCE_PREFERENCE,
-    Document,
-    Index,
-    Vocabulary,
-    analyse,
-    clauses,
-    stem,
-)
+from knowledge.matching import MATCH_THRESHOLD, SOURCE_PREFERENCE, Document, Index
 from knowledge.seed import build_facts, load_profile
 
 

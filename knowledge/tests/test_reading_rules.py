@@ -18,7 +18,8 @@ wordings written for these tests (none is from an evaluation file).
 
 import pytest
 
-from knowledge.matching import Document, Index, Vocabulary, _listed, analyse
+from knowledge.analysis import Vocabulary, _listed, analyse
+from knowledge.matching import Document, Index
 from knowledge.seed import build_facts, load_profile
 
 LEARNED_ID = 900

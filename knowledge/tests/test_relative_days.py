@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from knowledge import relative_days
-from knowledge.matching import Document, Index, Vocabulary
+from knowledge.analysis import Vocabulary
+from knowledge.matching import Document, Index
 from knowledge.seed import build_facts, load_profile
 
 LA = "America/Los_Angeles"

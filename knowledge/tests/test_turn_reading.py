@@ -11,7 +11,8 @@ talk, each specified on wordings written for these tests (none is from an evalua
 
 import pytest
 
-from knowledge.matching import Document, Index, Vocabulary, analyse
+from knowledge.analysis import Vocabulary, analyse
+from knowledge.matching import Document, Index
 from knowledge.seed import build_facts, load_profile
 from knowledge.vocabulary import Term, default_terms
 

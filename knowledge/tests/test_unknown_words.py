@@ -10,7 +10,8 @@ an evaluation file.
 import pytest
 
 from knowledge import spelling
-from knowledge.matching import MATCH_THRESHOLD, UNKNOWN_SHARE_MAX, Document, Index, Vocabulary, informativeness
+from knowledge.analysis import Vocabulary, informativeness
+from knowledge.matching import MATCH_THRESHOLD, UNKNOWN_SHARE_MAX, Document, Index
 from knowledge.seed import build_facts, load_profile
 
 

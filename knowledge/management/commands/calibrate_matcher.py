@@ -25,7 +25,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from knowledge import evalset, matching
-from knowledge.matching import Document, Index, Vocabulary
+from knowledge.analysis import Vocabulary
+from knowledge.matching import Document, Index
 from knowledge.seed import DEFAULT_FIXTURE, SeedError, build_facts, load_profile
 
 DATA = Path(evalset.__file__).resolve().parent / "tests" / "data"

@@ -1,0 +1,627 @@
+"""Reading a text as concepts: a caller's question, an entry's question, a clause of an answer.
+
+Matching (`matching.py`) compares what texts say, not their words, so every text is read here the
+same way, knowing nothing of the knowledge entries: what a question means against them is the
+index's to decide (`Index.analysis`), with the readings kept here. So this module never imports
+`matching`.
+
+Normalise (contractions, fillers, punctuation, ages), rewrite the salon's vocabulary
+terms (`vocabulary.py`: data the salon extends in admin) and multi-word phrases, look words
+and their lemmas up (`spelling.lemmas`), stem the rest lightly, map synonyms to shared
+concepts (`lexicon.py`), and read off
+- content concepts ("balayage", "check", "hours"), some of them soft ("salon", "hair");
+- slots: days, holidays, audiences (men/women/children), service variants, staff members;
+- intents: what kind of information is asked for (a price, a duration, a time, a person ...).
+Also marked: a "when" that joins two clauses (no time is asked), the caller's own booking or
+bill ("when is my appointment?"), and a word said right before a compound head ("color" in
+"color consultations", "late" in "late cancellations"). "Today" weighs nothing in a question about
+a policy or a named day (`_timeless`).
+`informativeness` says how much a word nobody knows tells; `evidence` which intents a text can
+answer; `clauses` and `_listed` cut an answer into the clauses a question must be covered by,
+each item of a list after the first said with the list's lead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+from knowledge import lexicon, spelling
+from knowledge.lexicon import (
+    AVAILABILITY,
+    COUNT,
+    DAYPART,
+    DURATION,
+    HOURS,
+    INTENTS,
+    LOCATION,
+    NOW,
+    PERSON,
+    PERSONAL,
+    PHONE,
+    PRICE,
+    WHEN,
+    WHEREABOUTS,
+    WORK,
+)
+from knowledge.vocabulary import Term, default_terms
+
+AGE = "age:"  # an age said in the question, `age:15`
+UNKNOWN = "unknown:"  # a word neither the salon nor English knows, see `Index.analysis`
+# Slots that make an entry narrower than a question which leaves them open.
+NARROWING_SLOTS = ("day", "holiday", "audience", "variant")
+
+
+def informativeness(word: str) -> float:
+    """How much a word nobody knows tells, from 0 to 1, by its length: a letter or two ("r",
+    "ya") is an abbreviation that says little, five letters or more ("olaplex") may be the name
+    of a thing the salon never wrote down, as informative as any word the index has never seen."""
+    return min(1.0, max(0, len(word) - 1) / 4)
+
+
+def stem(word: str) -> str:
+    """A small suffix stripper: plurals, -ing, -ed, -able/-ible and a final -e, so "closing",
+    "closed" and "close" meet, and so do "access" and "accessible". Deliberately light: a wrong
+    conflation could make two facts look alike."""
+    if not word.isalpha() or len(word) <= 3:
+        return word
+    w = word
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "shes", "ches", "xes", "zes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed", "ible", "able"):
+        base = w[: -len(suffix)]
+        if w.endswith(suffix) and len(base) >= (4 if suffix.endswith("ble") else 3) and re.search(r"[aeiouy]", base):
+            w = base
+            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":  # cutting -> cut
+                w = w[:-1]
+            break
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def _build_word_table() -> tuple[dict[str, str], dict[str, str]]:
+    by_surface: dict[str, str] = {}
+    by_stem: dict[str, str] = {}
+    for concept, words in lexicon.SYNONYMS.items():
+        for word in words:
+            by_surface[word] = concept
+            by_stem.setdefault(stem(word), concept)
+    return by_surface, by_stem
+
+
+_SYNONYM_SURFACE, _SYNONYM_STEM = _build_word_table()
+_STOP_STEMS = frozenset(stem(w) for w in lexicon.STOPWORDS | lexicon.FILLERS) - set(_SYNONYM_STEM)
+_RISK = frozenset(stem(w) for w in lexicon.RISK_WORDS) | frozenset(
+    stem(form) for w in lexicon.RISK_WORDS for form in spelling.lemmas(w)
+)
+_EVALUATIVE = frozenset(stem(w) for w in lexicon.EVALUATIVE)
+_MAX_PHRASE = max(len(k) for k in lexicon.PHRASES)
+# Concepts the lexicon names itself (a word read as one of these is not "unlisted").
+_KNOWN_CONCEPTS = (
+    frozenset(lexicon.SYNONYMS)
+    | lexicon.SOFT
+    | lexicon.MODIFIERS
+    | lexicon.COMPOUND_HEADS
+    | frozenset(lexicon.IMPLIES)
+    | frozenset(c for implied in lexicon.IMPLIES.values() for c in implied)
+    | _RISK
+    | _EVALUATIVE
+)
+
+_CONTRACTIONS = [
+    # the plural "you" of spoken English: "y'all", "you lot", "yous"
+    (r"\by'?all\b|\byou (?:all|lot|guys)\b|\byouse?\b", "you"),
+    (r"\bcan't\b", "can not"),
+    (r"\bwon't\b", "will not"),
+    (r"n't\b", " not"),
+    (r"'re\b", " are"),
+    (r"'ve\b", " have"),
+    (r"'ll\b", " will"),
+    (r"'d\b", " would"),
+    (r"'m\b", " am"),
+    (r"'s\b", ""),  # possessive or "is": both carry no meaning here
+    (r"s'(?=\s|$)", "s"),
+]
+_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?")
+_DURATION_TEXT = re.compile(
+    r"\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|half an?)\s+(?:and a half\s+)?(?:hours?|hrs?|minutes?|mins?)\b"
+)
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+# An age said with a person ("my 15 year old", "she's 15", "age 8"): read as `age:N`, so an entry
+# for children "under 12" is not given for a 15-year-old.
+_NUMBER = r"(\d{1,2}|" + "|".join(lexicon.NUMBER_WORDS) + r")"
+_AGE = re.compile(
+    rf"\b{_NUMBER}[\s-]*(?:years?|yrs?|yr)[\s-]*olds?\b|\b{_NUMBER}\s*y/?o\b|\b(?:aged?|ages)\s+{_NUMBER}\b"
+)
+_AGE_OF = re.compile(
+    rf"\b(he|she|son|daughter|kid|child|boy|girl)"
+    r"(?:(?:'s|\s+is)(?:\s+(?:just\s+)?(?:turned|turning|going\s+on))?|\s+(?:just\s+)?(?:turned|turns|turning)"
+    r"|\s+(?:has|have|having))"  # "my son have 6 years": the age said as in French or Spanish
+    rf"\s+{_NUMBER}(?:\s+(?:years?|yrs?)(?:\s+old)?)?\b"
+)
+# "under twelves", "under-5s": an age limit said with a plural number
+_PLURAL_AGE = re.compile(rf"\b(under|over)[\s-]+{_NUMBER}s\b")
+_AGE_TOKEN = "agedyears"
+
+
+def _age_token(said: str) -> str:
+    return f" {_AGE_TOKEN}{int(said) if said.isdigit() else lexicon.NUMBER_WORDS.index(said)} "
+
+
+# The caller asks about their own booking, stylist or bill ("when is my appointment?", "do I have
+# a booking?", "am I booked in?"): marked with a word the lexicon reads as `PERSONAL`.
+_RECORD = r"(?:appointment|appt|booking|reservation|stylist|colou?rist|barber|hairdresser|balance|bill|total|order)s?"
+_PERSONAL = re.compile(
+    rf"(?:\b(?:is|was|are|were)\s+|'s\s+)my\s+(?:next\s+|upcoming\s+|last\s+)?{_RECORD}\b"
+    rf"|\b(?:do|did)\s+i\s+(?:still\s+)?have\s+(?:an?|my|any)\s+{_RECORD}\b"
+    r"|\bam\s+i\s+(?:booked|scheduled|on the (?:list|schedule|books))\b"
+)
+
+
+# "when a chair is free" says available, not no charge.
+_FREE_AS_AVAILABLE = re.compile(
+    r"\b(chairs?|seats?|spots?|slots?|stations?|stylists?|someone|anyone|somebody|anybody|one)\s+(is|are|gets?)\s+free\b"
+)
+
+
+def _lowered(text: str) -> str:
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    return _FREE_AS_AVAILABLE.sub(r"\1 \2 available", t)
+
+
+def _words(text: str) -> list[str]:
+    t = _lowered(text)
+    t = _PERSONAL.sub(lambda m: f"{m.group(0)} personalrecord ", t)
+    t = _PLURAL_AGE.sub(r"\1 \2", t)
+    t = _AGE.sub(lambda m: _age_token(next(group for group in m.groups() if group)), t)
+    t = _AGE_OF.sub(lambda m: m.group(1) + _age_token(m.group(2)), t)
+    t = _CLOCK.sub(lambda m: f" {m.group(1)} {m.group(3)}m ", t)
+    t = _DURATION_TEXT.sub(" duration ", t)  # "3 hours" is a duration, not opening hours
+    for pattern, repl in _CONTRACTIONS:
+        t = re.sub(pattern, repl, t)
+    t = _ORDINAL.sub(r"\1", t)
+    t = re.sub(r"[^a-z0-9]+", " ", t)
+    return t.split()
+
+
+def _rewrite_phrases(words: list[str], vocabulary: Vocabulary, who: bool = False) -> list[str]:
+    """Multi-word expressions (and the salon's vocabulary terms, single words too) rewritten to
+    their concepts, longest first; a vocabulary term wins over the lexicon at the same length.
+    `who`: the question asks for a person, so terms meant only then apply."""
+    out: list[str] = []
+    terms = vocabulary.phrases(who)
+    longest = max(_MAX_PHRASE, vocabulary.longest)
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            replacement = _phrase(tuple(words[i : i + size]), terms)
+            if replacement is not None:
+                out.extend(replacement)
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _phrase(said: tuple[str, ...], terms: Mapping[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...] | None:
+    """What `said` is rewritten to, if it is a term or a phrase; its last word may be inflected
+    ("skin fades" is the term "skin fade", "how many hour" the phrase "how many hours")."""
+    for form in (said, *(said[:-1] + (base,) for base in spelling.lemmas(said[-1]))):
+        found = terms.get(form)
+        if found is None and len(form) > 1:
+            found = lexicon.PHRASES.get(form, lexicon.PHRASES.get(form[:-1] + (form[-1] + "s",)))
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the matcher learns from the salon: staff names and the salon's name (the business
+    profile), its timezone (for "tomorrow"), and its vocabulary terms (`knowledge.vocabulary`:
+    the database's rows, or the bundled defaults)."""
+
+    people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name word -> person slugs
+    salon_words: frozenset[str] = frozenset()
+    terms: tuple[Term, ...] = field(default_factory=default_terms)
+    timezone: str = "UTC"
+
+    def __hash__(self) -> int:
+        # Hashable (the mapping is never changed after construction) so analyses can be cached;
+        # computed once, since every cached analysis looks it up.
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((tuple(sorted(self.people.items())), self.salon_words, self.terms, self.timezone))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Vocabulary):
+            return NotImplemented
+        fields = ("people", "salon_words", "terms", "timezone")
+        return all(getattr(self, name) == getattr(other, name) for name in fields)
+
+    @cached_property
+    def _phrase_tables(self) -> tuple[dict[tuple[str, ...], tuple[str, ...]], dict[tuple[str, ...], tuple[str, ...]]]:
+        """(terms for any question, terms for a question asking for a person), as word tuples
+        normalised like a caller's text, mapped to tokens `_concepts_of` reads unstemmed."""
+        always: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for_who: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for term in self.terms:
+            said = tuple(_words(term.phrase))
+            if said:
+                meaning = tuple(c if c.startswith("?") or ":" in c else "@" + c for c in term.means.split())
+                (for_who if term.asking_who else always)[said] = meaning
+        return always, {**always, **for_who}
+
+    def phrases(self, who: bool = False) -> dict[tuple[str, ...], tuple[str, ...]]:
+        return self._phrase_tables[1 if who else 0]
+
+    @cached_property
+    def longest(self) -> int:
+        return max((len(said) for said in self._phrase_tables[1]), default=1)
+
+    @cached_property
+    def asks_who(self) -> bool:
+        """Whether some term means something only in a question asking for a person."""
+        return any(term.asking_who for term in self.terms)
+
+    @classmethod
+    def from_profile(cls, profile: Mapping | None, terms: Iterable[Term] | None = None) -> Vocabulary:
+        """`terms`: the salon's vocabulary (default: the bundled one)."""
+        profile = profile or {}
+        people: dict[str, set[str]] = {}
+        for person in [*(profile.get("staff") or []), *(profile.get("supervisors") or [])]:
+            name = str((person or {}).get("name") or "").strip()
+            if not name:
+                continue
+            words = [w for w in _words(name) if _is_plain_word(w)]
+            slug = "-".join(_words(name))
+            for word in words:
+                people.setdefault(word, set()).add(slug)
+        salon_words = frozenset(w for w in _words(str(profile.get("name") or "")) if _is_plain_word(w))
+        return cls(
+            {w: tuple(sorted(s)) for w, s in people.items()},
+            salon_words,
+            tuple(terms) if terms is not None else default_terms(),
+            str(profile.get("timezone") or "UTC"),
+        )
+
+
+def _is_plain_word(word: str) -> bool:
+    """A name word that does not collide with the lexicon (a stylist called "May" stays a word)."""
+    return (
+        len(word) > 1
+        and word not in lexicon.STOPWORDS
+        and word not in lexicon.FILLERS
+        and word not in lexicon.SURFACE
+        and word not in _SYNONYM_SURFACE
+    )
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a text says, as concepts. `key` is the normalised text, for exact-wording matches.
+
+    `modifiers` are (concept, head) pairs for a word said right before a compound head ("color"
+    in "color consultations"); `loose` are the concepts said at least once on their own.
+    `unlisted` are (concept, word) pairs for words no list knows (read as their stem): what an
+    index makes of them depends on its entries (`Index.analysis`). `unknown` are the words an
+    index found in neither the salon's vocabulary nor English: they only weigh against a match.
+    `kinds` are (concept, next concept) pairs for a word said right before the next one with a
+    meaning, a small word or none between ("tape" and "extension" in "tape-in extensions")."""
+
+    key: str
+    concepts: frozenset[str]
+    intents: frozenset[str]
+    modifiers: frozenset[tuple[str, str]] = frozenset()
+    loose: frozenset[str] = frozenset()
+    unlisted: frozenset[tuple[str, str]] = frozenset()
+    unknown: frozenset[str] = frozenset()
+    kinds: frozenset[tuple[str, str]] = frozenset()
+    alternatives: bool = False  # "or" between two things ("cash or card"), see `_Unit.alternatives`
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """What a match is weighed on: concepts, intents, and each unknown word as `unknown:`."""
+        return self.concepts | self.intents | frozenset(UNKNOWN + word for word in self.unknown)
+
+    def slots(self, kind: str) -> frozenset[str]:
+        return frozenset(c for c in self.concepts if c.startswith(kind + ":"))
+
+    @property
+    def hard(self) -> frozenset[str]:
+        """Concepts an answer must contain: everything but soft words and numbers."""
+        return frozenset(c for c in self.concepts if not _is_soft(c))
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(c for c in self.hard if c not in lexicon.MODIFIERS)
+
+    @property
+    def risky(self) -> frozenset[str]:
+        return self.concepts & _RISK
+
+
+def _is_soft(concept: str) -> bool:
+    return (
+        concept in lexicon.SOFT
+        or concept.startswith(("num:", AGE))
+        or concept == lexicon.DURATION_WORD
+        or concept.startswith(UNKNOWN)
+    )
+
+
+@lru_cache(maxsize=50_000)
+def analyse(text: str, vocabulary: Vocabulary | None = None) -> Analysis:
+    """Concepts and intents of `text` (a caller's question, an entry's question or a sentence).
+
+    Cached: an Analysis is immutable, and the same texts come back again and again (each new
+    help request is compared with every pending question, word by word)."""
+    vocabulary = vocabulary or Vocabulary()
+    words = _words(text)
+    analysis = _analyse(words, vocabulary, who=False)
+    if vocabulary.asks_who and PERSON in analysis.intents:
+        analysis = _analyse(words, vocabulary, who=True)
+    return analysis
+
+
+def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
+    concepts: set[str] = set()
+    intents: set[str] = set()
+    modifiers: set[tuple[str, str]] = set()
+    loose: set[str] = set()
+    unlisted: set[tuple[str, str]] = set()
+    tokens = _rewrite_phrases(words, vocabulary, who)
+    read = [
+        ()
+        if word == "when" and i and tokens[i - 1] not in lexicon.QUESTION_LEADS | lexicon.FILLERS
+        else _concepts_of(word, vocabulary)  # "... when I book": a conjunction, asks for no time
+        for i, word in enumerate(tokens)
+    ]
+    for word, found in zip(tokens, read, strict=True):
+        if len(found) == 1 and _is_unlisted(word, found[0]):
+            unlisted.add((found[0], word))
+    for i, found in enumerate(read):
+        heads = lexicon.COMPOUND_HEADS.intersection(read[i + 1]) if i + 1 < len(read) else ()
+        for concept in found:
+            if concept in INTENTS:
+                intents.add(concept)
+                continue
+            concepts.add(concept)
+            if heads and ":" not in concept and not _is_soft(concept) and concept not in heads:
+                modifiers.update((concept, head) for head in heads)
+            else:
+                loose.add(concept)
+    for concept in list(concepts):
+        implied = lexicon.IMPLIES.get(concept, ())
+        concepts.update(implied)
+        loose.update(implied)
+    names_person = any(c.startswith("person:") for c in concepts)
+    if WORK in concepts:
+        # "is Jordan working" asks for availability, "who works there" for the team; "how does
+        # it work" for neither
+        concepts.discard(WORK)
+        if names_person:
+            concepts.add(AVAILABILITY)
+        elif PERSON in intents:
+            concepts.add("staff")
+            loose.add("staff")
+    if PERSON in intents:  # "who's best for highlights" asks who does them, not for a ranking
+        concepts -= _EVALUATIVE
+        if not names_person:  # "who should I book with for balayage?": booking is the channel
+            concepts.discard(lexicon.BOOK)
+    if WHEREABOUTS in concepts:  # "where are you?" is the salon's location; "where do I park?" is not
+        concepts.discard(WHEREABOUTS)
+        loose.discard(WHEREABOUTS)
+        if not any(not _is_soft(c) for c in concepts):
+            concepts.add("location")
+            loose.add("location")
+    if DAYPART in concepts and HOURS in concepts:  # "open Friday night" is answered by the times
+        concepts.discard(DAYPART)
+        intents.add(WHEN)
+    if NOW in concepts and _timeless(concepts, intents):
+        concepts.discard(NOW)
+        loose.discard(NOW)
+    key = " ".join(w for w in words if w not in lexicon.FILLERS)
+    unlisted = {pair for pair in unlisted if pair[0] in concepts}
+    return Analysis(
+        key,
+        frozenset(concepts),
+        frozenset(intents),
+        frozenset(modifiers),
+        frozenset(loose),
+        frozenset(unlisted),
+        kinds=_kinds(read),
+        alternatives=_alternatives(tokens, read),
+    )
+
+
+def _alternatives(tokens: list[str], read: list[tuple[str, ...]]) -> bool:
+    """Whether the question offers alternatives: an "or" with a content word within three words
+    on each side ("cash or is it card only"), not "or" alone ("... or not" is a filler)."""
+
+    def content(found: tuple[str, ...]) -> bool:
+        return any(c not in INTENTS and not _is_soft(c) for c in found)
+
+    return any(
+        word == "or"
+        and any(content(f) for f in read[max(0, i - 3) : i])
+        and any(content(f) for f in read[i + 1 : i + 4])
+        for i, word in enumerate(tokens)
+    )
+
+
+def _kinds(read: list[tuple[str, ...]]) -> frozenset[tuple[str, str]]:
+    """(concept, next concept) for each word with a meaning and the next one, at most one word
+    without a meaning between them: what may say which kind of the next thing is meant."""
+    meant = [(i, found) for i, found in enumerate(read) if found]
+    return frozenset(
+        (concept, head)
+        for (i, found), (j, following) in zip(meant, meant[1:], strict=False)
+        if j - i <= 2
+        for concept in found
+        for head in following
+        if concept not in INTENTS and head not in INTENTS
+    )
+
+
+def _timeless(concepts: set[str], intents: set[str]) -> bool:
+    """Whether a present-time word ("today", "this week") changes nothing about the answer: a day
+    is named ("open on Sunday this week" is Sunday's hours), or the question is about a policy, and
+    not about a free chair, a staff member or the caller's own booking."""
+    if AVAILABILITY in concepts or PERSONAL in concepts or PERSON in intents:
+        return False
+    if any(c.startswith("person:") for c in concepts):
+        return False
+    return any(c.startswith("day:") for c in concepts) or bool(concepts & lexicon.POLICIES)
+
+
+def _is_unlisted(word: str, concept: str) -> bool:
+    """Whether `concept` is the bare stem of a word no list of the lexicon or vocabulary holds."""
+    return word.isalpha() and concept == stem(word) and concept not in _KNOWN_CONCEPTS
+
+
+def _concepts_of(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    if word.startswith("?") or ":" in word:
+        return (word,)
+    if word.startswith("@"):
+        return (word[1:],)
+    if word in vocabulary.people:
+        return tuple(f"person:{slug}" for slug in vocabulary.people[word])
+    if word in vocabulary.salon_words:
+        return ("salon",)
+    if word in lexicon.SURFACE:
+        return lexicon.SURFACE[word]
+    if word in _SYNONYM_SURFACE:
+        return (_SYNONYM_SURFACE[word],)
+    if word in lexicon.STOPWORDS or word in lexicon.FILLERS:
+        return ()
+    if word.isdigit():
+        return (f"num:{int(word)}",)
+    if word.startswith(_AGE_TOKEN) and word[len(_AGE_TOKEN) :].isdigit():
+        return (AGE + word[len(_AGE_TOKEN) :],)
+    forms = spelling.lemmas(word)  # "ringlets" -> "ringlet", "children" -> "child"
+    for form in forms:
+        if form in _SYNONYM_SURFACE:
+            return (_SYNONYM_SURFACE[form],)
+    if any(form in lexicon.STOPWORDS or form in lexicon.FILLERS for form in forms):
+        return ()
+    stemmed = stem(word)
+    if stemmed in _SYNONYM_STEM:
+        return (_SYNONYM_STEM[stemmed],)
+    if stemmed in _STOP_STEMS:
+        return ()
+    return (stemmed,)
+
+
+# What in an answer satisfies each intent.
+_EVIDENCE_PATTERNS = {
+    PRICE: re.compile(r"\$\s?\d|\b\d+\s?(?:dollars|bucks)\b|%|\bpercent\b|\bfree\b|\bno charge\b|\bcomplimentary\b"),
+    DURATION: re.compile(
+        r"\b(?:\d+(?:\.\d+)?|an?|one|two|three|half an?)\s+(?:and a half\s+)?(?:hours?|hrs?|minutes?|mins?|days?)\b"
+    ),
+    WHEN: re.compile(
+        r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidnight\b|\bclosed\b"
+        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b"
+        r"|\b\d+\s+(?:hours?|minutes?|days?)\s+(?:ahead|before|in advance)"
+    ),
+    # a street address, or where something is relative to something else
+    LOCATION: re.compile(
+        r"\b\d+\s+(?:[a-z]+\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|way|drive|dr|place|pl)\b"
+        r"|\b(?:on|at|off)\s+(?:[a-z]+\s+){1,2}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|way|drive|square)\b"
+        r"|\b(?:behind|beside|opposite|across from|next to|next door|around the corner|upstairs|downstairs"
+        r"|(?:at|in) the (?:back|front|end|corner|basement)|(?:out|round|around|in) back"
+        r"|on the (?:ground|first|second|top) floor"
+        r"|blocks? (?:away|from)|down the (?:street|road|block|hall))\b"
+    ),
+    PHONE: re.compile(r"\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b"),
+    COUNT: re.compile(r"\b\d+\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"),
+}
+
+
+def evidence(text: str, analysis: Analysis) -> frozenset[str]:
+    """The intents this text can answer: it states a price, a time, a staff member's name ..."""
+    lowered = _lowered(text)
+    found = {intent for intent, pattern in _EVIDENCE_PATTERNS.items() if pattern.search(lowered)}
+    if analysis.slots("person"):
+        found.add(PERSON)
+    return frozenset(found)
+
+
+# Sentences end a clause, and so do semicolons, colons and the commas of a list; a comma before
+# a phrase that describes what precedes it ("our colorist, specializing in balayage") does not.
+_SENTENCE_END = r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|[;:]\s+"
+_LIST_COMMA = r",(?!\d)(?!\s*(?:[a-z]+ing|in|at|on|between|near|with|including|especially|from)\b)\s*"
+_CLAUSE_END = re.compile(_SENTENCE_END + "|" + _LIST_COMMA)
+# The word that ends a list's lead: "We're closed on | Thanksgiving Day, Christmas Day ...",
+# "... specializing in | men's cuts, fades and beard trims", "We accept | cash, ...".
+_LEAD_END = frozenset(
+    {"in", "on", "at", "for", "of", "with", "is", "are", "accept", "offer", "include", "includes", "including"}
+)
+
+
+def clauses(text: str) -> list[str]:
+    """Sentences, and the comma- or semicolon-separated parts of each: the items of a list stay
+    apart, so one item's words never combine with another's ("Sam ..., Jordan (colorist)")."""
+    parts = [p.strip() for p in _CLAUSE_END.split(text.strip())]
+    return [p for p in parts if p] or [text]
+
+
+def _listed(text: str, vocabulary: Vocabulary) -> list[str]:
+    """`clauses`, where each item of a list after the first is said with the list's lead: "We're
+    closed on Thanksgiving Day, Christmas Day and New Year's Day" gives "We're closed on Christmas
+    Day and New Year's Day", so Christmas is closed too; the items still never combine. A lead
+    that holds an item's words itself (a number, a day, an audience: "open Tuesday from 10 AM to")
+    is not carried."""
+    return [clause for sentence in _listed_sentences(text, vocabulary) for clause in sentence]
+
+
+def _listed_sentences(text: str, vocabulary: Vocabulary) -> list[list[str]]:
+    """`_listed`, grouped by sentence (a semicolon or colon ends one too)."""
+    out: list[list[str]] = []
+    for sentence in re.split(_SENTENCE_END, text.strip()):
+        parts = [p.strip() for p in re.split(_LIST_COMMA, sentence) if p.strip()]
+        if not parts:
+            continue
+        lead = _lead(parts[0], vocabulary) if len(parts) > 1 else ""
+        out.append([parts[0], *(f"{lead} {part}" if lead else part for part in parts[1:])])
+    return out or [[text]]
+
+
+def _lead(first: str, vocabulary: Vocabulary) -> str:
+    words = first.split()
+    ends = [i for i, word in enumerate(words[:-1]) if word.lower() in _LEAD_END]
+    if not ends:
+        return ""
+    lead = " ".join(words[: ends[-1] + 1])
+    narrowing = any(analyse(lead, vocabulary).slots(kind) for kind in NARROWING_SLOTS)
+    return "" if narrowing or re.search(r"\d", lead) else lead
+
+
+# Where a caller's turn divides into clauses, and words by which a clause points back to another.
+_TURN_PARTS = re.compile(r"[.?!;:,]+|\s[-\u2013\u2014]+\s|\u2014")
+
+
+def _turn_parts(text: str) -> list[str]:
+    return [part for part in _TURN_PARTS.split(text) if part.strip()]
+
+
+_POINTS_BACK = re.compile(r"\b(?:it|its|that|this|them|they|those|these|one|ones|such)\b")
+# "Is it fine to ...", "would it be possible to ...", "it's OK if ...": the "it" English puts
+# before an adjective and what follows it, which points to nothing said before.
+_EMPTY_IT = re.compile(
+    r"\b(?:(?:is|was) it|would it be|will it be|it(?:'s|\u2019s| is| would be| will be))"
+    r"\s+(?!going\b)[a-z]+\s+(?:to|if)\b"
+)
+# A person the turn named before: who it is decides whether a clause saying it points back.
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b")
