@@ -1,6 +1,7 @@
 """REST endpoints for help requests, supervisors, messages, webhook endpoints and texts received
 (thin: the work happens in services)."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
@@ -9,7 +10,15 @@ from ninja.pagination import paginate
 from helprequests import inbound_sms, services
 from helprequests.delivery import UnsafeUrl, check_webhook_url
 from helprequests.messages import answer_expected
-from helprequests.models import HelpRequest, InboundText, Message, Supervisor, WebhookDelivery, WebhookEndpoint
+from helprequests.models import (
+    HelpRequest,
+    InboundText,
+    Message,
+    Supervisor,
+    WebhookDelivery,
+    WebhookEndpoint,
+    validate_topics,
+)
 from helprequests.schemas import (
     HelpRequestIn,
     HelpRequestOut,
@@ -28,7 +37,6 @@ from helprequests.schemas import (
     WebhookEndpointIn,
     WebhookEndpointOut,
 )
-from helprequests.triage import unknown_topics
 from knowledge.opening_hours import Calendar
 from salon_project.auth import actor_of
 from salon_project.errors import Conflict, Invalid, get_or_404
@@ -130,8 +138,10 @@ def _supervisor_out(supervisor_id: int) -> Supervisor:
 
 
 def _save_supervisor(supervisor: Supervisor) -> None:
-    if problem := unknown_topics(supervisor.expertise):
-        raise Invalid(f"expertise: {problem}")
+    try:
+        validate_topics(supervisor.expertise)
+    except ValidationError as exc:
+        raise Invalid(f"expertise: {' '.join(exc.messages)}") from None
     try:
         with transaction.atomic():
             supervisor.save()

@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
@@ -19,11 +20,23 @@ from salon_project.models import StatusEvent
 from salon_project.sql import insert_arrays
 
 
+def validate_topics(topics: list[str]) -> None:
+    """Expertise names only topics questions are routed by (`helprequests.triage.KNOWN_TOPICS`).
+    It is the field's validator so that every way a supervisor is saved runs the one rule: the
+    admin form and the API, and the salon profile, whose app reaches this model only by name."""
+    from helprequests.triage import unknown_topics  # triage imports this module
+
+    if problem := unknown_topics(topics):
+        raise ValidationError(problem, code="unknown_topic")
+
+
 class Supervisor(models.Model):
     name = models.CharField(max_length=120)
     phone = models.CharField(max_length=20, unique=True, help_text="E.164, e.g. +14155550101")
     email = models.EmailField(blank=True)
-    expertise = models.JSONField(default=list, blank=True, help_text='Tags, e.g. ["color", "products"]')
+    expertise = models.JSONField(
+        default=list, blank=True, validators=[validate_topics], help_text='Tags, e.g. ["color", "products"]'
+    )
     available = models.BooleanField(default=True)
     is_owner = models.BooleanField(default=False)
     user = models.OneToOneField(

@@ -138,7 +138,8 @@ TAG_RULES: dict[str, Callable[[tuple[str, ...]], bool]] = {
 }
 # What a supervisor's expertise may name: the tags above, and "general", the tag of a question
 # no rule tags. Another word would never be routed (no question is ever tagged with it), so the
-# admin and the API refuse it with this list rather than accept a topic that silently does nothing.
+# Supervisor model's expertise validator (`models.validate_topics`: the admin, the API and the
+# salon profile run it) refuses it with this list rather than accept a topic that silently does nothing.
 KNOWN_TOPICS = (*TAG_RULES, "general")
 
 

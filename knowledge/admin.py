@@ -297,7 +297,10 @@ class SalonProfileAdmin(admin.ModelAdmin):
         if request.method == "POST":
             self._require_change(request)
             if SalonProfile.current() is None:
-                self._report(request, salon_profile.apply_profile(load_profile(DEFAULT_FIXTURE)))
+                try:
+                    self._report(request, salon_profile.apply_profile(load_profile(DEFAULT_FIXTURE)))
+                except ProfileError as exc:  # another setup won the one salon row
+                    self.message_user(request, str(exc), messages.ERROR)
             return redirect("admin:knowledge_salonprofile_changelist")
         if SalonProfile.current() is not None:
             return redirect("admin:knowledge_salonprofile_changelist")

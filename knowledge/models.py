@@ -13,6 +13,9 @@ from salon_project.sql import prepared_cursor
 class SalonProfile(models.Model):
     """The one salon this deployment serves, as loaded by `seed_salon` (a single row)."""
 
+    # Every row has this key and it is unique (and can only be true), so the database itself keeps
+    # the salon to one row: of two first-run setups at the same moment, the second is refused.
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
     name = models.CharField(max_length=200)
     phone = models.CharField(max_length=32, blank=True)
     timezone = models.CharField(max_length=64, default="UTC")
@@ -21,6 +24,7 @@ class SalonProfile(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "salon profile"  # one salon: the admin lists no "profiles"
+        constraints = [models.CheckConstraint(condition=models.Q(singleton=True), name="knowledge_one_salon")]
 
     def __str__(self) -> str:
         return self.name

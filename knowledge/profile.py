@@ -34,7 +34,7 @@ import yaml
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from knowledge.models import KnowledgeEntry, SalonProfile
 from knowledge.seed import DAYS, SeedError, build_facts, opening_times, slugify, supervisors_from
@@ -57,6 +57,13 @@ ORDER = (
     "staff",
     "policies",
     "supervisors",
+)
+
+
+# Said to the second of two first-run setups at the same moment: the first one's salon stands.
+ALREADY_SET_UP = (
+    "A salon was already set up (by another save at the same moment), so this one was not saved: "
+    "open the salon's profile to see it and change it there."
 )
 
 
@@ -107,6 +114,17 @@ def clean_phone(value: Any, whose: str) -> str:
     except InvalidPhoneNumber as exc:
         raise SeedError(f"{whose}: {exc}") from None
     return text
+
+
+def clean_expertise(topics: list[str], whose: str) -> list[str]:
+    """The topics a supervisor gets questions about, checked by the Supervisor model's own field
+    validators: the helprequests rule (only topics questions are routed by), kept in one place."""
+    field = apps.get_model("helprequests", "Supervisor")._meta.get_field("expertise")
+    try:
+        field.run_validators(topics)
+    except ValidationError as exc:
+        raise SeedError(f"{whose}: {' '.join(exc.messages)}") from None
+    return topics
 
 
 def clean_hours(day: str, value: Any) -> str:
@@ -295,7 +313,7 @@ def _clean_supervisors(data: dict[str, Any], problems: list[str], check) -> list
             row["email"] = person["email"]
         if person["is_owner"]:
             row["owner"] = True
-        row["expertise"] = person["expertise"]
+        row["expertise"] = check(clean_expertise, person["expertise"], f"Supervisor {person['name']}") or []
         result.append(row)
     return result
 
@@ -382,7 +400,11 @@ def _save_profile(profile: dict[str, Any], changes: ProfileChanges) -> None:
     # Locked: two saves at once are applied one after the other, each diffing the other's result.
     current = SalonProfile.objects.select_for_update().order_by("pk").first()
     if current is None:
-        SalonProfile.objects.create(**wanted)
+        try:
+            with transaction.atomic():
+                SalonProfile.objects.create(**wanted)
+        except IntegrityError:  # the one-row key: another save set a salon up at the same moment
+            raise ProfileError([ALREADY_SET_UP]) from None
         changes.profile, changes.fields = "created", list(profile)
         return
     before = current.profile or {}

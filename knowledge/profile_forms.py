@@ -10,7 +10,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.forms import formset_factory
 
-from knowledge.profile import clean_hours, clean_phone, clean_price, service_key
+from knowledge.profile import clean_expertise, clean_hours, clean_phone, clean_price, service_key
 from knowledge.seed import DAYS, SeedError, slugify
 
 TEXT = {"class": "vTextField"}
@@ -122,12 +122,17 @@ class SupervisorForm(forms.Form):
     phone = forms.CharField(max_length=32, help_text="Texted when a caller needs a person.")
     email = forms.EmailField(required=False)
     expertise = forms.CharField(
-        required=False, max_length=300, help_text="Topics, separated by commas: color, booking, complaint ..."
+        required=False, max_length=300, help_text="Topics, separated by commas: color, booking, general ..."
     )
     owner = forms.BooleanField(required=False)
 
     def clean_phone(self) -> str:
         return _checked(clean_phone, self.cleaned_data["phone"], self.cleaned_data.get("name") or "The supervisor")
+
+    def clean_expertise(self) -> str:
+        topics = [tag.lower() for tag in _items(self.cleaned_data["expertise"])]
+        _checked(clean_expertise, topics, self.cleaned_data.get("name") or "The supervisor")
+        return self.cleaned_data["expertise"]
 
 
 class _UniqueFormSet(forms.BaseFormSet):

@@ -3,17 +3,27 @@ the entries, a restart never undoes her edits, a salon file can be tried (dry ru
 again without changing anything, and every answer stating a fact follows the profile at once."""
 
 import copy
+import threading
+import time
 
 import pytest
 import yaml
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, connections, transaction
 
 from knowledge import profile as salon_profile
 from knowledge import services
 from knowledge.models import KnowledgeEntry, SalonProfile
-from knowledge.profile import ProfileError, apply_profile, clean_price, export_profile, resolve_conflict
-from knowledge.seed import SeedError
+from knowledge.profile import (
+    ALREADY_SET_UP,
+    ProfileError,
+    apply_profile,
+    clean_price,
+    export_profile,
+    resolve_conflict,
+)
+from knowledge.seed import DEFAULT_FIXTURE, SeedError, load_profile
 from salon_project.errors import Conflict
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +256,78 @@ def test_hours_are_read_by_the_one_hours_parser_and_midnight_is_said_so(demo):
     apply_profile(demo)
     assert _entry("hours.friday").answer == "On Fridays we're open from 6 PM to midnight."
     assert SalonProfile.objects.get().profile["hours"]["friday"] == "18:00-24:00"
+
+
+UNKNOWN_TOPIC = "Supervisor Jordan Alvarez: “extensions” is not a topic questions are routed by; use any of: medical"
+
+
+def test_a_salon_file_giving_a_supervisor_a_topic_no_question_has_is_refused_with_the_sentence(demo, tmp_path):
+    demo["supervisors"][1]["expertise"] = ["color", "extensions"]
+    path = tmp_path / "mysalon.yaml"
+    path.write_text(yaml.safe_dump(demo))
+    before = _everything()
+
+    for dry_run in (["--dry-run"], []):
+        with pytest.raises(CommandError, match=UNKNOWN_TOPIC):
+            call_command("seed_salon", str(path), *dry_run, verbosity=0)
+        with pytest.raises(ProfileError, match=UNKNOWN_TOPIC):
+            apply_profile(demo, dry_run=bool(dry_run))
+    assert _everything() == before
+
+
+def test_known_topics_general_included_are_saved_from_a_salon_file(demo):
+    demo["supervisors"][1]["expertise"] = ["color", "general"]
+    assert apply_profile(demo).supervisors_changed == ["Jordan Alvarez"]
+    assert _supervisors().get(name="Jordan Alvarez").expertise == ["color", "general"]
+
+
+def test_the_database_keeps_the_salon_to_one_row(demo):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SalonProfile.objects.create(name="A second salon")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SalonProfile.objects.create(name="A second salon", singleton=False)
+    assert list(SalonProfile.objects.values_list("name", flat=True)) == ["Glow & Shear Salon"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="real concurrency needs PostgreSQL")
+def test_two_first_run_setups_at_the_same_moment_set_up_one_salon_and_the_second_is_told():
+    """The second setup reads "no salon yet" while the first one's row is not committed; its insert
+    waits on the one-row key and, once the first commits, is refused with a sentence."""
+    first_saved, commit_first, outcome = threading.Event(), threading.Event(), {}
+
+    def set_up(who: str, profile: dict, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                outcome[who] = apply_profile(profile)
+                if hold:
+                    first_saved.set()
+                    commit_first.wait(60)
+        except ProfileError as exc:
+            outcome[who] = exc
+        finally:
+            connections.close_all()
+
+    demo = load_profile(DEFAULT_FIXTURE)
+    first = threading.Thread(target=set_up, args=("first", demo, True))
+    first.start()
+    assert first_saved.wait(60)
+    second = threading.Thread(target=set_up, args=("second", {**demo, "name": "Lena's Hair Studio"}, False))
+    second.start()
+    while second.is_alive() and not _waiting_on_a_lock():  # the second insert waits on the first's row
+        time.sleep(0.01)
+    commit_first.set()
+    first.join(60)
+    second.join(60)
+
+    assert outcome["first"].profile == "created"
+    assert isinstance(outcome["second"], ProfileError) and outcome["second"].problems == [ALREADY_SET_UP]
+    assert list(SalonProfile.objects.values_list("name", flat=True)) == ["Glow & Shear Salon"]
+
+
+def _waiting_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0

@@ -4,6 +4,7 @@ first and loaded; the profile downloads as a salon file; a fresh install asks wh
 
 import pytest
 import yaml
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from knowledge import services
@@ -13,6 +14,7 @@ from knowledge.profile_forms import ProfileForms
 
 pytestmark = pytest.mark.django_db
 PAGE = "/admin/knowledge/salonprofile/"
+Supervisor = apps.get_model("helprequests", "Supervisor")
 
 
 def _form_data(profile: dict) -> dict:
@@ -86,6 +88,7 @@ def test_a_weekday_marked_closed_in_the_form_is_what_the_hours_answers_say(page)
         ("days-1-opens", "19:00", "closing must come after opening"),
         ("services-3-name", "Men's haircut", "listed twice"),
         ("supervisors-0-phone", "555", "not a valid phone number"),
+        ("supervisors-1-expertise", "color, extensions", "“extensions” is not a topic questions are routed by"),
     ],
 )
 def test_a_mistake_is_shown_at_its_field_and_nothing_is_saved(page, field, value, error):
@@ -93,10 +96,21 @@ def test_a_mistake_is_shown_at_its_field_and_nothing_is_saved(page, field, value
     data = _form_data(before | {"supervisors": export_profile()["supervisors"]})
     data[field] = value
 
+    supervisors = list(Supervisor.objects.order_by("pk").values())
+
     response = page.post(PAGE, data)
 
     assert response.status_code == 200 and error in response.content.decode()
     assert SalonProfile.objects.get().profile == before
+    assert list(Supervisor.objects.order_by("pk").values()) == supervisors
+
+
+def test_known_topics_typed_in_the_form_are_saved(page):
+    data = _form_data(export_profile())
+    data["supervisors-1-expertise"] = "Color, general"
+
+    assert "Saved." in page.post(PAGE, data, follow=True).content.decode()
+    assert Supervisor.objects.get(name="Jordan Alvarez").expertise == ["color", "general"]
 
 
 def test_a_hand_edited_answer_shows_its_conflict_and_the_owner_decides(page):
@@ -127,6 +141,18 @@ def test_a_salon_file_is_tried_first_then_loaded(page):
     assert list(KnowledgeEntry.objects.order_by("pk").values()) == before
     page.post(f"{PAGE}import/", {"text": response.context["form"].initial["text"], "load": "Load it"})
     assert "$65" in KnowledgeEntry.objects.get(seed_key="service.blowout").answer
+
+
+def test_a_salon_file_with_a_topic_no_question_has_is_refused_when_tried_and_when_loaded(page):
+    profile = export_profile()
+    profile["supervisors"][1]["expertise"] = ["extensions"]
+    text = yaml.safe_dump(profile)
+    supervisors = list(Supervisor.objects.order_by("pk").values())
+
+    for load in ({}, {"load": "Load it"}):
+        html = page.post(f"{PAGE}import/", {"text": text, **load}).content.decode()
+        assert "Supervisor Jordan Alvarez: “extensions” is not a topic questions are routed by" in html
+    assert list(Supervisor.objects.order_by("pk").values()) == supervisors
 
 
 def test_the_profile_downloads_as_a_salon_file(page):
