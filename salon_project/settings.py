@@ -252,8 +252,9 @@ HOLD_FOR_ANSWER_SECONDS = env.integer("HOLD_FOR_ANSWER_SECONDS", 45, minimum=0)
 # Calls one voice worker process takes at once; it reports its load to LiveKit as the share of
 # these in use (not the machine's CPU, which other programs share), and is full at this many.
 VOICE_WORKER_MAX_CALLS = env.integer("VOICE_WORKER_MAX_CALLS", 20, minimum=1)
-# The voice worker's outbox (writes the API could not take yet, voice_worker/api_client.py): on a
-# disk that survives restarts and is shared by every voice worker on the host, or promises are lost.
+# The voice worker's pending writes (writes the API could not take yet, voice_worker/pending_writes.py;
+# the setting keeps its old name for operators): on a disk that survives restarts and is shared by
+# every voice worker on the host, or promises are lost.
 VOICE_OUTBOX_DIR = Path(env.string("VOICE_OUTBOX_DIR") or VAR_DIR / "voice-outbox")
 # Warm transfer to a person (calls/transfers.py). With a SIP outbound trunk the chosen supervisor is
 # dialled on their phone into the consultation room (and SIP callers can be cold-transferred).

@@ -22,9 +22,10 @@ from livekit.agents import Agent, JobContext, RunContext, function_tool, get_job
 from livekit.agents.job import DEFAULT_PARTICIPANT_KINDS
 
 from salon_project.phones import phone_or_none
-from voice_worker.api_client import ApiError, ApiRejected, ApiUnavailable, Queued, SalonApi, Write
+from voice_worker.api_client import ApiError, ApiRejected, ApiUnavailable, SalonApi
 from voice_worker.brain import ESCALATION, OFFER_HELP
 from voice_worker.call import CallRecord
+from voice_worker.pending_writes import Queued, Write
 from voice_worker.transfer import Consultation, TransferWatch, default_consultation
 
 logger = logging.getLogger("voice_worker.agent")

@@ -2,7 +2,7 @@
 
 `CallRecord` starts the call (`POST /api/v1/calls`, or adopts the call a web page already
 started), sends each utterance to its transcript as it is said, and ends it with a reason. All
-of these are outbox writes (see api_client): if the API is down they are sent later, in order.
+of these are pending writes (see pending_writes): if the API is down they are sent later, in order.
 
 Hold-on-call: after the agent opens a help request during a live call, it stays with the caller
 for up to HOLD_FOR_ANSWER_SECONDS. The API pushes `help_request.resolved` on the call's
@@ -22,7 +22,8 @@ from typing import Any
 from livekit.agents import AgentSession, llm
 from livekit.agents.voice.events import CloseEvent, CloseReason, ConversationItemAddedEvent
 
-from voice_worker.api_client import ApiError, ApiRejected, Queued, SalonApi, Write
+from voice_worker.api_client import ApiError, ApiRejected, SalonApi
+from voice_worker.pending_writes import Queued, Write
 from voice_worker.push import CallEvents
 
 logger = logging.getLogger("voice_worker.call")
@@ -64,7 +65,7 @@ class CallRecord:
         self.api = api
         self.room = room
         self.caller = caller
-        self.key = key  # the call's Idempotency-Key, and the outbox group of its writes
+        self.key = key  # the call's Idempotency-Key, and the group of its pending writes
         self.call_id = call_id
         self.end_reason: str | None = None
         self.hold_seconds = hold_seconds
@@ -95,8 +96,8 @@ class CallRecord:
 
     async def _adopt(self) -> None:
         """A web call: the page started it and the job metadata names it."""
-        if self.api.outbox is not None:
-            self.api.outbox.set_ref(self.key, self.call_id)
+        if self.api.pending_writes is not None:
+            self.api.pending_writes.set_ref(self.key, self.call_id)
         try:
             call = await self.api.get_json(f"/api/v1/calls/{self.call_id}")
         except ApiError as exc:
@@ -142,17 +143,17 @@ class CallRecord:
         for call in active.get("items", []):
             if call.get("room") == self.room:
                 self.call_id = call["id"]
-                if self.api.outbox is not None:
-                    self.api.outbox.set_ref(self.key, self.call_id)
+                if self.api.pending_writes is not None:
+                    self.api.pending_writes.set_ref(self.key, self.call_id)
                 logger.info("Continuing call %s already active in room %s.", self.call_id, self.room)
                 return True
         return False
 
     async def _learn_call_id(self) -> None:
-        """The call's creation waits in the outbox; pick up its id once it has been sent."""
-        outbox = self.api.outbox
-        while outbox is not None and self.call_id is None:
-            self.call_id = outbox.get_ref(self.key)
+        """The call's creation waits in the pending writes; pick up its id once it has been sent."""
+        pending_writes = self.api.pending_writes
+        while pending_writes is not None and self.call_id is None:
+            self.call_id = pending_writes.get_ref(self.key)
             if self.call_id is None:
                 await asyncio.sleep(1.0)
         logger.info("Call %s recorded late (room %s).", self.call_id, self.room)
@@ -227,13 +228,13 @@ class CallRecord:
             logger.info("Call %s ended (%s).", self.call_id or f"in room {self.room}", self.end_reason)
         except ApiError as exc:
             logger.error("The end of call %s was not recorded: %s", self.call_id, exc)
-        outbox = self.api.outbox
-        if outbox is not None and not outbox.has_pending(self.key):
-            outbox.forget_ref(self.key)
+        pending_writes = self.api.pending_writes
+        if pending_writes is not None and not pending_writes.has_pending(self.key):
+            pending_writes.forget_ref(self.key)
 
     def _call_write(self, action: str, body: dict[str, Any], **options: Any) -> Write:
         """A write about this call; while its id is unknown (its creation still waits in the
-        outbox) the id is filled in when that has been sent."""
+        pending writes) the id is filled in when that has been sent."""
         if self.call_id is not None:
             path, needs = f"/api/v1/calls/{self.call_id}/{action}", None
         else:

@@ -26,7 +26,7 @@ class WorkerConfig:
     api_token: str | None
     agent_name: str
     hold_seconds: float
-    outbox_dir: Path
+    pending_writes_dir: Path
     max_calls: int = 20
 
     @classmethod
@@ -37,7 +37,7 @@ class WorkerConfig:
             api_token=settings.SALON_API_TOKEN or _demo_token(),
             agent_name=settings.VOICE_AGENT_NAME or "",
             hold_seconds=float(settings.HOLD_FOR_ANSWER_SECONDS),
-            outbox_dir=outbox_dir_for(api_url),
+            pending_writes_dir=pending_writes_dir_for(api_url),
             max_calls=settings.VOICE_WORKER_MAX_CALLS,
         )
 
@@ -58,8 +58,8 @@ def _demo_token() -> str | None:
         return None
 
 
-def outbox_dir_for(api_url: str) -> Path:
-    """One outbox per API: what was queued for one server is only ever sent to that server."""
+def pending_writes_dir_for(api_url: str) -> Path:
+    """One folder of pending writes per API: what was queued for one server is only ever sent to that server."""
     parts = urlsplit(api_url)
     name = re.sub(r"[^A-Za-z0-9.-]+", "-", f"{parts.hostname or 'api'}-{parts.port or parts.scheme}").strip("-")
     return Path(settings.VOICE_OUTBOX_DIR) / name

@@ -26,10 +26,11 @@ from livekit.agents.worker import ServerEnvOption
 
 from salon_project.phones import phone_or_none
 from voice_worker.agent import Receptionist
-from voice_worker.api_client import Outbox, SalonApi
+from voice_worker.api_client import SalonApi
 from voice_worker.call import CallerInfo, CallRecord
 from voice_worker.config import WorkerConfig
 from voice_worker.llm_providers import Speech, build_llm, build_speech
+from voice_worker.pending_writes import PendingWrites
 
 logger = logging.getLogger("voice_worker")
 
@@ -132,7 +133,7 @@ async def start_receptionist(
 
 async def entrypoint(ctx: JobContext) -> None:
     config: WorkerConfig = ctx.proc.userdata.get("config") or WorkerConfig.from_settings()
-    api = SalonApi(config.api_url, config.require_token(), outbox=Outbox(config.outbox_dir))
+    api = SalonApi(config.api_url, config.require_token(), pending_writes=PendingWrites(config.pending_writes_dir))
     api.start_draining()
     metadata = _job_metadata(ctx)
     if ctx.is_fake_job():  # console: someone at the keyboard
@@ -157,7 +158,7 @@ async def entrypoint(ctx: JobContext) -> None:
         await started.call.aclose("caller_hung_up" if "disconnect" in reason else "worker_shutdown")
         remaining = await api.drain()
         if remaining:
-            logger.warning("%d write(s) still wait in %s; they are sent later.", remaining, config.outbox_dir)
+            logger.warning("%d write(s) still wait in %s; they are sent later.", remaining, config.pending_writes_dir)
         await api.aclose()
 
     ctx.add_shutdown_callback(finish)

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from salon_project.models import ApiToken
-from voice_worker.api_client import Outbox
+from voice_worker.pending_writes import PendingWrites
 from voice_worker.tests.support import SalonServer
 
 
@@ -16,5 +16,5 @@ def salon_server(live_server, transactional_db) -> SalonServer:
 
 
 @pytest.fixture
-def outbox(tmp_path) -> Outbox:
-    return Outbox(tmp_path / "outbox")
+def pending_writes(tmp_path) -> PendingWrites:
+    return PendingWrites(tmp_path / "pending-writes")

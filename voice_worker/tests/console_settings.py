@@ -1,4 +1,4 @@
-"""The production settings, with the voice worker's outbox in a folder the test chooses (so a
+"""The production settings, with the voice worker's pending writes in a folder the test chooses (so a
 `runworker` started by a test never touches the project's var/)."""
 
 import os

@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 
-from voice_worker.api_client import Outbox, SalonApi
+from voice_worker.api_client import SalonApi
 from voice_worker.brain import OfflineBrain
 from voice_worker.call import CallerInfo
+from voice_worker.pending_writes import PendingWrites
 from voice_worker.worker import StartedCall, start_receptionist
 
 ASYNC_TEST_TIMEOUT = 60
@@ -52,8 +53,8 @@ class SalonServer:
         return self.get("/api/v1/help-requests", limit=100, **filters)["items"]
 
 
-def api_for(server: SalonServer, outbox: Outbox | None = None, **kwargs: Any) -> SalonApi:
-    return SalonApi(server.url, server.token, outbox=outbox, **kwargs)
+def api_for(server: SalonServer, pending_writes: PendingWrites | None = None, **kwargs: Any) -> SalonApi:
+    return SalonApi(server.url, server.token, pending_writes=pending_writes, **kwargs)
 
 
 async def start_call(

@@ -1,5 +1,5 @@
 """When the API is down the caller is apologised to and promised a call-back, and nothing the
-worker owes the API is lost: it waits in the file-backed outbox and is sent, once, with the same
+worker owes the API is lost: it waits in the pending writes on disk and is sent, once, with the same
 Idempotency-Key, when the API is back (even by another process)."""
 
 import asyncio
@@ -9,27 +9,28 @@ import os
 import httpx
 import pytest
 
-from voice_worker.api_client import ApiRejected, ApiUnavailable, Outbox, Queued, SalonApi, Write
+from voice_worker.api_client import ApiRejected, ApiUnavailable, SalonApi
 from voice_worker.brain import ESCALATION
+from voice_worker.pending_writes import PendingWrites, Queued, Write
 from voice_worker.tests.support import api_for, run, said, start_call
 from voice_worker.tests.support_proxy import SwitchableProxy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def wait_until_sent(outbox: Outbox, timeout: float = 20.0) -> None:
+async def wait_until_sent(pending_writes: PendingWrites, timeout: float = 20.0) -> None:
     async def empty():
-        while outbox.count():
+        while pending_writes.count():
             await asyncio.sleep(0.1)
 
     await asyncio.wait_for(empty(), timeout)
 
 
-def test_an_outage_during_a_call_loses_nothing_and_creates_one_help_request(salon_server, outbox):
+def test_an_outage_during_a_call_loses_nothing_and_creates_one_help_request(salon_server, pending_writes):
     async def scenario():
         proxy = SwitchableProxy(salon_server.url)
         await proxy.up()
-        async with SalonApi(proxy.url, salon_server.token, outbox=outbox) as api:
+        async with SalonApi(proxy.url, salon_server.token, pending_writes=pending_writes) as api:
             call = await start_call(api)
             await proxy.down()
             result = await call.session.run(user_input="Is there parking close by?")
@@ -37,15 +38,15 @@ def test_an_outage_during_a_call_loses_nothing_and_creates_one_help_request(salo
             during = {
                 "reply": said(result),
                 "requests": salon_server.help_requests(),
-                "queued": [write.path for write in outbox.entries()],
+                "queued": [write.path for write in pending_writes.entries()],
             }
             await call.session.run(user_input="Okay, bye!")
             await call.call.aclose()
             await asyncio.sleep(1)  # the API is still down: nothing is dropped meanwhile
-            still_queued = outbox.count()
+            still_queued = pending_writes.count()
             await proxy.up()
             api.start_draining(interval=0.2)
-            await wait_until_sent(outbox)
+            await wait_until_sent(pending_writes)
             return call.call.call_id, during, still_queued
 
     call_id, during, still_queued = run(scenario())
@@ -62,13 +63,13 @@ def test_an_outage_during_a_call_loses_nothing_and_creates_one_help_request(salo
     recorded = salon_server.get(f"/api/v1/calls/{call_id}")
     assert recorded["status"] == "ended" and recorded["end_reason"] == "goodbye"
     assert [turn["text"] for turn in recorded["transcript"]][1:3] == ["Is there parking close by?", reply]
-    assert outbox.failed_entries() == []
+    assert pending_writes.failed_entries() == []
 
 
-def test_a_call_that_starts_while_the_api_is_down_is_recorded_in_order_when_it_is_back(salon_server, outbox):
+def test_a_call_that_starts_while_the_api_is_down_is_recorded_in_order_when_it_is_back(salon_server, pending_writes):
     async def scenario():
         proxy = SwitchableProxy(salon_server.url)  # never up until the call is over
-        async with SalonApi(proxy.url, salon_server.token, outbox=outbox) as api:
+        async with SalonApi(proxy.url, salon_server.token, pending_writes=pending_writes) as api:
             call = await start_call(api, phone="+14155550161")
             first = await call.session.run(user_input="How much is a men's haircut?")
             await call.session.run(user_input="Do you sell gift vouchers?")
@@ -95,7 +96,7 @@ def test_a_call_that_starts_while_the_api_is_down_is_recorded_in_order_when_it_i
     assert {request["call_id"] for request in requests} == {recorded["id"]}  # linked once the call existed
 
 
-def test_a_lost_response_is_retried_with_the_same_key_and_creates_nothing_twice(salon_server, outbox):
+def test_a_lost_response_is_retried_with_the_same_key_and_creates_nothing_twice(salon_server, pending_writes):
     sent_keys = []
 
     class LoseFirstResponse(httpx.AsyncBaseTransport):
@@ -114,7 +115,7 @@ def test_a_lost_response_is_retried_with_the_same_key_and_creates_nothing_twice(
             return response
 
     async def scenario():
-        async with api_for(salon_server, outbox, transport=LoseFirstResponse()) as api:
+        async with api_for(salon_server, pending_writes, transport=LoseFirstResponse()) as api:
             call = await start_call(api)
             result = await call.session.run(user_input="Do you have wifi for clients?")
             await call.session.aclose()
@@ -128,8 +129,8 @@ def test_a_lost_response_is_retried_with_the_same_key_and_creates_nothing_twice(
     assert len(salon_server.help_requests()) == 1
 
 
-def test_the_outbox_is_a_file_that_another_process_sends(salon_server, tmp_path):
-    folder = tmp_path / "outbox"
+def test_pending_writes_are_a_file_that_another_process_sends(salon_server, tmp_path):
+    folder = tmp_path / "pending-writes"
     write = Write(
         "POST",
         "/api/v1/help-requests",
@@ -139,7 +140,7 @@ def test_the_outbox_is_a_file_that_another_process_sends(salon_server, tmp_path)
     )
 
     async def queue_while_down():
-        async with SalonApi("http://127.0.0.1:9", salon_server.token, outbox=Outbox(folder)) as api:
+        async with SalonApi("http://127.0.0.1:9", salon_server.token, pending_writes=PendingWrites(folder)) as api:
             return await api.submit(write)
 
     assert isinstance(run(queue_while_down()), Queued)
@@ -148,7 +149,7 @@ def test_the_outbox_is_a_file_that_another_process_sends(salon_server, tmp_path)
     os.rename(folder / "pending" / name, folder / "pending" / f"{name}.claim-999999999-dead")
 
     async def later_in_another_worker():
-        async with SalonApi(salon_server.url, salon_server.token, outbox=Outbox(folder)) as api:
+        async with SalonApi(salon_server.url, salon_server.token, pending_writes=PendingWrites(folder)) as api:
             return await api.drain()
 
     assert run(later_in_another_worker()) == 0
@@ -157,19 +158,19 @@ def test_the_outbox_is_a_file_that_another_process_sends(salon_server, tmp_path)
     assert os.listdir(folder / "pending") == []
 
 
-def test_a_write_the_api_refuses_is_set_aside_not_retried_forever(salon_server, outbox):
+def test_a_write_the_api_refuses_is_set_aside_not_retried_forever(salon_server, pending_writes):
     async def scenario():
-        async with SalonApi("http://127.0.0.1:9", salon_server.token, outbox=outbox) as down:
+        async with SalonApi("http://127.0.0.1:9", salon_server.token, pending_writes=pending_writes) as down:
             await down.submit(Write("POST", "/api/v1/help-requests", {"question": "Hi?", "caller_phone": "12"}))
             await down.submit(Write("POST", "/api/v1/calls/424242/end", {"reason": "goodbye"}, accept=(404,)))
-        async with api_for(salon_server, outbox) as api:
+        async with api_for(salon_server, pending_writes) as api:
             remaining = await api.drain()
             with pytest.raises(ApiRejected):
                 await api.submit(Write("POST", "/api/v1/help-requests", {"question": "Hi?", "caller_phone": "12"}))
             return remaining
 
     assert run(scenario()) == 0
-    [failed] = outbox.failed_entries()
+    [failed] = pending_writes.failed_entries()
     assert failed["write"]["path"] == "/api/v1/help-requests" and "422" in failed["last_error"]
     assert salon_server.help_requests() == []
 
@@ -192,9 +193,9 @@ def test_reads_give_up_quickly_when_the_api_is_down(salon_server):
     assert profile is None
 
 
-def test_outbox_entries_are_readable_json(outbox):
-    outbox.put(Write("POST", "/api/v1/calls", {"room": "r1"}, idempotency_key="k1", group="g"), "down")
-    [name] = os.listdir(outbox.pending)
-    data = json.loads((outbox.pending / name).read_text())
+def test_pending_writes_are_readable_json(pending_writes):
+    pending_writes.put(Write("POST", "/api/v1/calls", {"room": "r1"}, idempotency_key="k1", group="g"), "down")
+    [name] = os.listdir(pending_writes.pending)
+    data = json.loads((pending_writes.pending / name).read_text())
     assert data["write"]["idempotency_key"] == "k1" and data["last_error"] == "down"
-    assert outbox.has_pending("g") and not outbox.has_pending("other")
+    assert pending_writes.has_pending("g") and not pending_writes.has_pending("other")

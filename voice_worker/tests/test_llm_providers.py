@@ -105,7 +105,7 @@ def test_speech_comes_from_the_openai_plugin_when_its_key_is_set(no_keys):
         ("compatible", "LLM_API_KEY", "local-model"),
     ],
 )
-def test_a_streaming_model_drives_the_same_tools(no_keys, salon_server, outbox, provider, key_name, model):
+def test_a_streaming_model_drives_the_same_tools(no_keys, salon_server, pending_writes, provider, key_name, model):
     with OpenAIDouble() as double:
         no_keys.LLM_PROVIDER = provider
         no_keys.LLM_BASE_URL = double.base_url
@@ -114,7 +114,7 @@ def test_a_streaming_model_drives_the_same_tools(no_keys, salon_server, outbox, 
             no_keys.LLM_MODEL = model
 
         async def scenario():
-            async with api_for(salon_server, outbox) as api:
+            async with api_for(salon_server, pending_writes) as api:
                 call = await start_call(api, model=build_llm())
                 result = await call.session.run(user_input="What does a blowout cost?")
                 result.expect.next_event().is_function_call(

@@ -13,9 +13,9 @@ from voice_worker.tests.support import api_for, hang_up, run, said, start_call
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_known_question_is_answered_from_the_knowledge_base(salon_server, outbox):
+def test_a_known_question_is_answered_from_the_knowledge_base(salon_server, pending_writes):
     async def scenario():
-        async with api_for(salon_server, outbox) as api:
+        async with api_for(salon_server, pending_writes) as api:
             call = await start_call(api)
             result = await call.session.run(user_input="What does a blowout cost?")
             result.expect.next_event().is_function_call(
@@ -41,9 +41,9 @@ def test_a_known_question_is_answered_from_the_knowledge_base(salon_server, outb
     assert recorded["channel"] == "phone" and recorded["caller_phone"] == "+14155550150"
 
 
-def test_an_unknown_question_is_escalated_with_exactly_one_help_request(salon_server, outbox):
+def test_an_unknown_question_is_escalated_with_exactly_one_help_request(salon_server, pending_writes):
     async def scenario():
-        async with api_for(salon_server, outbox) as api:
+        async with api_for(salon_server, pending_writes) as api:
             call = await start_call(api)
             first = await call.session.run(user_input="Is there parking close by?")
             first.expect.next_event().is_function_call(name="lookup_answer")
@@ -76,9 +76,9 @@ def test_an_unknown_question_is_escalated_with_exactly_one_help_request(salon_se
     assert supervisor_texts["count"] == 1
 
 
-def test_a_caller_without_a_known_number_is_asked_for_one_and_it_is_read_back(salon_server, outbox):
+def test_a_caller_without_a_known_number_is_asked_for_one_and_it_is_read_back(salon_server, pending_writes):
     async def scenario():
-        async with api_for(salon_server, outbox) as api:
+        async with api_for(salon_server, pending_writes) as api:
             call = await start_call(api, phone=None, name="", channel="web")
             asked = await call.session.run(user_input="Do you sell gift vouchers?")
             assert salon_server_has_no_requests_yet(asked)
@@ -106,9 +106,9 @@ def salon_server_has_no_requests_yet(result) -> bool:
     return outputs[-1]["status"] == "need_callback_number"
 
 
-def test_a_wrong_number_can_be_corrected_before_anything_is_sent(salon_server, outbox):
+def test_a_wrong_number_can_be_corrected_before_anything_is_sent(salon_server, pending_writes):
     async def scenario():
-        async with api_for(salon_server, outbox) as api:
+        async with api_for(salon_server, pending_writes) as api:
             call = await start_call(api, phone=None, name="", channel="web")
             await call.session.run(user_input="Do you do nail art?")
             await call.session.run(user_input="415 555 0100")
@@ -126,9 +126,9 @@ def test_a_wrong_number_can_be_corrected_before_anything_is_sent(salon_server, o
     assert request["caller_phone"] == "+14155550199"
 
 
-def test_goodbye_ends_the_call_and_the_call_is_recorded_to_the_end(salon_server, outbox):
+def test_goodbye_ends_the_call_and_the_call_is_recorded_to_the_end(salon_server, pending_writes):
     async def scenario():
-        async with api_for(salon_server, outbox) as api:
+        async with api_for(salon_server, pending_writes) as api:
             call = await start_call(api)
             await call.session.run(user_input="What are your hours on Saturday?")
             result = await call.session.run(user_input="Great, thanks. Bye!")

@@ -42,9 +42,9 @@ def test_a_sip_caller_id_becomes_e164_or_nothing(from_user, phone):
     assert caller.channel == "phone" and caller.phone == phone
 
 
-def test_an_anonymous_caller_is_recorded_and_asked_for_a_callback_number(salon_server, outbox):
+def test_an_anonymous_caller_is_recorded_and_asked_for_a_callback_number(salon_server, pending_writes):
     async def scenario():
-        async with api_for(salon_server, outbox) as api:
+        async with api_for(salon_server, pending_writes) as api:
             key = f"test-call-{uuid.uuid4().hex[:10]}"
             call = await start_receptionist(
                 api=api,

@@ -106,12 +106,12 @@ def test_the_person_can_accept_while_the_briefing_is_still_playing(salon_server,
     assert handed and briefing.stopped and briefing.left >= 1
 
 
-def test_goodbye_deletes_the_room_before_the_job_shuts_down(salon_server, outbox, monkeypatch):
+def test_goodbye_deletes_the_room_before_the_job_shuts_down(salon_server, pending_writes, monkeypatch):
     job = Job()
     monkeypatch.setattr(agent_module, "get_job_context", lambda required=False: job)
 
     async def scenario():
-        async with api_for(salon_server, outbox) as api:
+        async with api_for(salon_server, pending_writes) as api:
             call = await start_call(api)
             await call.session.run(user_input="Great, thanks. Bye!")
             await asyncio.wait_for(job.shut_down.wait(), timeout=10)

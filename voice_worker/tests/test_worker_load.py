@@ -17,7 +17,7 @@ def config(max_calls: int) -> WorkerConfig:
         api_token="sfd_test",
         agent_name="salon-receptionist",
         hold_seconds=0,
-        outbox_dir=Path("/nonexistent"),
+        pending_writes_dir=Path("/nonexistent"),
         max_calls=max_calls,
     )
 

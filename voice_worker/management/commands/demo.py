@@ -37,9 +37,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from salon_project import processes
 from voice_worker import demo_clock
-from voice_worker.api_client import Outbox, SalonApi
+from voice_worker.api_client import SalonApi
 from voice_worker.brain import OfflineBrain
 from voice_worker.call import CallerInfo
+from voice_worker.pending_writes import PendingWrites
 from voice_worker.worker import start_receptionist
 
 ANA = {"name": "Ana Diaz", "phone": "+14155550150"}
@@ -199,11 +200,11 @@ class Scenario:
         self.server = server
         self.url = server.url
         self.token = server.token
-        self.outbox_dir = Path(tempfile.mkdtemp(prefix="salon-demo-outbox-"))
+        self.pending_writes_dir = Path(tempfile.mkdtemp(prefix="salon-demo-pending-writes-"))
 
     async def run(self) -> None:
         try:
-            async with SalonApi(self.url, self.token, outbox=Outbox(self.outbox_dir)) as api:
+            async with SalonApi(self.url, self.token, pending_writes=PendingWrites(self.pending_writes_dir)) as api:
                 self.api = api
                 self.clock_at(datetime.combine(_next_tuesday(), datetime.min.time().replace(hour=14), SALON_ZONE))
                 await self.call("Call 1", ANA, ANA_LINES)
@@ -212,7 +213,7 @@ class Scenario:
                 await self.call("Call 2", BEN, BEN_LINES)
                 await self.night_and_morning()
         finally:
-            shutil.rmtree(self.outbox_dir, ignore_errors=True)
+            shutil.rmtree(self.pending_writes_dir, ignore_errors=True)
 
     async def call(self, label: str, caller: dict[str, str], lines: list[str]) -> None:
         self.out.title(f"{label}: {caller['name']} calls the salon from {caller['phone']}")

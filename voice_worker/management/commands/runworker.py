@@ -24,9 +24,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from salon_project.llm import ProviderConfigError, choose_llm
-from voice_worker.api_client import ApiRejected, ApiUnavailable, Outbox, SalonApi
+from voice_worker.api_client import ApiRejected, ApiUnavailable, SalonApi
 from voice_worker.config import WorkerConfig, WorkerConfigError
 from voice_worker.llm_providers import build_speech
+from voice_worker.pending_writes import PendingWrites
 
 SUBCOMMANDS = {
     "start": "take calls: register with LiveKit and run each call in a subprocess (production)",
@@ -113,7 +114,7 @@ def launch(args: list[str], *, prog: str, out) -> int:
     logging.getLogger().handlers.clear()
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
-    drainer = OutboxDrainer(config) if not asking_for_help else None
+    drainer = PendingWritesSender(config) if not asking_for_help else None
     if drainer:
         drainer.start()
     # LiveKit's console schedules a second shutdown on an event loop that has already closed.
@@ -222,14 +223,14 @@ def check_api(subcommand: str, config: WorkerConfig, out, retries: tuple[float, 
         )
 
 
-class OutboxDrainer:
-    """Sends writes left in the outbox (by this process or one that died) while the worker runs,
+class PendingWritesSender:
+    """Sends writes left in the pending writes (by this process or one that died) while the worker runs,
     every DRAIN_EVERY_SECONDS, and once more on the way out."""
 
     def __init__(self, config: WorkerConfig):
         self.config = config
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._main, name="voice-outbox", daemon=True)
+        self._thread = threading.Thread(target=self._main, name="voice-pending-writes", daemon=True)
 
     def start(self) -> None:
         if self.config.api_token:
@@ -244,14 +245,14 @@ class OutboxDrainer:
         asyncio.run(self._loop())
 
     async def _loop(self) -> None:
-        outbox = Outbox(self.config.outbox_dir)
-        async with SalonApi(self.config.api_url, self.config.api_token or "", outbox=outbox) as api:
+        pending_writes = PendingWrites(self.config.pending_writes_dir)
+        async with SalonApi(self.config.api_url, self.config.api_token or "", pending_writes=pending_writes) as api:
             while True:
                 try:
                     await api.drain()
-                    outbox.forget_old_refs()
+                    pending_writes.forget_old_refs()
                 except Exception:  # keep the worker running; the next round tries again
-                    logging.getLogger("voice_worker").exception("Sending the voice worker's outbox failed")
+                    logging.getLogger("voice_worker").exception("Sending the voice worker's pending writes failed")
                 if self._stop.is_set():
                     return
                 await asyncio.get_running_loop().run_in_executor(None, self._stop.wait, DRAIN_EVERY_SECONDS)
