@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from helprequests import services
-from helprequests.admin import HelpRequestAdmin
+from helprequests.admin.requests import HelpRequestAdmin
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor, WebhookEndpoint
 from helprequests.sms import InMemoryBackend
 from knowledge.models import KnowledgeEntry

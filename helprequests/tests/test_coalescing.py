@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from conftest import ApiClient
 from helprequests import services
-from helprequests.admin import AttachedRequestInline
+from helprequests.admin.requests import AttachedRequestInline
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, WebhookDelivery, WebhookEndpoint
 from helprequests.tests.support_salon import open_all_hours
 from helprequests.tests.test_admin import CHANGELIST, answer, change_url, flashed

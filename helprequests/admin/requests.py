@@ -1,43 +1,25 @@
-"""The supervisor console in Django admin: answer help requests, manage supervisors, watch the outbox.
+"""Help requests: the work queue, and the page a supervisor answers one on.
 
 Nothing here changes a help request's state by itself: an answer goes through
 `services.resolve_help_request`, the same rule the API uses, so the audit trail, the caller's
 text, learning and webhooks happen exactly as they do there.
 """
 
-from functools import partial
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timeuntil
 
 from helprequests import services
-from helprequests.delivery import UnsafeUrl, check_webhook_url
-from helprequests.models import (
-    HelpRequest,
-    HelpRequestEvent,
-    InboundText,
-    Message,
-    OptOut,
-    Supervisor,
-    WebhookAttempt,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
-from helprequests.triage import KNOWN_TOPICS, unknown_topics
+from helprequests.admin.common import change_url, conversation_link
+from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
 from salon_project.errors import DomainError
-from salon_project.phones import InvalidPhoneNumber, normalize_phone
-from salon_project.readonly_admin import ReadOnlyAdminMixin, ReadOnlyInline
-
-# --- Help requests ----------------------------------------------------------------------------
+from salon_project.readonly_admin import ReadOnlyInline
 
 
 class HelpRequestEventInline(ReadOnlyInline):
@@ -91,10 +73,6 @@ class AnswerForm(forms.ModelForm):
 def _answering_supervisor(request: HttpRequest) -> Supervisor | None:
     """The supervisor whose login this is, if the user is linked to one."""
     return Supervisor.objects.filter(user_id=request.user.pk).first()
-
-
-def _change_url(help_request_id: int) -> str:
-    return reverse("admin:helprequests_helprequest_change", args=[help_request_id])
 
 
 class WorkQueueChangeList(ChangeList):
@@ -279,7 +257,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
         """How many asked the same as this one; on an attached request, the one it belongs to."""
         if obj.duplicate_of_id:
             primary = obj.duplicate_of_id
-            return format_html('attached to <a href="{}">#{}</a>', _change_url(primary), primary)
+            return format_html('attached to <a href="{}">#{}</a>', change_url(primary), primary)
         return str(obj.duplicate_count) if obj.duplicate_count else "—"
 
     @admin.display(description="Attached to")
@@ -289,7 +267,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
             return "—"
         return format_html(
             '<a href="{}">#{} {}</a> ({}); only it alerted a supervisor.',
-            _change_url(primary.pk),
+            change_url(primary.pk),
             primary.pk,
             Truncator(primary.question).chars(80),
             primary.status,
@@ -305,7 +283,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="Conversation")
     def conversation(self, obj: HelpRequest) -> str:
-        return _conversation_link(obj.caller_phone)
+        return conversation_link(obj.caller_phone)
 
     @admin.display(description="Tags")
     def tag_list(self, obj: HelpRequest) -> str:
@@ -320,241 +298,3 @@ class HelpRequestAdmin(admin.ModelAdmin):
         if obj.expires_at <= timezone.now():
             return "overdue (times out at the next sweep)"
         return f"{timeuntil(obj.expires_at)} (due {timezone.localtime(obj.expires_at):%a %H:%M})"
-
-
-# --- Supervisors -----------------------------------------------------------------------------
-
-
-class TagsField(forms.CharField):
-    """Tags typed as "color, products", stored as the JSON list the router matches on."""
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list | tuple) else value
-
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value)
-        tags = [tag.strip().lower() for tag in text.split(",")]
-        return list(dict.fromkeys(tag for tag in tags if tag))
-
-    def has_changed(self, initial, data) -> bool:
-        return (initial or []) != self.to_python(data)
-
-
-class SupervisorForm(forms.ModelForm):
-    expertise = TagsField(
-        required=False,
-        help_text="Comma-separated topics this supervisor gets questions about, any of: "
-        + ", ".join(KNOWN_TOPICS)
-        + ".",
-    )
-
-    class Meta:
-        model = Supervisor
-        fields = ["name", "phone", "email", "expertise", "available", "is_owner", "user"]
-
-    def clean_expertise(self) -> list[str]:
-        if problem := unknown_topics(self.cleaned_data["expertise"]):
-            raise forms.ValidationError(problem)
-        return self.cleaned_data["expertise"]
-
-    def clean_phone(self) -> str:
-        """Stored as E.164, the spelling alerts are sent to and replies are matched on."""
-        try:
-            return normalize_phone(self.cleaned_data["phone"])
-        except InvalidPhoneNumber as error:
-            raise forms.ValidationError(str(error)) from None
-
-
-@admin.register(Supervisor)
-class SupervisorAdmin(admin.ModelAdmin):
-    form = SupervisorForm
-    # Every column fits at 1280 px beside the admin's sidebar: a salon has a handful of supervisors,
-    # so no filter panel (it took the width the last columns needed), and short headings.
-    list_display = ["name", "phone", "expertise_list", "available", "owner", "open_requests", "user_link"]
-    list_editable = ["available"]
-    search_fields = ["name", "phone", "email"]
-    raw_id_fields = ["user"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Supervisor]:
-        return Supervisor.with_open_requests().select_related("user")
-
-    @admin.display(description="Expertise")
-    def expertise_list(self, obj: Supervisor) -> str:
-        return ", ".join(obj.expertise or []) or "—"
-
-    @admin.display(description="Owner", boolean=True, ordering="is_owner")
-    def owner(self, obj: Supervisor) -> bool:
-        return obj.is_owner
-
-    @admin.display(description="Open", ordering="open_requests")
-    def open_requests(self, obj: Supervisor) -> int:
-        return obj.open_requests
-
-    @admin.display(description="Login", ordering="user__username")
-    def user_link(self, obj: Supervisor) -> str:
-        if obj.user is None:
-            return "—"
-        opts = obj.user._meta
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.user.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.user.get_username())
-
-
-# --- Texts ------------------------------------------------------------------------------------
-
-
-class RecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """A record of what happened, shown as it is: nobody adds, edits or deletes one by hand."""
-
-
-@admin.register(Message)
-class MessageAdmin(RecordAdmin):
-    """The outbox of texts: read-only, except sending a failed one again."""
-
-    list_display = ["id", "to", "kind", "status", "attempts", "help_request_link", "created_at", "sent_at"]
-    list_filter = ["kind", "status"]
-    search_fields = ["to", "body"]
-    actions = ["send_again"]
-
-    @admin.display(description="Help request", ordering="help_request")
-    def help_request_link(self, obj: Message) -> str:
-        if obj.help_request_id is None:
-            return "—"
-        return format_html('<a href="{}">#{}</a>', _change_url(obj.help_request_id), obj.help_request_id)
-
-    def has_resend_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("helprequests.change_message")
-
-    @admin.action(description="Send again now", permissions=["resend"])
-    def send_again(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        """Give failed texts a fresh set of attempts; texts that are queued or sent are left alone."""
-        from helprequests.tasks import deliver_message
-
-        requeued = 0
-        with transaction.atomic():
-            for pk in queryset.filter(status=Message.Status.FAILED).values_list("pk", flat=True):
-                # Conditional, so two supervisors clicking at once queue each text once.
-                if Message.objects.filter(pk=pk, status=Message.Status.FAILED).update(
-                    status=Message.Status.QUEUED, attempts=0, claimed_until=None
-                ):
-                    # robust: a broker that is down must not fail the page; the relay retries.
-                    transaction.on_commit(partial(deliver_message.delay, pk), robust=True)
-                    requeued += 1
-        skipped = queryset.count() - requeued
-        if requeued:
-            self.message_user(request, f"Queued {requeued} failed text(s) to be sent again.", messages.SUCCESS)
-        if skipped:
-            self.message_user(
-                request, f"Left {skipped} text(s) alone: only failed texts are sent again.", messages.WARNING
-            )
-
-
-@admin.register(InboundText)
-class InboundTextAdmin(RecordAdmin):
-    """Every text the salon's number received, who it was from and what it did: read-only, a
-    record of what happened."""
-
-    list_display = ["created_at", "from_phone", "kind", "supervisor", "short_body", "help_request_link", "outcome"]
-    list_filter = ["kind", "outcome"]
-    search_fields = ["from_phone", "body", "message_sid"]
-    list_select_related = ["supervisor"]
-    fields = [
-        "created_at",
-        "message_sid",
-        "from_phone",
-        "kind",
-        "supervisor",
-        "body",
-        "help_request",
-        "outcome",
-        "reply",
-        "conversation",
-    ]
-    readonly_fields = ["conversation"]
-
-    @admin.display(description="Text", ordering="body")
-    def short_body(self, obj: InboundText) -> str:
-        return Truncator(obj.body).chars(80)
-
-    @admin.display(description="Help request", ordering="help_request")
-    def help_request_link(self, obj: InboundText) -> str:
-        if obj.help_request_id is None:
-            return "—"
-        return format_html('<a href="{}">#{}</a>', _change_url(obj.help_request_id), obj.help_request_id)
-
-    @admin.display(description="Conversation")
-    def conversation(self, obj: InboundText) -> str:
-        return _conversation_link(obj.from_phone)
-
-
-def _conversation_link(phone: str) -> str:
-    """A link to the console page with everything between the salon and this number."""
-    url = reverse("console:caller", args=[phone])
-    return format_html('<a href="{}">Everything with {} in the console</a>', url, phone)
-
-
-@admin.register(OptOut)
-class OptOutAdmin(RecordAdmin):
-    """Numbers that texted STOP: nothing is texted to them (their texts are stored as skipped)
-    until they text START. Read-only: only the number's owner opts in again, by text."""
-
-    list_display = ["phone", "keyword", "created_at"]
-    search_fields = ["phone"]
-
-
-# --- Webhooks ---------------------------------------------------------------------------------
-
-
-class WebhookEndpointForm(forms.ModelForm):
-    url = forms.URLField(max_length=500, assume_scheme="https")
-    events = forms.MultipleChoiceField(
-        choices=[(event, event) for event in WebhookEndpoint.EVENT_TYPES],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None checked means every event.",
-    )
-
-    class Meta:
-        model = WebhookEndpoint
-        fields = ["url", "events", "active"]
-
-    def clean_url(self) -> str:
-        """The same check the API makes, so admin cannot point webhooks at internal hosts."""
-        url = self.cleaned_data["url"]
-        try:
-            check_webhook_url(url)
-        except UnsafeUrl as error:
-            raise forms.ValidationError(str(error)) from None
-        return url
-
-
-class WebhookAttemptInline(ReadOnlyInline):
-    model = WebhookAttempt
-    fields = ["number", "at", "status_code", "duration_ms", "error"]
-
-
-@admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
-    form = WebhookEndpointForm
-    list_display = ["url", "event_list", "active", "created_at"]
-    list_filter = ["active"]
-    search_fields = ["url"]
-
-    def get_fields(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> list[str]:
-        # The secret exists once the endpoint does; the receiver needs it to check signatures.
-        return ["url", "events", "active"] + (["secret", "created_at"] if obj else [])
-
-    def get_readonly_fields(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> list[str]:
-        return ["secret", "created_at"] if obj else []
-
-    @admin.display(description="Events")
-    def event_list(self, obj: WebhookEndpoint) -> str:
-        return ", ".join(obj.events) if obj.events else "all"
-
-
-@admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(RecordAdmin):
-    list_display = ["id", "type", "endpoint", "status", "attempts", "last_status_code", "created_at", "delivered_at"]
-    list_filter = ["status", "type"]
-    search_fields = ["event_id", "endpoint__url"]
-    list_select_related = ["endpoint"]
-    inlines = [WebhookAttemptInline]

@@ -1,0 +1,22 @@
+"""What more than one area of the console uses: the read-only record page, and the links from
+one page to a help request or to a caller's conversation."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from salon_project.readonly_admin import ReadOnlyAdminMixin
+
+
+class RecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A record of what happened, shown as it is: nobody adds, edits or deletes one by hand."""
+
+
+def change_url(help_request_id: int) -> str:
+    return reverse("admin:helprequests_helprequest_change", args=[help_request_id])
+
+
+def conversation_link(phone: str) -> str:
+    """A link to the console page with everything between the salon and this number."""
+    url = reverse("console:caller", args=[phone])
+    return format_html('<a href="{}">Everything with {} in the console</a>', url, phone)
