@@ -23,6 +23,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -408,9 +409,13 @@ def salon_over_livekit(salon_api_over_livekit, voice_worker_env) -> Salon:
     return salon
 
 
-def chromium_in_namespace(playwright, salon: Salon, tmp_path: Path):
-    """Headless Chromium run inside the namespace (its WebRTC on the namespace's address), with
-    a fake microphone, treating the API's plain-http address as secure as it treats localhost."""
+@contextmanager
+def page_in_namespace(salon: Salon, tmp_path: Path, viewport: dict[str, int]) -> Iterator[Any]:
+    """A page of headless Chromium run inside the namespace (its WebRTC on the namespace's
+    address), with a fake microphone, treating the API's plain-http address as secure as it
+    treats localhost; the browser closes when the `with` ends."""
+    from playwright.sync_api import sync_playwright
+
     from conftest import CHROMIUM
 
     if not Path(CHROMIUM).exists():
@@ -426,7 +431,13 @@ def chromium_in_namespace(playwright, salon: Salon, tmp_path: Path):
         "--use-fake-device-for-media-stream",
         f"--unsafely-treat-insecure-origin-as-secure={salon.api_url}",
     ]
-    return playwright.chromium.launch(executable_path=str(wrapper), args=args)
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(wrapper), args=args)
+        try:
+            yield browser.new_page(viewport=viewport)
+        finally:
+            browser.close()
 
 
 def agent_joined(event: dict[str, Any]) -> bool:
