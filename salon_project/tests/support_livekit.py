@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -36,6 +35,7 @@ from livekit import api
 
 from salon_project import livekit_server, processes
 from salon_project.livekit_server import LiveKitDevServer
+from salon_project.tests.support_http import BearerApi
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 WAIT = 30  # seconds for what a live call should show soon: a bound, never a speed assertion
@@ -272,7 +272,7 @@ class VoiceWorker:
 
 
 @dataclass
-class Salon:
+class Salon(BearerApi):
     """The whole system over the real server: daphne (API, websockets) on this side of the veth,
     the voice worker and the callers in the namespace."""
 
@@ -284,19 +284,6 @@ class Salon:
     worker: VoiceWorker | None = None
     callers: list[Caller] = field(default_factory=list)
     api_env: dict[str, str] = field(default_factory=dict)  # daphne's environment
-
-    def http(self) -> httpx.Client:
-        return httpx.Client(base_url=self.api_url, headers={"Authorization": f"Bearer {self.token}"}, timeout=10)
-
-    def get(self, path: str, **params: Any) -> Any:
-        with self.http() as client:
-            response = client.get(path, params=params or None)
-            response.raise_for_status()
-            return response.json()
-
-    def post(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
-        with self.http() as client:
-            return client.post(path, json=body or {})
 
     def web_call(self, caller_name: str = "Ana", caller_phone: str | None = None) -> dict[str, Any]:
         body = {"caller_name": caller_name, **({"caller_phone": caller_phone} if caller_phone else {})}

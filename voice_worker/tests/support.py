@@ -11,8 +11,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
+from salon_project.tests.support_http import BearerApi
 from voice_worker.api_client import SalonApi
 from voice_worker.brain import OfflineBrain
 from voice_worker.call import CallerInfo
@@ -32,22 +31,13 @@ def run(coroutine: Awaitable[Any], timeout: float = ASYNC_TEST_TIMEOUT) -> Any:
 
 
 @dataclass
-class SalonServer:
+class SalonServer(BearerApi):
     url: str
     token: str
 
-    def http(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=10)
-
-    def get(self, path: str, **params: Any) -> Any:
-        with self.http() as client:
-            response = client.get(path, params=params or None)
-            response.raise_for_status()
-            return response.json()
-
-    def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
-        with self.http() as client:
-            return client.post(path, json=body)
+    @property
+    def api_url(self) -> str:
+        return self.url
 
     def help_requests(self, **filters: Any) -> list[dict[str, Any]]:
         return self.get("/api/v1/help-requests", limit=100, **filters)["items"]
