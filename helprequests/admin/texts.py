@@ -7,10 +7,9 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from helprequests.admin.common import RecordAdmin, change_url, conversation_link
+from helprequests.admin.common import RecordAdmin, conversation_link, help_request_link
 from helprequests.models import InboundText, Message, OptOut
 
 
@@ -18,16 +17,10 @@ from helprequests.models import InboundText, Message, OptOut
 class MessageAdmin(RecordAdmin):
     """The outbox of texts: read-only, except sending a failed one again."""
 
-    list_display = ["id", "to", "kind", "status", "attempts", "help_request_link", "created_at", "sent_at"]
+    list_display = ["id", "to", "kind", "status", "attempts", help_request_link, "created_at", "sent_at"]
     list_filter = ["kind", "status"]
     search_fields = ["to", "body"]
     actions = ["send_again"]
-
-    @admin.display(description="Help request", ordering="help_request")
-    def help_request_link(self, obj: Message) -> str:
-        if obj.help_request_id is None:
-            return "—"
-        return format_html('<a href="{}">#{}</a>', change_url(obj.help_request_id), obj.help_request_id)
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("helprequests.change_message")
@@ -61,7 +54,7 @@ class InboundTextAdmin(RecordAdmin):
     """Every text the salon's number received, who it was from and what it did: read-only, a
     record of what happened."""
 
-    list_display = ["created_at", "from_phone", "kind", "supervisor", "short_body", "help_request_link", "outcome"]
+    list_display = ["created_at", "from_phone", "kind", "supervisor", "short_body", help_request_link, "outcome"]
     list_filter = ["kind", "outcome"]
     search_fields = ["from_phone", "body", "message_sid"]
     list_select_related = ["supervisor"]
@@ -82,12 +75,6 @@ class InboundTextAdmin(RecordAdmin):
     @admin.display(description="Text", ordering="body")
     def short_body(self, obj: InboundText) -> str:
         return Truncator(obj.body).chars(80)
-
-    @admin.display(description="Help request", ordering="help_request")
-    def help_request_link(self, obj: InboundText) -> str:
-        if obj.help_request_id is None:
-            return "—"
-        return format_html('<a href="{}">#{}</a>', change_url(obj.help_request_id), obj.help_request_id)
 
     @admin.display(description="Conversation")
     def conversation(self, obj: InboundText) -> str:
