@@ -23,9 +23,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from core import processes
+from core.models import ApiToken
 from helprequests.sms import InMemoryBackend
-from salon_project import processes
-from salon_project.models import ApiToken
 from salon_project.tests.support_livekit import (  # noqa: F401
     livekit_sandbox,
     salon_api_env,

@@ -253,7 +253,7 @@ def main() -> int:
 
 def server_rows(database: Database, args: argparse.Namespace) -> list[Row]:
     """Everything measured through daphne: the endpoints, the console push, the agent's tool."""
-    from salon_project.models import ApiToken
+    from core.models import ApiToken
 
     rows: list[Row] = []
     token, session = ApiToken.issue("bench")[1], console_push.staff_session()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from salon_project import processes
+from core import processes
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,9 +15,9 @@ from django.utils.html import format_html
 
 from calls import services, transfers
 from calls.models import Call, TranscriptTurn, Transfer, TransferEvent
+from core.errors import DomainError
+from core.readonly_admin import ReadOnlyInline
 from helprequests.models import HelpRequest
-from salon_project.errors import DomainError
-from salon_project.readonly_admin import ReadOnlyInline
 
 
 class TranscriptInline(ReadOnlyInline):
@@ -44,7 +44,7 @@ class HelpRequestInline(ReadOnlyInline):
     @admin.display(description="told in call")
     def delivered_in_call(self, obj: HelpRequest) -> str:
         delivery = getattr(obj, "call_answer_delivery", None)
-        # On the salon's clock, like every other time in the admin (salon_project.salon_time).
+        # On the salon's clock, like every other time in the admin (knowledge.salon_time).
         return date_format(timezone.localtime(delivery.delivered_at), "Y-m-d H:i:s") if delivery else "—"
 
 

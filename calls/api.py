@@ -26,13 +26,13 @@ from calls.schemas import (
     TurnIn,
     TurnOut,
 )
-from salon_project.auth import actor_of
-from salon_project.errors import get_or_404
-from salon_project.pagination import Page
-from salon_project.schemas import DetailOut, RecordId
+from core.auth import actor_of
+from core.errors import get_or_404
+from core.pagination import Page
+from core.schemas import DetailOut, RecordId
 
 # Besides the 409s declared here, each operation's 401/404/422/503 are documented by
-# salon_project/openapi.py.
+# core/openapi.py.
 router = Router(tags=["calls"])
 
 

@@ -21,7 +21,7 @@ from django.conf import settings
 from livekit import api as livekit
 
 from calls import tokens
-from salon_project.errors import DomainError
+from core.errors import DomainError
 
 T = TypeVar("T")
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from salon_project.models import StatusEvent
+from core.models import StatusEvent
 
 
 class Call(models.Model):

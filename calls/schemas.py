@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, StringConstraints
 
 from calls.models import Call, TranscriptTurn, Transfer
-from salon_project.schemas import PhoneNumber, RecordId, named_enum
+from core.schemas import PhoneNumber, RecordId, named_enum
 
 CallStatus = named_enum("CallStatus", Call.Status.values)
 CallChannel = named_enum("CallChannel", Call.Channel.values)

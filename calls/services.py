@@ -22,11 +22,11 @@ from django.db import transaction
 from calls import tokens
 from calls.models import Call, CallAnswerDelivery, TranscriptTurn
 from calls.schemas import CallOut
+from core.broadcast import to_console
+from core.errors import Conflict, DomainError, Invalid, get_or_404
+from core.idempotency import create_once
 from helprequests.models import HelpRequest, Message
 from helprequests.outbox import emit_event
-from salon_project.broadcast import to_console
-from salon_project.errors import Conflict, DomainError, Invalid, get_or_404
-from salon_project.idempotency import create_once
 
 logger = logging.getLogger("salon.calls")
 

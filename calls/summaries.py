@@ -1,7 +1,7 @@
 """What a person is told before taking over a call: who is calling, what they want, what was
 already said or tried, and why a person is needed.
 
-Two summarisers with one result: the configured LLM (the voice agent's: `salon_project.llm`,
+Two summarisers with one result: the configured LLM (the voice agent's: `core.llm`,
 any OpenAI-compatible chat completions endpoint) when there is one, and an extractive
 summary, built from the transcript's own sentences, when there is none or it fails. The
 extractive one needs no network, so a transfer is never held up by a model; it is also what the
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from core.llm import LlmChoice, ProviderConfigError, choose_llm
 from knowledge import concerns
-from salon_project.llm import LlmChoice, ProviderConfigError, choose_llm
 
 logger = logging.getLogger("salon.summaries")
 

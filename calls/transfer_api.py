@@ -4,7 +4,7 @@ Started by the voice agent with `POST /calls/{id}/transfers` (calls/api.py); eve
 that happens to the transfer itself: `/transfers/{id}` to read it, then `join`, `accept`,
 `decline`, `cancel` and `complete`. A step the transfer's state does not allow is a 409 saying
 its state; when two people race, one wins and the other gets that 409. (Each operation's
-401/404/422/503 are documented by salon_project/openapi.py.)
+401/404/422/503 are documented by core/openapi.py.)
 """
 
 from django.conf import settings
@@ -14,10 +14,10 @@ from ninja import Router
 from calls import transfers
 from calls.models import Transfer
 from calls.schemas import AvailablePersonOut, DecisionIn, PersonIn, RoomPassOut, TransferOut
+from core.auth import actor_of
+from core.errors import get_or_404
+from core.schemas import DetailOut, RecordId
 from helprequests.models import Supervisor
-from salon_project.auth import actor_of
-from salon_project.errors import get_or_404
-from salon_project.schemas import DetailOut, RecordId
 
 router = Router(tags=["transfers"])
 people = Router(tags=["transfers"])

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from calls.models import Transfer
-from salon_project.console import render_page
+from core.console import render_page
 
 
 def _lists() -> dict:

@@ -38,13 +38,13 @@ from calls import livekit_rooms, summaries
 from calls.livekit_rooms import LiveKitFailed
 from calls.models import Call, Transfer
 from calls.services import call_group, get_call
+from core.broadcast import broadcast, to_console
+from core.errors import Conflict, Invalid, get_or_404
+from core.idempotency import create_once
 from helprequests.models import Message, Supervisor
 from helprequests.outbox import emit_event, queue_text
 from helprequests.services import choose_supervisor
 from helprequests.triage import triage
-from salon_project.broadcast import broadcast, to_console
-from salon_project.errors import Conflict, Invalid, get_or_404
-from salon_project.idempotency import create_once
 
 logger = logging.getLogger("salon.transfers")
 

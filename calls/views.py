@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from calls.models import Call
-from salon_project.console import render_page
+from core.console import render_page
 
 RECENT_ENDED = 30
 

@@ -18,9 +18,9 @@ from ninja.schema import Field
 
 from calls import services, tokens
 from calls.models import Call
+from core.ratelimit import limit
+from core.schemas import DetailOut
 from knowledge.models import SalonProfile
-from salon_project.ratelimit import limit
-from salon_project.schemas import DetailOut
 
 router = Router(tags=["web callers"])
 logger = logging.getLogger("salon.calls")

@@ -23,10 +23,10 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from core.console import render_page
 from helprequests import teaching
 from helprequests.models import HelpRequest, HelpRequestEvent
 from knowledge.models import LookupRecord
-from salon_project.console import render_page
 
 PRESETS = {"today": 1, "7d": 7, "30d": 30}
 MAX_DAYS = 366
@@ -82,7 +82,7 @@ class Report:
 
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """The instants the days `start`..`end` (inclusive) begin and end at, on the active zone's
-    clock (the salon's on console pages: salon_project.salon_time), daylight saving included."""
+    clock (the salon's on console pages: knowledge.salon_time), daylight saving included."""
     zone = timezone.get_current_timezone()
     return datetime.combine(start, time.min, zone), datetime.combine(end + timedelta(days=1), time.min, zone)
 

@@ -7,6 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from core.auth import actor_of
+from core.errors import Conflict, Invalid, get_or_404
+from core.pagination import Page
+from core.phones import InvalidPhoneNumber, normalize_phone
+from core.schemas import DetailOut, RecordId
 from helprequests import inbound_sms, services
 from helprequests.delivery import UnsafeUrl, check_webhook_url
 from helprequests.messages import answer_expected
@@ -38,11 +43,6 @@ from helprequests.schemas import (
     WebhookEndpointOut,
 )
 from knowledge.opening_hours import Calendar
-from salon_project.auth import actor_of
-from salon_project.errors import Conflict, Invalid, get_or_404
-from salon_project.pagination import Page
-from salon_project.phones import InvalidPhoneNumber, normalize_phone
-from salon_project.schemas import DetailOut, RecordId
 
 help_requests = Router(tags=["help requests"])
 supervisors = Router(tags=["supervisors"])

@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.phones import InvalidPhoneNumber, normalize_phone
 from helprequests.models import HelpRequest
-from salon_project.phones import InvalidPhoneNumber, normalize_phone
 
 
 def number_of(sender: str) -> str:

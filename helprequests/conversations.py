@@ -12,11 +12,11 @@ from datetime import datetime
 
 from django.db import transaction
 
+from core.broadcast import to_console
+from core.errors import Invalid, NotFound
 from helprequests.callers import KnownCaller, known_caller, number_of
 from helprequests.models import HelpRequest, InboundText, Message, OptOut
 from helprequests.outbox import queue_text
-from salon_project.broadcast import to_console
-from salon_project.errors import Invalid, NotFound
 
 logger = logging.getLogger("salon.helprequests")
 

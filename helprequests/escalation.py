@@ -26,12 +26,12 @@ from functools import cached_property
 from django.db import transaction
 from django.utils import timezone
 
+from core.broadcast import to_console
 from helprequests import deadlines
 from helprequests import messages as texts
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
 from helprequests.outbox import Text, queue_texts
 from helprequests.services import pick_supervisor, routing_pool
-from salon_project.broadcast import to_console
 
 logger = logging.getLogger("salon.escalation")
 

@@ -31,16 +31,16 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, QueryDict
 from django.utils.text import Truncator
 
+from core.broadcast import to_console
+from core.errors import Conflict, DomainError, Invalid, NotFound
+from core.idempotency import create_once
+from core.schemas import MAX_DB_INT
 from helprequests import messages as texts
 from helprequests import services
 from helprequests.callers import KnownCaller, known_caller, number_of
 from helprequests.models import HelpRequest, InboundText, OptOut, Supervisor
 from knowledge.models import SalonProfile
 from knowledge.opening_hours import Calendar
-from salon_project.broadcast import to_console
-from salon_project.errors import Conflict, DomainError, Invalid, NotFound
-from salon_project.idempotency import create_once
-from salon_project.schemas import MAX_DB_INT
 
 logger = logging.getLogger("salon.helprequests")
 

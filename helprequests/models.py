@@ -13,11 +13,11 @@ from django.db import connection, models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from core.errors import Invalid
+from core.models import StatusEvent
+from core.sql import insert_arrays
 from helprequests.deadlines import deadline
 from knowledge.opening_hours import Calendar
-from salon_project.errors import Invalid
-from salon_project.models import StatusEvent
-from salon_project.sql import insert_arrays
 
 
 def validate_topics(topics: list[str]) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.sql import insert_arrays
 from helprequests.models import HelpRequest, Message, WebhookDelivery, WebhookEndpoint
-from salon_project.sql import insert_arrays
 
 logger = logging.getLogger("salon.outbox")
 

@@ -4,8 +4,8 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StringConstraints, field_validator
 
+from core.schemas import NonBlank, PatchIn, PhoneNumber, RecordId, named_enum, omittable
 from helprequests.models import HelpRequest, InboundText, Message, WebhookDelivery, WebhookEndpoint
-from salon_project.schemas import NonBlank, PatchIn, PhoneNumber, RecordId, named_enum, omittable
 
 HelpRequestStatus = named_enum("HelpRequestStatus", HelpRequest.Status.values)
 Priority = named_enum("Priority", HelpRequest.Priority.values)

@@ -22,6 +22,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.broadcast import broadcast, to_console
+from core.errors import Conflict, Invalid, get_or_404
+from core.idempotency import create_once
 from helprequests import deadlines
 from helprequests import messages as texts
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
@@ -33,9 +36,6 @@ from knowledge.matching import question_topic, same_question
 from knowledge.models import SalonProfile
 from knowledge.opening_hours import Calendar
 from knowledge.services import current_index, learn_answer
-from salon_project.broadcast import broadcast, to_console
-from salon_project.errors import Conflict, Invalid, get_or_404
-from salon_project.idempotency import create_once
 
 logger = logging.getLogger("salon.helprequests")
 

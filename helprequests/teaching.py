@@ -29,6 +29,8 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.console import render_page
+from core.errors import DomainError
 from helprequests.models import HelpRequest, Supervisor
 from helprequests.services import choose_supervisor
 from helprequests.triage import Triage, triage
@@ -36,8 +38,6 @@ from knowledge import services as knowledge
 from knowledge.analysis import Vocabulary
 from knowledge.matching import question_topic, same_question
 from knowledge.models import KnowledgeEntry, LookupRecord
-from salon_project.console import render_page
-from salon_project.errors import DomainError
 
 # A lookup that was not answered counts as "unsure" when some entry scored at least this much
 # (the matcher answers from knowledge.matching.MATCH_THRESHOLD up): something near, not nothing.

@@ -22,13 +22,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.console import render_page
+from core.errors import Conflict, DomainError, NotFound
 from helprequests import conversations
 from helprequests.escalation import ACTOR as LADDER
 from helprequests.models import HelpRequest, HelpRequestEvent, InboundText, Message, Supervisor
 from helprequests.services import answerer, resolve_help_request
 from knowledge.opening_hours import Calendar
-from salon_project.console import render_page
-from salon_project.errors import Conflict, DomainError, NotFound
 
 HISTORY_PAGE_SIZE = 20
 

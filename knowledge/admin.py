@@ -17,13 +17,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from core.errors import DomainError
 from knowledge import profile as salon_profile
 from knowledge import services
 from knowledge.models import KnowledgeEntry, SalonProfile, VocabularyTerm
 from knowledge.profile import ProfileError
 from knowledge.profile_forms import ProfileForms, SalonFileForm
 from knowledge.seed import DEFAULT_FIXTURE, load_profile
-from salon_project.errors import DomainError
 
 Review = KnowledgeEntry.ReviewStatus
 

@@ -4,11 +4,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from core.auth import actor_of
+from core.pagination import Page
+from core.schemas import DetailOut, RecordId
 from knowledge import services
 from knowledge.schemas import EntryFilters, EntryIn, EntryOut, EntryPatch, LookupIn, LookupOut
-from salon_project.auth import actor_of
-from salon_project.pagination import Page
-from salon_project.schemas import DetailOut, RecordId
 
 router = Router(tags=["knowledge"])
 

@@ -31,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from salon_project.datafiles import read_yaml
+from core.datafiles import read_yaml
 
 DATA = Path(__file__).resolve().parent / "tests" / "data"
 # The learning checks used when a questions file has none of its own.

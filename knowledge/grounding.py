@@ -1,6 +1,6 @@
 """A second opinion from a model when the matcher is not sure, which can only pick a stored answer.
 
-With an LLM provider configured (`salon_project.llm`; not the offline default), a lookup the
+With an LLM provider configured (`core.llm`; not the offline default), a lookup the
 matcher is not sure about is shown to the model with a shortlist of entries (id, question,
 answer), and the model replies with the id of the entry whose answer fully answers the caller,
 or with null. The lookup then gives that entry's stored answer, word for word: nothing the model
@@ -42,10 +42,10 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
+from core.llm import LlmChoice, ProviderConfigError, choose_llm
 from knowledge import concerns, lexicon
 from knowledge.analysis import analyse
 from knowledge.matching import Document, Index, Match
-from salon_project.llm import LlmChoice, ProviderConfigError, choose_llm
 
 logger = logging.getLogger("salon.grounding")
 

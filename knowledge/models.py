@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from core.sql import prepared_cursor
 from knowledge.vocabulary import Term, invalid_meaning
-from salon_project.sql import prepared_cursor
 
 
 class SalonProfile(models.Model):
@@ -231,7 +231,7 @@ class LookupRecord(models.Model):
         with the lookup kept as unanswered, when the entry is gone or no longer active and live.
 
         This runs on every lookup, so it is plain SQL. On PostgreSQL it is one atomic statement,
-        prepared (`salon_project.sql`): one round trip instead of six separate ones (version,
+        prepared (`core.sql`): one round trip instead of six separate ones (version,
         BEGIN, UPDATE, INSERT, COMMIT). Elsewhere it is one transaction."""
         entries, records = KnowledgeEntry._meta.db_table, cls._meta.db_table
         now = connection.ops.adapt_datetimefield_value(timezone.now())

@@ -36,10 +36,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from core.errors import Conflict, NotFound, get_or_404
+from core.phones import InvalidPhoneNumber, normalize_phone
 from knowledge.models import KnowledgeEntry, SalonProfile
 from knowledge.seed import DAYS, SeedError, build_facts, opening_times, slugify, supervisors_from
-from salon_project.errors import Conflict, NotFound, get_or_404
-from salon_project.phones import InvalidPhoneNumber, normalize_phone
 
 # The profile's keys in the order a salon file is written (export); others are kept after them.
 ORDER = (

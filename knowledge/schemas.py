@@ -6,8 +6,8 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from core.schemas import PatchIn, named_enum, omittable
 from knowledge.models import KnowledgeEntry
-from salon_project.schemas import PatchIn, named_enum, omittable
 
 Source = named_enum("KnowledgeSource", KnowledgeEntry.Source.values)
 ReviewStatus = named_enum("ReviewStatus", KnowledgeEntry.ReviewStatus.values)

@@ -16,11 +16,11 @@ from typing import Any
 
 import phonenumbers
 
+from core.datafiles import read_yaml
+from core.phones import InvalidPhoneNumber, normalize_phone
 from knowledge.models import VocabularyTerm
 from knowledge.opening_hours import HoursError, parse_hours
 from knowledge.vocabulary import DEFAULT_VOCABULARY, VocabularyError, load_terms
-from salon_project.datafiles import read_yaml
-from salon_project.phones import InvalidPhoneNumber, normalize_phone
 
 DEFAULT_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "salon.yaml"
 

@@ -26,14 +26,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.broadcast import to_console
+from core.errors import Conflict, Invalid, get_or_404
 from knowledge import grounding
 from knowledge.analysis import Vocabulary
 from knowledge.contradictions import Contradiction, find_conflicts
 from knowledge.matching import Document, Index, Match, matches
 from knowledge.models import KnowledgeEntry, KnowledgeVersion, LookupRecord, SalonProfile, VocabularyTerm
 from knowledge.vocabulary import Term
-from salon_project.broadcast import to_console
-from salon_project.errors import Conflict, Invalid, get_or_404
 
 Review = KnowledgeEntry.ReviewStatus
 

@@ -14,10 +14,10 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.console import render_page
+from core.errors import DomainError
 from knowledge import services
 from knowledge.models import KnowledgeEntry
-from salon_project.console import render_page
-from salon_project.errors import DomainError
 
 Review = KnowledgeEntry.ReviewStatus
 TAUGHT = (KnowledgeEntry.Source.LEARNED, KnowledgeEntry.Source.MANUAL)

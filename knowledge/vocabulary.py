@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from salon_project.datafiles import read_yaml
+from core.datafiles import read_yaml
 
 DEFAULT_VOCABULARY = Path(__file__).resolve().parent / "fixtures" / "vocabulary.yaml"
 INTENT_WORDS = frozenset({"?price", "?duration", "?when", "?person", "?location", "?phone", "?count"})

@@ -13,14 +13,14 @@ from calls.api import router as calls
 from calls.transfer_api import people as transfer_people
 from calls.transfer_api import router as transfers
 from calls.web_callers import router as web_calls
+from core.auth import BearerToken, StaffSession
+from core.errors import DomainError, NotFound
+from core.openapi import SalonApi
+from core.parsing import ApiParser, UnusableBody
+from core.schemas import DetailOut
 from helprequests.api import help_requests, inbound_texts, messages, sms, supervisors, webhooks
 from knowledge.api import router as knowledge
 from knowledge.models import SalonProfile
-from salon_project.auth import BearerToken, StaffSession
-from salon_project.errors import DomainError, NotFound
-from salon_project.openapi import SalonApi
-from salon_project.parsing import ApiParser, UnusableBody
-from salon_project.schemas import DetailOut
 
 logger = logging.getLogger("salon.api")
 
@@ -42,7 +42,7 @@ def domain_error(request: HttpRequest, exc: DomainError):
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
     """ninja's own errors as ninja words them, except a body that is not JSON or holds text no
-    database can store (salon_project/parsing.py), which ninja reports as an unparseable 400: that
+    database can store (core/parsing.py), which ninja reports as an unparseable 400: that
     is a 422 (the contract's status for input that cannot be used) saying what is wrong."""
     if isinstance(exc.__cause__, UnusableBody):
         return api.create_response(request, {"detail": str(exc.__cause__)}, status=422)

@@ -4,10 +4,10 @@ HTTP runs through `OneHopHandler` (salon_project/handlers.py): one thread hand-o
 instead of Django's several. Under ASGI each hand-off costs time (for the stock middleware, a
 large share of a short request: the figure is in README, "Speed"). The API (`/api/`) also has no
 middleware: it authenticates with bearer tokens, or with the staff session and ninja's own
-CSRF check (salon_project/auth.py loads the session itself), and sets no cookies. The admin
+CSRF check (core/auth.py loads the session itself), and sets no cookies. The admin
 and console pages keep the full MIDDLEWARE.
 
-Websockets authenticate with a bearer token header or a staff session (salon_project.ws_auth);
+Websockets authenticate with a bearer token header or a staff session (core.ws_auth);
 session connections must also come from one of ALLOWED_HOSTS (the Origin check lives there).
 """
 
@@ -40,8 +40,8 @@ async def django_http(scope, receive, send):
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up first)
 
+from core.ws_auth import TokenOrSessionAuthMiddleware  # noqa: E402
 from salon_project.routing import websocket_urlpatterns  # noqa: E402
-from salon_project.ws_auth import TokenOrSessionAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 from django.conf import settings
 
-from salon_project import processes
+from core import processes
 
 DEV_KEY = "devkey"
 DEV_SECRET = "secret"

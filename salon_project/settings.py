@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Pages show the salon's wall clock (knowledge.SalonProfile.timezone); TIME_ZONE stays UTC.
-    "salon_project.salon_time.SalonTimeZoneMiddleware",
+    "knowledge.salon_time.SalonTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -111,7 +111,7 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI a persistent connection per thread leaks; psycopg's pool shares them instead.
     _database["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env.integer("DATABASE_POOL_SIZE", 10, minimum=1)}}
     if env.boolean("DATABASE_PREPARED_STATEMENTS", True):
-        # Lets `salon_project.sql.prepared_cursor` prepare the hot statements (Django's own queries
+        # Lets `core.sql.prepared_cursor` prepare the hot statements (Django's own queries
         # bind on the client and are never prepared). Off behind a transaction-mode pooler.
         _database["OPTIONS"]["prepare_threshold"] = 5
 elif _database["ENGINE"] == "django.db.backends.sqlite3":

@@ -21,7 +21,7 @@ from livekit import rtc
 from livekit.agents import Agent, JobContext, RunContext, function_tool, get_job_context
 from livekit.agents.job import DEFAULT_PARTICIPANT_KINDS
 
-from salon_project.phones import phone_or_none
+from core.phones import phone_or_none
 from voice_worker.api_client import ApiError, ApiRejected, ApiUnavailable, SalonApi
 from voice_worker.brain import ESCALATION, OFFER_HELP
 from voice_worker.call import CallRecord

@@ -1,4 +1,4 @@
-"""The voice agent's model and speech, built from the choice `salon_project.llm.choose_llm` makes
+"""The voice agent's model and speech, built from the choice `core.llm.choose_llm` makes
 (LLM_PROVIDER and the rest; the table of providers is there).
 
 Speech (STT and TTS) comes from the same plugin, OpenAI's models, when OPENAI_API_KEY is set;
@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from livekit.agents import llm, stt, tts
 
-from salon_project.llm import LlmChoice, choose_llm
+from core.llm import LlmChoice, choose_llm
 
 
 def build_llm(choice: LlmChoice | None = None) -> llm.LLM:

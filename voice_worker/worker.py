@@ -24,7 +24,7 @@ from livekit import rtc
 from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess, JobRequest, llm, room_io
 from livekit.agents.worker import ServerEnvOption
 
-from salon_project.phones import phone_or_none
+from core.phones import phone_or_none
 from voice_worker.agent import Receptionist
 from voice_worker.api_client import SalonApi
 from voice_worker.call import CallerInfo, CallRecord

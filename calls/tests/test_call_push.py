@@ -16,9 +16,9 @@ from django.db import transaction
 from calls import services
 from calls.tests.support import add_owner, ask_during_call, resolve, start_call
 from conftest import WAIT, bearer, closed_with, run, session_headers
+from core.broadcast import broadcast
 from helprequests import services as help_request_services
 from salon_project.asgi import application
-from salon_project.broadcast import broadcast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

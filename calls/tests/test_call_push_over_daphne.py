@@ -18,7 +18,7 @@ from django.db import connection
 from calls import services
 from calls.tests.support import add_owner, ask_during_call, resolve, start_call
 from conftest import serving_daphne
-from salon_project.broadcast import broadcast
+from core.broadcast import broadcast
 
 # Outside the fast lane (slow): starts daphne.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

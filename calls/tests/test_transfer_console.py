@@ -11,7 +11,7 @@ from calls.models import Transfer
 from calls.tests.livekit_double import LiveKitTwirpDouble
 from calls.tests.support import LIVEKIT
 from conftest import screenshot
-from salon_project.models import ApiToken
+from core.models import ApiToken
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

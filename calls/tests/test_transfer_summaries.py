@@ -120,7 +120,7 @@ def test_offline_needs_no_network(settings):
 
 
 def test_a_named_provider_uses_the_voice_agents_table_its_key_and_default_model(model, settings):
-    """The summaries follow the same settings as the voice agent (salon_project.llm): here Groq,
+    """The summaries follow the same settings as the voice agent (core.llm): here Groq,
     sent to a gateway URL, with Groq's key and Groq's default model."""
     settings.LLM_PROVIDER, settings.LLM_MODEL, settings.LLM_API_KEY = "groq", None, None
     settings.GROQ_API_KEY = "gsk-test"

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from salon_project.readonly_admin import ReadOnlyAdminMixin
+from core.readonly_admin import ReadOnlyAdminMixin
 
 
 class RecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

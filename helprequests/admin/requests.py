@@ -15,11 +15,11 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timeuntil
 
+from core.errors import DomainError
+from core.readonly_admin import ReadOnlyInline
 from helprequests import services
 from helprequests.admin.common import change_url, conversation_link
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
-from salon_project.errors import DomainError
-from salon_project.readonly_admin import ReadOnlyInline
 
 
 class HelpRequestEventInline(ReadOnlyInline):

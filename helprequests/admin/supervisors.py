@@ -7,9 +7,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.phones import InvalidPhoneNumber, normalize_phone
 from helprequests.models import Supervisor
 from helprequests.triage import KNOWN_TOPICS, unknown_topics
-from salon_project.phones import InvalidPhoneNumber, normalize_phone
 
 
 class TagsField(forms.CharField):

@@ -4,10 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.readonly_admin import ReadOnlyInline
 from helprequests.admin.common import RecordAdmin
 from helprequests.delivery import UnsafeUrl, check_webhook_url
 from helprequests.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from salon_project.readonly_admin import ReadOnlyInline
 
 
 class WebhookEndpointForm(forms.ModelForm):

@@ -30,9 +30,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from core.errors import Conflict
 from helprequests import services
 from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
-from salon_project.errors import Conflict
 
 pytestmark = pytest.mark.django_db
 

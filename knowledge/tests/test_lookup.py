@@ -235,7 +235,7 @@ def test_lookup_without_any_entries_is_unmatched(db):
 
 
 def test_blank_question_or_answer_is_refused(db):
-    from salon_project.errors import Invalid
+    from core.errors import Invalid
 
     with pytest.raises(Invalid):
         services.learn_answer(question="  ", answer="Yes.", help_request_id=None)

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, connections, transaction
 
+from core.errors import Conflict
 from knowledge import profile as salon_profile
 from knowledge import services
 from knowledge.models import KnowledgeEntry, SalonProfile
@@ -24,7 +25,6 @@ from knowledge.profile import (
     resolve_conflict,
 )
 from knowledge.seed import DEFAULT_FIXTURE, SeedError, load_profile
-from salon_project.errors import Conflict
 
 pytestmark = pytest.mark.django_db
 

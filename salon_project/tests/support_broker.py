@@ -22,7 +22,8 @@ from pathlib import Path
 
 from celery import Celery
 
-from salon_project import broker, processes  # noqa: F401  (broker registers salonfs://)
+from core import processes
+from salon_project import broker  # noqa: F401  (registers salonfs://)
 
 TRANSPORT_ENV, DIR_ENV, LOG_ENV, POLLING_ENV = "RACE_TRANSPORT", "RACE_DIR", "RACE_LOG", "RACE_POLLING"
 QUEUE = "race"

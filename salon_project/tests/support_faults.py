@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from core.processes import celery_worker
 from helprequests.sms import BaseBackend, OutgoingText
 from helprequests.tests.support_receiver import WebhookReceiver
-from salon_project.processes import celery_worker
 
 SMS_LOG_ENV = "FAULTS_SMS_LOG"
 SMS_DELAY_ENV = "FAULTS_SMS_DELAY"

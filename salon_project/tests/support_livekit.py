@@ -33,7 +33,8 @@ from django.conf import settings
 from django.core.management import call_command
 from livekit import api
 
-from salon_project import livekit_server, processes
+from core import processes
+from salon_project import livekit_server
 from salon_project.livekit_server import LiveKitDevServer
 from salon_project.tests.support_http import BearerApi
 
@@ -360,7 +361,7 @@ def salon_api_over_livekit(livekit_sandbox, transactional_db, tmp_path, salon_ap
     agent name of this test's own (so no other test's worker can take its calls); no worker.
     Tests using it need `django_db(transaction=True)`."""
     from conftest import Daphne
-    from salon_project.models import ApiToken
+    from core.models import ApiToken
 
     call_command("seed_salon", verbosity=0)
     token = ApiToken.issue("voice-worker-e2e")[1]

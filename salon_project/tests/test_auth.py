@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import ApiClient
-from salon_project.models import ApiToken, hash_token
+from core.models import ApiToken, hash_token
 
 pytestmark = pytest.mark.django_db
 

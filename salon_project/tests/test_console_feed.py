@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from conftest import WAIT, bearer, closed_with, run, screenshot, session_headers
+from core.broadcast import to_console
 from salon_project.asgi import application
-from salon_project.broadcast import to_console
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

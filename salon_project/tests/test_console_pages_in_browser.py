@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from conftest import screenshot
-from salon_project.models import ApiToken
+from core.models import ApiToken
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}

@@ -21,10 +21,10 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from core.errors import Conflict
 from helprequests import services
 from helprequests.models import HelpRequest, HelpRequestEvent, Message
 from helprequests.tests.support_salon import add_owner
-from salon_project.errors import Conflict
 from salon_project.tests.support_faults import needs, wait_for
 
 pytestmark = [

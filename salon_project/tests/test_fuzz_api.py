@@ -8,7 +8,7 @@ Each response must:
 - not be a server error: no 5xx at all here (with LiveKit and Twilio configured, the documented
   503s "LiveKit/Twilio is not configured" cannot happen, so there is nothing to excuse);
 - be a status the operation documents (each operation's errors are in the schema:
-  salon_project/openapi.py), so a client generated from it never meets an "unexpected status";
+  core/openapi.py), so a client generated from it never meets an "unexpected status";
 - conform to the schema: the body validates against the documented response's schema, the
   content type and the documented headers match.
 
@@ -38,10 +38,10 @@ from calls.models import Call
 from calls.tests.livekit_double import LiveKitTwirpDouble
 from calls.tests.support import LIVEKIT
 from calls.transfers import start_transfer
+from core.models import ApiToken
 from helprequests.models import Supervisor, WebhookEndpoint
 from helprequests.services import create_help_request
 from knowledge.models import KnowledgeEntry
-from salon_project.models import ApiToken
 from salon_project.tests.test_asgi_api import call
 from salon_project.wsgi import application
 
@@ -179,7 +179,7 @@ def test_paths_no_endpoint_has_are_a_json_404_through_wsgi_and_asgi(api_token, m
 )
 def test_text_no_database_can_store_is_a_422_not_a_500(api_token, method, path, body):
     """Found by the fuzzing on PostgreSQL: a NUL character in a question was a 500 (PostgreSQL
-    refuses it in text) and an unpaired surrogate cannot be encoded at all (salon_project/parsing.py)."""
+    refuses it in text) and an unpaired surrogate cannot be encoded at all (core/parsing.py)."""
     kwargs = {"data": body, "content_type": "application/json"} if body else {}
     response = getattr(Client(), method)(path, headers={"Authorization": f"Bearer {api_token}"}, **kwargs)
     assert response.status_code == 422, response.content

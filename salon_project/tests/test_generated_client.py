@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from conftest import serving_daphne
+from core.models import ApiToken
 from helprequests.models import Supervisor
-from salon_project.models import ApiToken
 
 # Outside the fast lane (slow): starts daphne and generates a client.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]

@@ -14,10 +14,10 @@ from ninja import Router, Schema
 from ninja.errors import ConfigError
 
 from calls.models import Call, TranscriptTurn, Transfer
+from core.openapi import SalonApi
 from helprequests.models import HelpRequest, Message, Supervisor, WebhookDelivery
 from helprequests.services import create_help_request
 from knowledge.models import KnowledgeEntry
-from salon_project.openapi import SalonApi
 
 pytestmark = pytest.mark.django_db
 

@@ -40,11 +40,11 @@ from calls import livekit_rooms
 from calls.tests.livekit_double import LiveKitTwirpDouble
 from calls.tests.support import LIVEKIT
 from conftest import ApiClient
+from core.models import ApiToken, hash_token
 from helprequests.delivery import UnsafeUrl, check_webhook_url
 from helprequests.inbound_sms import twilio_signature
 from helprequests.models import HelpRequest, Supervisor, WebhookEndpoint
 from helprequests.tests.support_receiver import WebhookReceiver
-from salon_project.models import ApiToken, hash_token
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.models import ApiToken
+from core.sql import prepared_cursor
 from knowledge.models import KnowledgeVersion, LookupRecord
-from salon_project.models import ApiToken
-from salon_project.sql import prepared_cursor
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,12 @@ def test_the_token_read_the_version_read_and_the_lookup_record_are_prepared_on_p
     LookupRecord.record("do you take walk-ins", None, 0.1, index_stamp=stamp)
 
     held = " ".join(prepared_statements())
-    assert "salon_project_apitoken" in held
+    assert "core_apitoken" in held
     assert "knowledge_knowledgeversion WHERE id = 1" in held
     assert "INSERT INTO knowledge_lookuprecord" in held
     with connection.cursor() as cursor:  # Django's own queries stay unprepared
-        cursor.execute("SELECT count(*) FROM salon_project_apitoken")
-    assert "SELECT count(*) FROM salon_project_apitoken" not in prepared_statements()
+        cursor.execute("SELECT count(*) FROM core_apitoken")
+    assert "SELECT count(*) FROM core_apitoken" not in prepared_statements()
 
 
 def test_a_prepared_read_sees_what_the_orm_sees_and_is_logged_like_any_query():
@@ -78,7 +78,7 @@ def test_with_prepared_statements_turned_off_the_same_statements_run_unprepared(
     try:
         assert ApiToken.authenticate(plain).name == "crm"
         assert ApiToken.authenticate(plain).name == "crm"
-        assert not any("salon_project_apitoken" in statement for statement in prepared_statements())
+        assert not any("core_apitoken" in statement for statement in prepared_statements())
     finally:
         psycopg_connection.prepare_threshold = kept
 

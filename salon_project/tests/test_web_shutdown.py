@@ -20,9 +20,9 @@ import pytest
 from django.conf import settings
 
 from conftest import Daphne
+from core.models import ApiToken
 from helprequests.models import HelpRequest
 from helprequests.tests.support_salon import add_owner
-from salon_project.models import ApiToken
 from salon_project.tests.support_faults import needs, wait_for
 
 # Outside the fast lane (slow): starts and stops daphne.

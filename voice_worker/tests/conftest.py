@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from salon_project.models import ApiToken
+from core.models import ApiToken
 from voice_worker.pending_writes import PendingWrites
 from voice_worker.tests.support import SalonServer
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from livekit.plugins import openai
 
-from salon_project.llm import ProviderConfigError, choose_llm
+from core.llm import ProviderConfigError, choose_llm
 from salon_project.tests.support_openai_double import OpenAIDouble
 from voice_worker.brain import OfflineBrain
 from voice_worker.llm_providers import build_llm, build_speech

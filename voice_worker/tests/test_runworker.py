@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.management import get_commands, load_command_class
 
-from salon_project.models import ApiToken
+from core.models import ApiToken
 from voice_worker.config import WorkerConfig, WorkerConfigError
 from voice_worker.management.commands.runworker import WorkerStartError, check_api
 

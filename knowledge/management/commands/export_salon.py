@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import NotFound
 from knowledge.profile import export_yaml
-from salon_project.errors import NotFound
 
 
 class Command(BaseCommand):

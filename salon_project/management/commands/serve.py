@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from salon_project import livekit_server, processes
+from core import processes
+from salon_project import livekit_server
 
 logger = logging.getLogger("salon.serve")
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from salon_project.models import ApiToken
+from core.models import ApiToken
 
 CREDENTIALS = settings.VAR_DIR / "demo-credentials.json"
 

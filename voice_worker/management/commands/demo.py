@@ -35,7 +35,7 @@ import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from salon_project import processes
+from core import processes
 from voice_worker import demo_clock
 from voice_worker.api_client import SalonApi
 from voice_worker.brain import OfflineBrain

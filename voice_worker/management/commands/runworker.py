@@ -23,7 +23,7 @@ import warnings
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from salon_project.llm import ProviderConfigError, choose_llm
+from core.llm import ProviderConfigError, choose_llm
 from voice_worker.api_client import ApiRejected, ApiUnavailable, SalonApi
 from voice_worker.config import WorkerConfig, WorkerConfigError
 from voice_worker.llm_providers import build_speech

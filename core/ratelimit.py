@@ -5,7 +5,7 @@ import time
 
 from django.core.cache import cache
 
-from salon_project.errors import TooManyRequests
+from core.errors import TooManyRequests
 
 
 def limit(bucket: str, allowed: int, per_seconds: int, what: str) -> None:

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from django.db import IntegrityError, models
 
-from salon_project.errors import Conflict
+from core.errors import Conflict
 
 Row = TypeVar("Row", bound=models.Model)
 

@@ -7,7 +7,7 @@ from django.contrib import auth
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuthIsStaff
 
-from salon_project.models import ApiToken
+from core.models import ApiToken
 
 
 class BearerToken(HttpBearer):

@@ -21,7 +21,7 @@ from channels.middleware import BaseMiddleware
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import AnonymousUser
 
-from salon_project.models import ApiToken
+from core.models import ApiToken
 
 
 def _bearer_token(scope: dict[str, Any]) -> str | None:

@@ -7,8 +7,8 @@ from ninja import Schema
 from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator
 from typing_extensions import TypeAliasType
 
-from salon_project.errors import Invalid
-from salon_project.phones import InvalidPhoneNumber, normalize_phone
+from core.errors import Invalid
+from core.phones import InvalidPhoneNumber, normalize_phone
 
 
 def _phone(value: str) -> str:

@@ -3,7 +3,7 @@
 from ninja import Field
 from ninja.pagination import LimitOffsetPagination
 
-from salon_project.schemas import MAX_DB_INT
+from core.schemas import MAX_DB_INT
 
 MAX_PAGE = 500
 

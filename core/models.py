@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db import connection, models
 from django.utils import timezone
 
-from salon_project.sql import prepared_cursor
+from core.sql import prepared_cursor
 
 
 def hash_token(token: str) -> str:
@@ -52,7 +52,7 @@ class ApiToken(models.Model):
         at most once a minute. Found by its hash through a unique index, so no secret is ever
         compared byte by byte.
 
-        Runs on every API request, so it is one prepared statement (`salon_project.sql`) that
+        Runs on every API request, so it is one prepared statement (`core.sql`) that
         also says whether the use is due to be recorded: compiling the ORM query cost about five
         times the read itself (README, "Speed": what the plain SQL saves). The returned
         token has its id and name loaded."""

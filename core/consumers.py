@@ -2,14 +2,14 @@
 
 Staff sessions only: an anonymous or non-staff browser is closed with 4401, and an API token
 with 4403 (integrators have webhooks; the console feed is for people at the console). Every
-`to_console` event (salon_project.broadcast) is forwarded as `{"kind", "action", "data"}`. A page
+`to_console` event (core.broadcast) is forwarded as `{"kind", "action", "data"}`. A page
 that (re)connects is sent `{"kind": "console", "action": "connected"}` first and reloads its own
 state from the server then, so nothing missed while disconnected stays missing.
 """
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from salon_project.broadcast import CONSOLE_GROUP
+from core.broadcast import CONSOLE_GROUP
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_STAFF = 4403

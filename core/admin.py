@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from salon_project.models import ApiToken
+from core.models import ApiToken
 
 
 @admin.register(ApiToken)

@@ -14,7 +14,7 @@ Two things ninja leaves to each endpoint misled clients generated from `/api/v1/
 - Names. ninja files a model's definitions under their class names, so two classes of one name
   (`HelpRequest.Status` and `Call.Status`) overwrote each other and the help requests' `status`
   filter offered the calls' values. A second, different definition under a taken name now fails
-  the document at once (salon_project/schemas.py `named_enum` gives enums their own names).
+  the document at once (core/schemas.py `named_enum` gives enums their own names).
   Operation ids are the view functions' names (`create_help_request`, which a generated client
   names its functions after, rather than `helprequests_api_create_help_request`), and one used
   twice fails the document too.
@@ -29,7 +29,7 @@ from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
 from ninja.schema import NinjaGenerateJsonSchema
 
-from salon_project.schemas import DetailOut, InvalidOut
+from core.schemas import DetailOut, InvalidOut
 
 ERRORS: dict[int, tuple[type, str]] = {
     401: (DetailOut, "Not authenticated: send `Authorization: Bearer <token>`, or log in as staff."),
@@ -55,7 +55,7 @@ def standard_errors(operation: Operation) -> set[int]:
     if operation.auth_callbacks:
         statuses.add(401)
     if any(getattr(auth, "csrf", False) for auth in operation.auth_callbacks) and set(operation.methods) - SAFE:
-        statuses.add(403)  # a staff session's write (salon_project/auth.py)
+        statuses.add(403)  # a staff session's write (core/auth.py)
     if "{" in operation.path:
         statuses.add(404)
     if operation.models:
@@ -98,7 +98,7 @@ class SalonOpenAPISchema(OpenAPISchema):
             if self.schemas.setdefault(name, definition) != definition:
                 raise ConfigError(
                     f"Two different schemas are both named {name!r} in the OpenAPI document; give one "
-                    "another name (an enum: salon_project.schemas.named_enum)."
+                    "another name (an enum: core.schemas.named_enum)."
                 )
 
 
