@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "channels",
     # django-ninja's own copy of Swagger UI (static/ninja/): /api/v1/docs works offline, no CDN.
     "ninja",
+    "core",
     "salon_project",
     "knowledge",
     "helprequests",
