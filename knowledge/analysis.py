@@ -61,6 +61,18 @@ def informativeness(word: str) -> float:
     return min(1.0, max(0, len(word) - 1) / 4)
 
 
+# Chat spellings of a sound ("lite" for "light", "highlites"): a word the salon does not know is
+# corrected toward the salon's words as it is written and as it would be spelled.
+_RESPELLINGS = ((re.compile(r"ite(s?)$"), r"ight\1"),)
+
+
+def respelled(word: str) -> str:
+    """`word` with the chat spellings of a sound written out ("hilites" -> "hilights"), or as it is."""
+    for pattern, spelled in _RESPELLINGS:
+        word = pattern.sub(spelled, word)
+    return word
+
+
 def stem(word: str) -> str:
     """A small suffix stripper: plurals, -ing, -ed, -able/-ible and a final -e, so "closing",
     "closed" and "close" meet, and so do "access" and "accessible". Deliberately light: a wrong
@@ -118,6 +130,12 @@ _KNOWN_CONCEPTS = (
 _CONTRACTIONS = [
     # the plural "you" of spoken English: "y'all", "you lot", "yous"
     (r"\by'?all\b|\byou (?:all|lot|guys)\b|\byouse?\b", "you"),
+    # typed without the apostrophe ("wheres", "dont", "im"); not "its", "ill" or "id", words too
+    (r"\b(what|where|who|when|how|that|there|here)s\b", r"\1"),
+    (r"\b(do|does|did|is|are|was|were|would|could|should|have|has)nt\b", r"\1 not"),
+    (r"\bcant\b", "can not"),
+    (r"\bim\b", "i am"),
+    (r"\bive\b", "i have"),
     (r"\bcan't\b", "can not"),
     (r"\bwon't\b", "will not"),
     (r"n't\b", " not"),
@@ -442,19 +460,22 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
         frozenset(loose),
         frozenset(unlisted),
         kinds=_kinds(read),
-        alternatives=_alternatives(tokens, read),
+        alternatives=_alternatives(tokens, read, PERSON in intents),
     )
 
 
-def _alternatives(tokens: list[str], read: list[tuple[str, ...]]) -> bool:
+def _alternatives(tokens: list[str], read: list[tuple[str, ...]], asks_who: bool = False) -> bool:
     """Whether the question offers alternatives: an "or" with a content word within three words
-    on each side ("cash or is it card only"), not "or" alone ("... or not" is a filler)."""
+    on each side ("cash or is it card only"), not "or" alone ("... or not" is a filler). Asking
+    who does one thing "and" another ("who does men's cuts and fades?") asks for the person whose
+    list holds both, so there an "and" joins the items of one list too."""
+    joins = ("or", "and") if asks_who else ("or",)
 
     def content(found: tuple[str, ...]) -> bool:
         return any(c not in INTENTS and not _is_soft(c) for c in found)
 
     return any(
-        word == "or"
+        word in joins
         and any(content(f) for f in read[max(0, i - 3) : i])
         and any(content(f) for f in read[i + 1 : i + 4])
         for i, word in enumerate(tokens)
@@ -609,7 +630,13 @@ def _lead(first: str, vocabulary: Vocabulary) -> str:
 
 
 # Where a caller's turn divides into clauses, and words by which a clause points back to another.
-_TURN_PARTS = re.compile(r"[.?!;:,]+|\s[-\u2013\u2014]+\s|\u2014")
+# A conjunction before the caller speaking of themselves starts a clause too ("my last salon was a
+# nightmare with colour and I'm looking for someone ...").
+_TURN_PARTS = re.compile(
+    r"[.?!;:,]+|\s[-\u2013\u2014]+\s|\u2014"
+    r"|\s(?:and|but|so|because|cause|cuz)\s+(?=(?:i|i'm|i\u2019m|i've|i'd|we|we're|my|our)\b)",
+    re.IGNORECASE,
+)
 
 
 def _turn_parts(text: str) -> list[str]:
@@ -622,6 +649,7 @@ _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|them|they|those|these|one|ones
 _EMPTY_IT = re.compile(
     r"\b(?:(?:is|was) it|would it be|will it be|it(?:'s|\u2019s| is| would be| will be))"
     r"\s+(?!going\b)[a-z]+\s+(?:to|if)\b"
+    r"|\b(?:it|that|this)(?:'s|\u2019s| is)\s+called\b"  # naming what the clause says: "balayage I think it's called"
 )
 # A person the turn named before: who it is decides whether a clause saying it points back.
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b")

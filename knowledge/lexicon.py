@@ -57,6 +57,7 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("how", "much", "time"): (DURATION,),
     ("how", "many", "minutes"): (DURATION,),
     ("how", "many", "hours"): (DURATION,),
+    ("how", "many", "hrs"): (DURATION,),
     ("how", "much"): (PRICE,),
     ("how", "many"): (COUNT,),
     ("how", "far", "in", "advance"): (WHEN, "@ahead"),
@@ -268,6 +269,8 @@ SURFACE: dict[str, tuple[str, ...]] = {
     },
     "tues": ("day:tuesday",),
     "thurs": ("day:thursday",),
+    # the three-letter forms of a text or a calendar ("sat hrs?"); not "sun", a thing too
+    **{day[:3]: (f"day:{day}",) for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday")},
     "weekend": ("day:saturday", "day:sunday"),
     "weekends": ("day:saturday", "day:sunday"),
     "weekday": tuple(f"day:{d}" for d in ("monday", "tuesday", "wednesday", "thursday", "friday")),
@@ -332,6 +335,7 @@ SURFACE: dict[str, tuple[str, ...]] = {
     # keeps WHEREABOUTS only when the question names nothing else)
     "where": (LOCATION, WHEREABOUTS),
     "address": (LOCATION, "location"),
+    "addy": (LOCATION, "location"),  # chat for address
     "number": (PHONE, "phone"),
     "cost": (PRICE,),
     "costs": (PRICE,),
@@ -362,7 +366,7 @@ SURFACE: dict[str, tuple[str, ...]] = {
 # Domain synonyms: concept -> words that mean it. Words are stemmed when the table is built, so
 # list surface forms; a form listed here never reaches the stopword list.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    HOURS: ("hours", "open", "opens", "close", "closes", "closed", "closing", "shut", "shuts"),
+    HOURS: ("hours", "hrs", "open", "opens", "close", "closes", "closed", "closing", "shut", "shuts"),
     AVAILABILITY: (
         "available",
         "availability",
@@ -482,7 +486,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "neighborhood": ("neighborhood", "neighbourhood", "neighborhoods", "area"),
     "phone": ("phone", "telephone", "call", "calls", "calling"),
     "email": ("email", "emails"),
-    "website": ("website", "websites", "site", "online", "webpage"),
+    "website": ("website", "websites", "site", "online", "webpage", "url"),
     "walkin": ("walkin", "walkins"),
     "noshow": ("noshow", "noshows", "miss", "missed", "misses"),
     "purchase": (
@@ -590,7 +594,7 @@ QUESTION_LEADS = frozenset(
 )
 
 # Praise words that, in a "who" question, only ask who does something ("who's best for balayage").
-EVALUATIVE: tuple[str, ...] = ("good", "best", "great", "top", "better")
+EVALUATIVE: tuple[str, ...] = ("good", "best", "great", "top", "better", "recommend", "suggest")
 
 # Concepts that qualify something but cannot carry a question alone ("new" in "new clients"):
 # they must be covered like any content word, but a match needs at least one other anchor.

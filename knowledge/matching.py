@@ -10,7 +10,8 @@ left and is compared with a threshold calibrated on labelled questions
    entry's question and answer. Then `Index.analysis` reads the question against the index:
    "tomorrow" becomes the weekday it is in the salon's timezone (for opening hours only,
    `relative_days.py`); a word that no list holds, no entry says and English does not know is
-   corrected toward the salon's words when one is clearly meant ("balayahge"), or else set apart as
+   corrected toward the salon's words when one is clearly meant ("balayahge"; a chat spelling as the
+   word it spells, "highlites", `analysis.respelled`), or else set apart as
    `unknown`, where it weighs against a match by its share of the question (`informativeness`: "r"
    nothing, "olaplex" as much as any unseen word) instead of vetoing it; a word of English the
    salon never says ("parking") stays a content word that no entry covers. Family words ("my
@@ -101,6 +102,7 @@ from knowledge.analysis import (
     analyse,
     evidence,
     informativeness,
+    respelled,
     stem,
 )
 from knowledge.lexicon import (
@@ -388,7 +390,11 @@ class Index:
         strange = self._strange(query)
         if strange:
             corrector = _corrector(self._salon_words)
-            fixes = {word: fix for _, word in strange if (fix := corrector.correct(word))}
+            fixes = {
+                word: fix
+                for _, word in strange
+                if (fix := corrector.correct(word) or corrector.correct(respelled(word)))
+            }
             if fixes:
                 text = re.sub(r"[A-Za-z]+", lambda m: fixes.get(m.group(0).lower(), m.group(0)), text)
                 query = analyse(text, self.vocabulary)
