@@ -581,6 +581,14 @@ IMPLIES: dict[str, tuple[str, ...]] = {
     **{place: ("location",) for place in ("street", "avenue", "road", "boulevard", "corner", "block")},
 }
 
+# The services each class of services holds in every salon: a clause about "color services" is
+# about a balayage too, so "is a deposit needed for balayage?" is answered by "Color services over
+# $150 ... need a $50 deposit". Only kinds that are always of the class: an updo may or may not be
+# a bridal service, so "bridal services" says nothing of updos.
+SERVICE_CLASSES: dict[str, tuple[str, ...]] = {
+    "color": ("balayage", "highlights", "root", "touchup", "lowlights", "toner", "gloss", "ombre"),
+}
+
 # Nouns that a word right before them only qualifies: "color consultations" are consultations and
 # "late cancellations" cancellations, so a fact saying them does not answer "how much is color?"
 # or "what if I'm late?" (see `analysis.Analysis.modifiers`).

@@ -342,11 +342,25 @@ class Index:
         """An answer's clause as `analyse` reads it, plus, when that reading took it as asking
         for a person ("our senior colorist, specializing in ... color correction"), what it says
         read plainly: a clause asks nothing, and may be the answer to either kind of question."""
-        part = analyse(clause, self.vocabulary)
+        part = self._with_class_members(analyse(clause, self.vocabulary))
         if not (self.vocabulary.asks_who and PERSON in part.intents):
             return part
         plain = _analyse(_words(clause), self.vocabulary, who=False)
         return replace(part, concepts=part.concepts | plain.concepts, loose=part.loose | plain.loose)
+
+    def _with_class_members(self, part: Analysis) -> Analysis:
+        """A clause about a class of services ("color services") with the services that class
+        always holds (`lexicon.SERVICE_CLASSES`): what it says of the class it says of each."""
+        members = {
+            concept
+            for kind, head in part.kinds
+            if head == "service" and kind in lexicon.SERVICE_CLASSES
+            for word in lexicon.SERVICE_CLASSES[kind]
+            for concept in _concepts_of(word, self.vocabulary)
+        }
+        if not members:
+            return part
+        return replace(part, concepts=part.concepts | members, loose=part.loose | members)
 
     def weight(self, concept: str) -> float:
         if concept in INTENTS:

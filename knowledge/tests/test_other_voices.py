@@ -8,6 +8,7 @@ each specified on wordings written for these tests (none is from an evaluation f
 - A conjunction before the caller speaking of themselves ("... and I'm looking for ...") starts a
   clause, so a story told first is not read as the question.
 - "... I think it's called" names what its clause says: its "it" points at nothing before.
+- A clause about a class of services ("color services") is about each kind the class always holds.
 - Framing and money slang are vocabulary data; a word they hold keeps its meaning elsewhere.
 """
 
@@ -117,6 +118,19 @@ def test_framing_and_slang_are_read_as_what_they_mean(index, question, fact):
 def test_damage_said_of_hair_is_still_a_safety_word(index):
     assert analyse("the bleach damaged my hair").risky
     assert _answer(index, "my color got damaged, what's the price to fix it") is None
+
+
+# --- a class of services -----------------------------------------------------------------------------
+
+
+def test_a_clause_about_color_services_is_about_each_service_the_class_always_holds(index):
+    assert "$50 deposit" in (_answer(index, "need to leave a deposit for lowlights or highlights?") or "")
+    assert "$50 deposit" in (_answer(index, "any deposit on a root touch-up") or "")
+
+
+def test_a_class_member_never_borrows_a_fact_about_something_else(index):
+    assert "$240" in (_answer(index, "balayage cost?") or "")
+    assert _answer(index, "do you do a patch test for toner") is None
 
 
 # --- the third dev set is new --------------------------------------------------------------------
