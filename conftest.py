@@ -1,5 +1,5 @@
 """Fixtures shared by every app's tests: an API client with a real token, the seeded salon,
-and the in-memory SMS outbox."""
+and the texts the in-memory SMS backend sent (`sent_texts`)."""
 
 import json
 import os
@@ -25,7 +25,7 @@ from django.test import Client
 
 from core import processes
 from core.models import ApiToken
-from helprequests.sms import InMemoryBackend
+from outbound.sms import InMemoryBackend
 from salon_project.tests.support_livekit import (  # noqa: F401
     livekit_sandbox,
     salon_api_env,
@@ -94,10 +94,10 @@ def salon(db):
 
 
 @pytest.fixture
-def outbox():
-    InMemoryBackend.outbox.clear()
-    yield InMemoryBackend.outbox
-    InMemoryBackend.outbox.clear()
+def sent_texts():
+    InMemoryBackend.sent_texts.clear()
+    yield InMemoryBackend.sent_texts
+    InMemoryBackend.sent_texts.clear()
 
 
 WAIT = 3  # seconds for something that should arrive at once over a websocket

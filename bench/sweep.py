@@ -61,8 +61,9 @@ def bare_update_seconds() -> float:
 
 
 def measure(database: Database, pending: int, expired: int) -> Row:
-    from helprequests.models import HelpRequest, Message
+    from helprequests.models import HelpRequest
     from helprequests.services import expire_help_requests
+    from outbound.models import Message
 
     Message.objects.all().delete()
     HelpRequest.objects.all().delete()
@@ -112,7 +113,8 @@ def measure_ladder(database: Database, pending: int, due: int) -> Row:
     """One ladder run with `due` reminders due among `pending` requests: each reminded once, with
     its audit event and its supervisor's text, and no other request touched."""
     from helprequests.escalation import climb_ladder
-    from helprequests.models import HelpRequest, HelpRequestEvent, Message
+    from helprequests.models import HelpRequest, HelpRequestEvent
+    from outbound.models import Message
 
     Message.objects.all().delete()
     HelpRequest.objects.all().delete()

@@ -106,7 +106,7 @@ class CallAnswerDelivery(models.Model):
         "helprequests.HelpRequest", on_delete=models.CASCADE, related_name="call_answer_delivery"
     )
     followup_message = models.ForeignKey(
-        "helprequests.Message",
+        "outbound.Message",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

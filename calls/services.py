@@ -1,7 +1,7 @@
 """Calls: start (phone or web) → transcript turns → end, and hold-on-call answers.
 
 The API, the admin and the consumers call these; each runs in one transaction with the
-webhook events it causes (through the helprequests outbox), so a `call.started` exists exactly
+webhook events it causes (through the outbox, `outbound.outbox`), so a `call.started` exists exactly
 when the call does.
 
 Hold-on-call, end to end: the agent opens a help request with the call's id and keeps the
@@ -25,8 +25,9 @@ from calls.schemas import CallOut
 from core.broadcast import to_console
 from core.errors import Conflict, DomainError, Invalid, get_or_404
 from core.idempotency import create_once
-from helprequests.models import HelpRequest, Message
-from helprequests.outbox import emit_event
+from helprequests.models import HelpRequest
+from outbound.models import Message
+from outbound.outbox import emit_event
 
 logger = logging.getLogger("salon.calls")
 
@@ -213,7 +214,7 @@ def record_answer_delivered(call_id: int, help_request_id: int) -> CallAnswerDel
     if help_request.status != HelpRequest.Status.RESOLVED:
         raise Conflict(f"Help request {help_request.pk} is {help_request.status}: it has no answer to deliver yet.")
     followup = (
-        Message.objects.filter(help_request=help_request, kind=Message.Kind.CALLER_FOLLOWUP)
+        Message.objects.filter(help_request_id=help_request.pk, kind=Message.Kind.CALLER_FOLLOWUP)
         .order_by("created_at", "pk")
         .first()
     )

@@ -41,10 +41,11 @@ from calls.services import call_group, get_call
 from core.broadcast import broadcast, to_console
 from core.errors import Conflict, Invalid, get_or_404
 from core.idempotency import create_once
-from helprequests.models import Message, Supervisor
-from helprequests.outbox import emit_event, queue_text
+from helprequests.models import Supervisor
 from helprequests.services import choose_supervisor
 from helprequests.triage import triage
+from outbound.models import Message
+from outbound.outbox import emit_event, queue_text
 
 logger = logging.getLogger("salon.transfers")
 

@@ -19,6 +19,10 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class RecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A record of what happened, shown as it is: nobody adds, edits or deletes one by hand."""
+
+
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """History rows shown under their parent; nobody edits history by hand."""
 

@@ -74,3 +74,12 @@ class PatchIn(Schema):
             # Not a ValueError: pydantic lets it through, and the API answers its sentence.
             raise Invalid(f"{info.field_name} cannot be null: leave it out to keep it as it is.")
         return value
+
+
+def phone_filter(raw: str) -> str:
+    """A `?to=`/`?from=` number as stored (E.164), or 422. A "+" in a query string arrives as a
+    space when the caller forgot to encode it."""
+    try:
+        return normalize_phone("+" + raw.strip() if raw.startswith(" ") else raw.strip())
+    except InvalidPhoneNumber as exc:
+        raise Invalid(str(exc)) from None

@@ -1,5 +1,5 @@
-"""REST endpoints for help requests, supervisors, messages, webhook endpoints and texts received
-(thin: the work happens in services)."""
+"""REST endpoints for help requests, supervisors and texts received (thin: the work happens in
+services). The texts sent and the webhook endpoints are `outbound.api`'s."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,44 +10,26 @@ from ninja.pagination import paginate
 from core.auth import actor_of
 from core.errors import Conflict, Invalid, get_or_404
 from core.pagination import Page
-from core.phones import InvalidPhoneNumber, normalize_phone
-from core.schemas import DetailOut, RecordId
+from core.schemas import DetailOut, RecordId, phone_filter
 from helprequests import inbound_sms, services
-from helprequests.delivery import UnsafeUrl, check_webhook_url
 from helprequests.messages import answer_expected
-from helprequests.models import (
-    HelpRequest,
-    InboundText,
-    Message,
-    Supervisor,
-    WebhookDelivery,
-    WebhookEndpoint,
-    validate_topics,
-)
+from helprequests.models import HelpRequest, InboundText, Supervisor, validate_topics
 from helprequests.schemas import (
     HelpRequestIn,
     HelpRequestOut,
     HelpRequestStatus,
     InboundTextKind,
     InboundTextOut,
-    MessageKind,
-    MessageOut,
     Priority,
     ResolveIn,
     SupervisorIn,
     SupervisorOut,
     SupervisorPatch,
-    WebhookDeliveryOut,
-    WebhookEndpointCreated,
-    WebhookEndpointIn,
-    WebhookEndpointOut,
 )
 from knowledge.opening_hours import Calendar
 
 help_requests = Router(tags=["help requests"])
 supervisors = Router(tags=["supervisors"])
-messages = Router(tags=["messages"])
-webhooks = Router(tags=["webhooks"])
 sms = Router(tags=["texts"])
 inbound_texts = Router(tags=["texts"])
 
@@ -177,71 +159,6 @@ def update_supervisor(request: HttpRequest, supervisor_id: RecordId, payload: Su
     return _supervisor_out(supervisor.pk)
 
 
-# --- Messages -------------------------------------------------------------------------------
-
-
-class MessageFilters(Schema):
-    to: str | None = None
-    kind: MessageKind | None = None
-    help_request_id: RecordId | None = None
-
-
-@messages.get("", response=list[MessageOut])
-@paginate(Page)
-def list_messages(request: HttpRequest, filters: Query[MessageFilters]):
-    """Every text the system sent or will send, newest first."""
-    queryset = Message.objects.all()
-    if filters.to:
-        queryset = queryset.filter(to=_phone_filter(filters.to))
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.help_request_id is not None:
-        queryset = queryset.filter(help_request_id=filters.help_request_id)
-    return queryset.order_by("-created_at", "-id")
-
-
-def _phone_filter(raw: str) -> str:
-    """A `?to=`/`?from=` number as stored (E.164), or 422. A "+" in a query string arrives as a
-    space when the caller forgot to encode it."""
-    try:
-        return normalize_phone("+" + raw.strip() if raw.startswith(" ") else raw.strip())
-    except InvalidPhoneNumber as exc:
-        raise Invalid(str(exc)) from None
-
-
-# --- Webhook endpoints ----------------------------------------------------------------------
-
-
-@webhooks.post("", response={201: WebhookEndpointCreated})
-def create_webhook_endpoint(request: HttpRequest, payload: WebhookEndpointIn):
-    """Subscribe a URL to events (empty `events` = all). The signing secret is shown only here."""
-    try:
-        check_webhook_url(payload.url)
-    except UnsafeUrl as exc:
-        raise Invalid(str(exc)) from None
-    endpoint = WebhookEndpoint.objects.create(url=payload.url, events=payload.events)
-    return Status(201, endpoint)
-
-
-@webhooks.get("", response=list[WebhookEndpointOut])
-@paginate(Page)
-def list_webhook_endpoints(request: HttpRequest):
-    return WebhookEndpoint.objects.order_by("pk")
-
-
-@webhooks.delete("/{int:endpoint_id}", response={204: None})
-def delete_webhook_endpoint(request: HttpRequest, endpoint_id: RecordId):
-    get_or_404(WebhookEndpoint.objects, endpoint_id, "webhook endpoint").delete()
-    return Status(204, None)
-
-
-@webhooks.get("/{int:endpoint_id}/deliveries", response=list[WebhookDeliveryOut])
-@paginate(Page)
-def list_webhook_deliveries(request: HttpRequest, endpoint_id: RecordId):
-    endpoint = get_or_404(WebhookEndpoint.objects, endpoint_id, "webhook endpoint")
-    return WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-id")
-
-
 # --- Inbound texts (Twilio's Messaging webhook) -----------------------------------------------
 
 _TWILIO_FIELDS = {
@@ -321,7 +238,7 @@ def list_inbound_texts(request: HttpRequest, filters: Query[InboundTextFilters])
     from and the help request it answered or opened."""
     queryset = InboundText.objects.all()
     if filters.from_:
-        queryset = queryset.filter(from_phone=_phone_filter(filters.from_))
+        queryset = queryset.filter(from_phone=phone_filter(filters.from_))
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     return queryset.order_by("-created_at", "-id")

@@ -15,8 +15,9 @@ from django.db import transaction
 from core.broadcast import to_console
 from core.errors import Invalid, NotFound
 from helprequests.callers import KnownCaller, known_caller, number_of
-from helprequests.models import HelpRequest, InboundText, Message, OptOut
-from helprequests.outbox import queue_text
+from helprequests.models import HelpRequest, InboundText
+from outbound.models import Message, OptOut
+from outbound.outbox import queue_text
 
 logger = logging.getLogger("salon.helprequests")
 

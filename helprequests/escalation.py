@@ -29,9 +29,10 @@ from django.utils import timezone
 from core.broadcast import to_console
 from helprequests import deadlines
 from helprequests import messages as texts
-from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
-from helprequests.outbox import Text, queue_texts
+from helprequests.models import HelpRequest, HelpRequestEvent, Supervisor
 from helprequests.services import pick_supervisor, routing_pool
+from outbound.models import Message
+from outbound.outbox import Text, queue_texts
 
 logger = logging.getLogger("salon.escalation")
 

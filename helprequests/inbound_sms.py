@@ -38,9 +38,10 @@ from core.schemas import MAX_DB_INT
 from helprequests import messages as texts
 from helprequests import services
 from helprequests.callers import KnownCaller, known_caller, number_of
-from helprequests.models import HelpRequest, InboundText, OptOut, Supervisor
+from helprequests.models import HelpRequest, InboundText, Supervisor
 from knowledge.models import SalonProfile
 from knowledge.opening_hours import Calendar
+from outbound.models import OptOut
 
 logger = logging.getLogger("salon.helprequests")
 

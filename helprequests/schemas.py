@@ -2,16 +2,13 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints
 
 from core.schemas import NonBlank, PatchIn, PhoneNumber, RecordId, named_enum, omittable
-from helprequests.models import HelpRequest, InboundText, Message, WebhookDelivery, WebhookEndpoint
+from helprequests.models import HelpRequest, InboundText
 
 HelpRequestStatus = named_enum("HelpRequestStatus", HelpRequest.Status.values)
 Priority = named_enum("Priority", HelpRequest.Priority.values)
-MessageKind = named_enum("MessageKind", Message.Kind.values)
-MessageStatus = named_enum("MessageStatus", Message.Status.values)
-DeliveryStatus = named_enum("DeliveryStatus", WebhookDelivery.Status.values)
 SupervisorName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
@@ -105,56 +102,6 @@ class SupervisorPatch(PatchIn):
     expertise: list[NonBlank] = omittable()
     available: bool = omittable()
     is_owner: bool = omittable()
-
-
-class MessageOut(Schema):
-    id: int
-    to: str
-    body: str
-    kind: MessageKind
-    help_request_id: int | None
-    status: MessageStatus
-    attempts: int
-    created_at: datetime
-    sent_at: datetime | None
-    delivered_in_call_at: datetime | None
-
-
-class WebhookEndpointIn(Schema):
-    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-    events: list[str] = Field(default_factory=list)
-
-    @field_validator("events")
-    @classmethod
-    def known_events(cls, events: list[str]) -> list[str]:
-        unknown = sorted(set(events) - set(WebhookEndpoint.EVENT_TYPES))
-        if unknown:
-            raise ValueError(f"Unknown event type(s) {unknown}; known: {WebhookEndpoint.EVENT_TYPES}.")
-        return events
-
-
-class WebhookEndpointOut(Schema):
-    id: int
-    url: str
-    events: list[str]
-    active: bool
-    created_at: datetime
-
-
-class WebhookEndpointCreated(WebhookEndpointOut):
-    secret: str
-
-
-class WebhookDeliveryOut(Schema):
-    id: int
-    event_id: str
-    type: str
-    status: DeliveryStatus
-    attempts: int
-    last_status_code: int | None
-    last_error: str
-    created_at: datetime
-    delivered_at: datetime | None
 
 
 InboundTextKind = named_enum("InboundTextKind", InboundText.Kind.values)

@@ -19,7 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from core.broadcast import broadcast, to_console
@@ -27,8 +27,7 @@ from core.errors import Conflict, Invalid, get_or_404
 from core.idempotency import create_once
 from helprequests import deadlines
 from helprequests import messages as texts
-from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
-from helprequests.outbox import Text, emit_event, emit_events, queue_text, queue_texts
+from helprequests.models import HelpRequest, HelpRequestEvent, Supervisor
 from helprequests.schemas import HelpRequestOut
 from helprequests.triage import triage
 from knowledge.analysis import Vocabulary
@@ -36,6 +35,8 @@ from knowledge.matching import question_topic, same_question
 from knowledge.models import SalonProfile
 from knowledge.opening_hours import Calendar
 from knowledge.services import current_index, learn_answer
+from outbound.models import Message
+from outbound.outbox import Text, emit_event, queue_text, queue_texts
 
 logger = logging.getLogger("salon.helprequests")
 
@@ -160,13 +161,13 @@ def _open(question, caller_phone, caller_name, call_id, idempotency_key, actor, 
             supervisor.phone,
             texts.supervisor_alert(help_request, supervisor),
             kind="supervisor_alert",
-            help_request=help_request,
+            help_request_id=help_request.pk,
         )
     else:
         logger.error("Help request %s has no supervisor to alert: add one in admin.", help_request.pk)
     if text_receipt and calendar and not calendar.is_open(asked_at) and not _told_when(primary, caller_phone):
         body = texts.caller_received(help_request, calendar)
-        queue_text(caller_phone, body, kind=Message.Kind.CALLER_RECEIVED, help_request=help_request)
+        queue_text(caller_phone, body, kind=Message.Kind.CALLER_RECEIVED, help_request_id=help_request.pk)
     emit_event("help_request.created", _event_data(help_request))
     to_console("help_request", "coalesced" if primary else "created", _console_data(help_request))
     return help_request
@@ -177,8 +178,10 @@ def _told_when(primary: HelpRequest | None, caller_phone: str) -> bool:
     (a caller who asks again at night is told once, as the timeout text tells them once)."""
     if primary is None:
         return False
-    group = HelpRequest.objects.filter(Q(pk=primary.pk) | Q(duplicate_of_id=primary.pk))
-    return Message.objects.filter(kind=Message.Kind.CALLER_RECEIVED, to=caller_phone, help_request__in=group).exists()
+    group = HelpRequest.objects.filter(Q(pk=primary.pk) | Q(duplicate_of_id=primary.pk)).values("pk")
+    return Message.objects.filter(
+        kind=Message.Kind.CALLER_RECEIVED, to=caller_phone, help_request_id__in=group
+    ).exists()
 
 
 # The advisory locks' namespace: any constant works; it only has to be the same in every process.
@@ -269,7 +272,8 @@ def _after_resolve(answered: list[tuple[HelpRequest, str]], requested: HelpReque
         member.record_event(previous, HelpRequest.Status.RESOLVED, actor, note="; ".join(notes))
         if member.caller_phone not in texted:  # a caller who asked twice is texted once
             texted.add(member.caller_phone)
-            queue_text(member.caller_phone, texts.caller_followup(member), kind="caller_followup", help_request=member)
+            body = texts.caller_followup(member)
+            queue_text(member.caller_phone, body, kind=Message.Kind.CALLER_FOLLOWUP, help_request_id=member.pk)
         emit_event("help_request.resolved", _event_data(member))
         to_console(
             "help_request",
@@ -311,7 +315,7 @@ def _expire_batch() -> int:
         ids = [help_request.pk for help_request in batch]
         HelpRequestEvent.record_many(ids, HelpRequest.Status.PENDING, HelpRequest.Status.UNRESOLVED, "system:timeout")
         queue_texts(_timeout_texts(batch))
-        emit_events("help_request.unresolved", lambda: _for_events(ids), _event_data)
+        emit_event("help_request.unresolved", lambda: map(_event_data, _for_events(ids)))
         to_console("help_request", "timed_out", {"ids": ids})
     return len(batch)
 
@@ -331,11 +335,14 @@ def _timeout_texts(batch: list[HelpRequest]) -> list[Text]:
     groups = set(HelpRequest.objects.filter(duplicate_of_id__in=primaries).values_list("duplicate_of_id", flat=True))
     told = set()
     if groups:
-        group_members = HelpRequest.objects.filter(Q(pk__in=groups) | Q(duplicate_of_id__in=groups))
-        earlier = Message.objects.filter(kind=Message.Kind.CALLER_TIMEOUT, help_request__in=group_members)
+        group_members = HelpRequest.objects.filter(Q(pk__in=groups) | Q(duplicate_of_id__in=groups)).values("pk")
+        primary_of = HelpRequest.objects.filter(pk=OuterRef("help_request_id")).values("duplicate_of_id")
+        earlier = Message.objects.filter(kind=Message.Kind.CALLER_TIMEOUT, help_request_id__in=group_members)
         told = {
             (duplicate_of or pk, to)
-            for pk, duplicate_of, to in earlier.values_list("help_request_id", "help_request__duplicate_of_id", "to")
+            for pk, duplicate_of, to in earlier.annotate(primary=Subquery(primary_of)).values_list(
+                "help_request_id", "primary", "to"
+            )
         }
     salon_name = SalonProfile.display_name()
     texts_to_send = []

@@ -18,9 +18,10 @@ from core.errors import DomainError, NotFound
 from core.openapi import SalonApi
 from core.parsing import ApiParser, UnusableBody
 from core.schemas import DetailOut
-from helprequests.api import help_requests, inbound_texts, messages, sms, supervisors, webhooks
+from helprequests.api import help_requests, inbound_texts, sms, supervisors
 from knowledge.api import router as knowledge
 from knowledge.models import SalonProfile
+from outbound.api import messages, webhooks
 
 logger = logging.getLogger("salon.api")
 

@@ -45,7 +45,7 @@ with exit_on_configuration_error():
 BEAT_SCHEDULE = {
     "expire-help-requests": {"task": "helprequests.tasks.expire_help_requests", "schedule": _SWEEP_EVERY},
     "climb-ladder": {"task": "helprequests.tasks.climb_ladder", "schedule": _SWEEP_EVERY},
-    "relay-undelivered": {"task": "helprequests.tasks.relay_undelivered", "schedule": 60.0},
+    "relay-undelivered": {"task": "outbound.tasks.relay_undelivered", "schedule": 60.0},
     # Often, since a caller is on hold: a transfer nobody answers ends within seconds of its deadline.
     "expire-transfers": {"task": "calls.tasks.expire_transfers", "schedule": 5.0},
 }

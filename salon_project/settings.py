@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # django-ninja's own copy of Swagger UI (static/ninja/): /api/v1/docs works offline, no CDN.
     "ninja",
     "core",
+    "outbound",
     "salon_project",
     "knowledge",
     "helprequests",
@@ -229,9 +230,9 @@ TWILIO_FROM_NUMBER = env.string("TWILIO_FROM_NUMBER")
 # unset: the URL the request arrived at, which a proxy in front may have changed.
 TWILIO_WEBHOOK_URL = env.string("TWILIO_WEBHOOK_URL")
 _SMS_BACKENDS = {
-    "console": "helprequests.sms.ConsoleBackend",
-    "twilio": "helprequests.sms.TwilioBackend",
-    "memory": "helprequests.sms.InMemoryBackend",
+    "console": "outbound.sms.ConsoleBackend",
+    "twilio": "outbound.sms.TwilioBackend",
+    "memory": "outbound.sms.InMemoryBackend",
 }
 _default_sms = "twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN else "console"
 _sms_choice = env.string("SMS_BACKEND", _default_sms) or _default_sms

@@ -9,7 +9,7 @@ import os
 from salon_project.settings import *  # noqa: F403
 from salon_project.settings import DATABASES, EMBEDDED, VAR_DIR, celery_state
 
-SMS_BACKEND = "helprequests.sms.InMemoryBackend"
+SMS_BACKEND = "outbound.sms.InMemoryBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 WEBHOOKS_ALLOW_PRIVATE = True
 # The test client speaks plain http, even where the environment would make these production

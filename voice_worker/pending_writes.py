@@ -1,7 +1,7 @@
 """The voice worker's pending writes: writes to the API that must not be lost, kept on disk while
 the API cannot take them (a help request promised to a caller, the call record and its transcript).
 
-Not to be confused with the transactional outbox of texts and webhooks (helprequests/outbox.py):
+Not to be confused with the transactional outbox of texts and webhooks (outbound/outbox.py):
 this is a folder of JSON files on the voice worker's host, `VOICE_OUTBOX_DIR/<api host-port>/`
 (the setting and the folder layout keep their old name: operators point disks and alerts at them).
 

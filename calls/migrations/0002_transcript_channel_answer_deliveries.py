@@ -9,7 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('calls', '0001_initial'),
-        ('helprequests', '0002_initial'),  # HelpRequest and Message exist from here on
+        ('helprequests', '0002_initial'),  # HelpRequest exists from here on
+        ('outbound', '0001_initial'),  # and Message
     ]
 
     operations = [
@@ -78,7 +79,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='callanswerdelivery',
             name='followup_message',
-            field=models.ForeignKey(blank=True, help_text='The caller_followup text of the same answer.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='helprequests.message'),
+            field=models.ForeignKey(blank=True, help_text='The caller_followup text of the same answer.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='outbound.message'),
         ),
         migrations.AddField(
             model_name='callanswerdelivery',

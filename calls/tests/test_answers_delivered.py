@@ -8,7 +8,7 @@ import pytest
 from calls import services
 from calls.models import CallAnswerDelivery
 from calls.tests.support import add_owner, ask_during_call, resolve, start_call
-from helprequests.models import Message
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db
 

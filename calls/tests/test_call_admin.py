@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from calls.models import Call
 from calls.tests.support import add_owner, ask_during_call, resolve, start_call
-from helprequests.models import WebhookDelivery
+from outbound.models import WebhookDelivery
 
 pytestmark = pytest.mark.django_db
 

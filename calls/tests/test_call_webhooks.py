@@ -1,10 +1,10 @@
-"""`call.started` and `call.ended` go through the helprequests outbox: a WebhookDelivery row per
+"""`call.started` and `call.ended` go through the outbox (`outbound.outbox`): a WebhookDelivery row per
 subscribed endpoint, written in the transaction that starts or ends the call."""
 
 import pytest
 
 from calls.tests.support import CALLER, configure_livekit, start_call
-from helprequests.models import WebhookDelivery
+from outbound.models import WebhookDelivery
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from livekit.api import TokenVerifier
 from calls import livekit_rooms, transfers
 from calls.models import Transfer
 from calls.tests.support import CALLER, LIVEKIT, start_call
-from helprequests.models import Message, Supervisor, WebhookDelivery, WebhookEndpoint
+from helprequests.models import Supervisor
+from outbound.models import Message, WebhookDelivery, WebhookEndpoint
 from salon_project.tests.test_security import python
 
 pytestmark = pytest.mark.django_db

@@ -1,22 +1,16 @@
-"""What more than one area of the console uses: the read-only record page, and the links from
-one page to a help request or to a caller's conversation."""
+"""What more than one area of the console uses: the links from one page to a help request or
+to a caller's conversation (the read-only record page is `core.readonly_admin.RecordAdmin`)."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-
-from core.readonly_admin import ReadOnlyAdminMixin
-
-
-class RecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """A record of what happened, shown as it is: nobody adds, edits or deletes one by hand."""
 
 
 def change_url(help_request_id: int) -> str:
     return reverse("admin:helprequests_helprequest_change", args=[help_request_id])
 
 
-@admin.display(description="Help request", ordering="help_request")
+@admin.display(description="Help request", ordering="help_request_id")
 def help_request_link(obj) -> str:
     """A list column: the help request a record (a text sent or received) belongs to, linked."""
     if obj.help_request_id is None:

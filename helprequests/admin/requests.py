@@ -7,11 +7,12 @@ text, learning and webhooks happen exactly as they do there.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_field
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timeuntil
 
@@ -19,7 +20,8 @@ from core.errors import DomainError
 from core.readonly_admin import ReadOnlyInline
 from helprequests import services
 from helprequests.admin.common import change_url, conversation_link
-from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
+from helprequests.models import HelpRequest, HelpRequestEvent, Supervisor
+from outbound.models import Message
 
 
 class HelpRequestEventInline(ReadOnlyInline):
@@ -27,12 +29,6 @@ class HelpRequestEventInline(ReadOnlyInline):
     fields = ["at", "from_status", "to_status", "actor", "note"]
     verbose_name = "audit event"
     verbose_name_plural = "audit trail"
-
-
-class HelpRequestMessageInline(ReadOnlyInline):
-    model = Message
-    fields = ["created_at", "kind", "to", "body", "status", "attempts", "sent_at", "last_error"]
-    verbose_name_plural = "texts"
 
 
 class AttachedRequestInline(ReadOnlyInline):
@@ -112,7 +108,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "priority", "assigned_supervisor"]
     search_fields = ["question", "caller_phone", "caller_name", "answer"]
     list_select_related = ["assigned_supervisor"]
-    inlines = [HelpRequestEventInline, HelpRequestMessageInline]
+    inlines = [HelpRequestEventInline]
     readonly_fields = [
         "question",
         "caller_name",
@@ -132,6 +128,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
         "idempotency_key",
         "attached_to",
         "conversation",
+        "texts",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[HelpRequest]:
@@ -180,6 +177,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
             fieldsets.append(("Answer the caller", answer_form))
         if obj and obj.answer is not None:
             fieldsets.append(("Resolution", {"fields": ["answer", "answered_by", "resolved_at", "knowledge_entry"]}))
+        fieldsets.append(("Texts", {"fields": ["texts"]}))
         fieldsets.append(("Technical", {"fields": ["idempotency_key"], "classes": ["collapse"]}))
         return fieldsets
 
@@ -272,6 +270,30 @@ class HelpRequestAdmin(admin.ModelAdmin):
             Truncator(primary.question).chars(80),
             primary.status,
         )
+
+    TEXT_COLUMNS = ["created_at", "kind", "to", "body", "status", "attempts", "sent_at", "last_error"]
+
+    @admin.display(description="Texts")
+    def texts(self, obj: HelpRequest) -> str:
+        """Every text about the request, oldest first (texts name it by id, so this is a table
+        of its own rather than an inline, which needs a foreign key)."""
+        fields = [Message._meta.get_field(name) for name in self.TEXT_COLUMNS]
+        rows = (
+            Message.objects.filter(help_request_id=obj.pk).order_by("created_at", "id").values_list(*self.TEXT_COLUMNS)
+        )
+        if not rows:
+            return "—"
+        header = format_html_join("", "<th>{}</th>", ((field.verbose_name.capitalize(),) for field in fields))
+        cells = (
+            (
+                format_html_join(
+                    "", "<td>{}</td>", ((display_for_field(v, f, "—"),) for v, f in zip(row, fields, strict=True))
+                ),
+            )
+            for row in rows
+        )
+        body = format_html_join("", "<tr>{}</tr>", cells)
+        return format_html('<table class="texts"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', header, body)
 
     @admin.display(description="Question", ordering="question")
     def short_question(self, obj: HelpRequest) -> str:

@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import helprequests.models
 from django.db import migrations, models
 
 
@@ -15,6 +14,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Message, WebhookEndpoint, WebhookDelivery and WebhookAttempt moved to `outbound`
+        # (outbound/migrations/0001_initial.py creates them there).
         migrations.CreateModel(
             name='HelpRequestEvent',
             fields=[
@@ -27,25 +28,6 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Message',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('to', models.CharField(db_index=True, max_length=20)),
-                ('body', models.TextField()),
-                ('kind', models.CharField(choices=[('supervisor_alert', 'Supervisor Alert'), ('caller_followup', 'Caller Followup'), ('caller_timeout', 'Caller Timeout')], max_length=32)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed')], db_index=True, default='queued', max_length=8)),
-                ('provider_id', models.CharField(blank=True, help_text="The SMS provider's id, e.g. Twilio's SID.", max_length=64)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-            ],
-            options={
-                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
@@ -63,52 +45,6 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-is_owner', 'name'],
             },
-        ),
-        migrations.CreateModel(
-            name='WebhookAttempt',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('status_code', models.PositiveIntegerField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-            ],
-            options={
-                'ordering': ['delivery', 'number'],
-            },
-        ),
-        migrations.CreateModel(
-            name='WebhookDelivery',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('event_id', models.CharField(db_index=True, max_length=64)),
-                ('type', models.CharField(max_length=64)),
-                ('payload', models.JSONField(help_text='The exact event body that is signed and sent.')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('delivered', 'Delivered'), ('failed', 'Failed')], db_index=True, default='pending', max_length=10)),
-                ('last_status_code', models.PositiveIntegerField(blank=True, null=True)),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-            ],
-            options={
-                'verbose_name_plural': 'webhook deliveries',
-                'ordering': ['-created_at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='WebhookEndpoint',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500)),
-                ('secret', models.CharField(default=helprequests.models._new_webhook_secret, editable=False, max_length=100)),
-                ('events', models.JSONField(blank=True, default=list, help_text='Event types to send; empty means all.')),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-            ],
         ),
         migrations.CreateModel(
             name='HelpRequest',

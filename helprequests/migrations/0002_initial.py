@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The foreign keys of Message, WebhookAttempt and WebhookDelivery moved to `outbound`.
         migrations.AddField(
             model_name='helprequest',
             name='knowledge_entry',
@@ -25,11 +26,6 @@ class Migration(migrations.Migration):
             model_name='helprequestevent',
             name='help_request',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='helprequests.helprequest'),
-        ),
-        migrations.AddField(
-            model_name='message',
-            name='help_request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='messages', to='helprequests.helprequest'),
         ),
         migrations.AddField(
             model_name='supervisor',
@@ -45,15 +41,5 @@ class Migration(migrations.Migration):
             model_name='helprequest',
             name='assigned_supervisor',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_requests', to='helprequests.supervisor'),
-        ),
-        migrations.AddField(
-            model_name='webhookattempt',
-            name='delivery',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_log', to='helprequests.webhookdelivery'),
-        ),
-        migrations.AddField(
-            model_name='webhookdelivery',
-            name='endpoint',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='helprequests.webhookendpoint'),
         ),
     ]

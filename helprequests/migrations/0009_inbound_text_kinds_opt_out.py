@@ -12,30 +12,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='OptOut',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', models.CharField(help_text='As texts are addressed: E.164.', max_length=64, unique=True)),
-                ('keyword', models.CharField(help_text='The word they texted, e.g. STOP.', max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-            ],
-            options={
-                'verbose_name': 'opt-out',
-                'ordering': ['-created_at', '-id'],
-            },
-        ),
+        # OptOut and the changes to Message moved to `outbound` (its 0001 has them).
         # Every text stored before this migration was a supervisor's reply (others were refused).
         migrations.AddField(
             model_name='inboundtext',
             name='kind',
             field=models.CharField(choices=[('supervisor_reply', 'Supervisor Reply'), ('caller', 'Caller'), ('unknown', 'Unknown'), ('opt_out', 'Opt Out'), ('opt_in', 'Opt In')], db_index=True, default='supervisor_reply', max_length=16),
             preserve_default=False,
-        ),
-        migrations.AddField(
-            model_name='message',
-            name='sent_by',
-            field=models.CharField(blank=True, help_text='Who wrote it, when a person did (a reply from the console).', max_length=150),
         ),
         migrations.AlterField(
             model_name='inboundtext',
@@ -61,15 +44,5 @@ class Migration(migrations.Migration):
             model_name='inboundtext',
             name='supervisor',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='inbound_texts', to='helprequests.supervisor'),
-        ),
-        migrations.AlterField(
-            model_name='message',
-            name='kind',
-            field=models.CharField(choices=[('supervisor_alert', 'Supervisor Alert'), ('caller_followup', 'Caller Followup'), ('caller_timeout', 'Caller Timeout'), ('transfer_alert', 'Transfer Alert'), ('caller_reply', 'Caller Reply')], max_length=32),
-        ),
-        migrations.AlterField(
-            model_name='message',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Skipped')], db_index=True, default='queued', max_length=8),
         ),
     ]

@@ -26,22 +26,7 @@ class Migration(migrations.Migration):
             name="ladder_step",
             field=models.PositiveSmallIntegerField(default=0, editable=False),
         ),
-        migrations.AlterField(
-            model_name="message",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("supervisor_alert", "Supervisor Alert"),
-                    ("supervisor_reminder", "Supervisor Reminder"),
-                    ("supervisor_escalation", "Supervisor Escalation"),
-                    ("caller_followup", "Caller Followup"),
-                    ("caller_timeout", "Caller Timeout"),
-                    ("transfer_alert", "Transfer Alert"),
-                    ("caller_reply", "Caller Reply"),
-                ],
-                max_length=32,
-            ),
-        ),
+        # (The kinds of Message moved to `outbound` with it.)
         migrations.AddIndex(
             model_name="helprequest",
             index=models.Index(

@@ -4,9 +4,9 @@ texts to the salon's number look like (the `text` fixture in conftest.py posts t
 - `ScriptedBackend`: in-process; fails the first N sends with SmsError (a provider outage),
   can be made slow (to widen race windows), and records every call.
 - `FileBackend`: appends each text as a JSON line to the file named by the environment variable
-  `TEST_SMS_OUTBOX_FILE`, so a test can see what a separate Celery worker process sent.
+  `TEST_SMS_SENT_TEXTS_FILE`, so a test can see what a separate Celery worker process sent.
 
-Remember that `helprequests.sms._backend` caches backend instances per path: call
+Remember that `outbound.sms._backend` caches backend instances per path: call
 `_backend.cache_clear()` when switching or resetting a backend.
 """
 
@@ -16,9 +16,9 @@ import threading
 import time
 from xml.etree import ElementTree
 
-from helprequests.sms import BaseBackend, OutgoingText, SmsError
+from outbound.sms import BaseBackend, OutgoingText, SmsError
 
-OUTBOX_FILE_ENV = "TEST_SMS_OUTBOX_FILE"
+SENT_TEXTS_FILE_ENV = "TEST_SMS_SENT_TEXTS_FILE"
 
 TWILIO_TOKEN = "test-twilio-auth-token"
 INBOUND_PATH = "/api/v1/sms/inbound"
@@ -72,7 +72,7 @@ class ScriptedBackend(BaseBackend):
 
 class FileBackend(BaseBackend):
     def send(self, text: OutgoingText) -> str:
-        path = os.environ[OUTBOX_FILE_ENV]
+        path = os.environ[SENT_TEXTS_FILE_ENV]
         line = json.dumps({"to": text.to, "body": text.body, "reference": text.reference, "pid": os.getpid()})
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
@@ -81,7 +81,7 @@ class FileBackend(BaseBackend):
         return f"file-{text.reference}"
 
 
-def read_outbox_file(path) -> list[dict]:
+def read_sent_texts_file(path) -> list[dict]:
     try:
         with open(path, encoding="utf-8") as handle:
             return [json.loads(line) for line in handle if line.strip()]

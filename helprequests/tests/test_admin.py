@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from helprequests import services
 from helprequests.admin.requests import HelpRequestAdmin
-from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor, WebhookEndpoint
-from helprequests.sms import InMemoryBackend
+from helprequests.models import HelpRequest, HelpRequestEvent, Supervisor
 from knowledge.models import KnowledgeEntry
+from outbound.models import Message, WebhookEndpoint
+from outbound.sms import InMemoryBackend
 
 CALLER = "+14155550150"
 CHANGELIST = reverse("admin:helprequests_helprequest_changelist")
@@ -126,7 +127,7 @@ def test_answering_resolves_through_the_service_and_learns(admin_client, admin_u
     assert help_request.status == HelpRequest.Status.RESOLVED
     assert help_request.answer == "Yes, in any amount at the front desk."
     assert help_request.answered_by == owner
-    followup = Message.objects.get(help_request=help_request, kind=Message.Kind.CALLER_FOLLOWUP)
+    followup = Message.objects.get(help_request_id=help_request.pk, kind=Message.Kind.CALLER_FOLLOWUP)
     assert followup.to == CALLER
     entry = KnowledgeEntry.objects.get(help_request=help_request)
     assert entry.source == KnowledgeEntry.Source.LEARNED
@@ -146,7 +147,7 @@ def test_answering_without_learning_adds_no_knowledge(admin_client, ask):
     help_request.refresh_from_db()
     assert help_request.status == HelpRequest.Status.RESOLVED
     assert help_request.answered_by is None  # this login is not linked to a supervisor
-    assert Message.objects.filter(help_request=help_request, kind=Message.Kind.CALLER_FOLLOWUP).exists()
+    assert Message.objects.filter(help_request_id=help_request.pk, kind=Message.Kind.CALLER_FOLLOWUP).exists()
     assert not KnowledgeEntry.objects.filter(help_request=help_request).exists()
 
 
@@ -220,11 +221,11 @@ def test_send_again_requeues_failed_texts_only(admin_client, ask, django_capture
         last_error="boom",
     )
     sent = Message.objects.create(to=CALLER, body="Hi", kind=Message.Kind.CALLER_FOLLOWUP, status=Message.Status.SENT)
-    InMemoryBackend.outbox.clear()
+    InMemoryBackend.sent_texts.clear()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = admin_client.post(
-            reverse("admin:helprequests_message_changelist"),
+            reverse("admin:outbound_message_changelist"),
             {"action": "send_again", "_selected_action": [failed.pk, sent.pk]},
         )
 
@@ -233,8 +234,8 @@ def test_send_again_requeues_failed_texts_only(admin_client, ask, django_capture
     failed.refresh_from_db()
     assert failed.status == Message.Status.SENT  # tasks run eagerly in tests
     assert failed.attempts == 1
-    assert [text.to for text in InMemoryBackend.outbox] == [CALLER]
-    assert help_request.messages.count() == 1  # the alert to the owner; untouched
+    assert [text.to for text in InMemoryBackend.sent_texts] == [CALLER]
+    assert Message.objects.filter(help_request_id=help_request.pk).count() == 1  # the alert to the owner; untouched
 
 
 @pytest.mark.django_db
@@ -284,12 +285,12 @@ def test_supervisor_phone_is_stored_as_e164(admin_client):
 
 @pytest.mark.django_db
 def test_webhook_secret_is_shown_on_the_change_page_only(admin_client):
-    add = admin_client.get(reverse("admin:helprequests_webhookendpoint_add"))
+    add = admin_client.get(reverse("admin:outbound_webhookendpoint_add"))
     assert add.status_code == 200
     assert b"whsec_" not in add.content
 
     response = admin_client.post(
-        reverse("admin:helprequests_webhookendpoint_add"),
+        reverse("admin:outbound_webhookendpoint_add"),
         {
             "url": "https://example.com/hooks",
             "events": ["help_request.resolved"],
@@ -299,15 +300,26 @@ def test_webhook_secret_is_shown_on_the_change_page_only(admin_client):
     assert response.status_code == 302
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.events == ["help_request.resolved"]
-    page = admin_client.get(reverse("admin:helprequests_webhookendpoint_change", args=[endpoint.pk]))
+    page = admin_client.get(reverse("admin:outbound_webhookendpoint_change", args=[endpoint.pk]))
     assert endpoint.secret.encode() in page.content
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["message", "webhookdelivery", "webhookendpoint", "supervisor", "helprequest"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "outbound_message",
+        "outbound_optout",
+        "outbound_webhookdelivery",
+        "outbound_webhookendpoint",
+        "helprequests_supervisor",
+        "helprequests_helprequest",
+        "helprequests_inboundtext",
+    ],
+)
 def test_other_changelists_load(admin_client, ask, name):
     ask("Do you sell gift vouchers?")
-    assert admin_client.get(reverse(f"admin:helprequests_{name}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
 
 
 @pytest.mark.django_db

@@ -14,9 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from helprequests import services
-from helprequests.models import HelpRequest, Message, Supervisor
+from helprequests.models import HelpRequest, Supervisor
 from helprequests.tests.support_salon import CALLER, open_all_hours
 from helprequests.tests.support_sms import reply_of
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +79,10 @@ def test_a_callers_page_shows_questions_answers_and_texts_both_ways_in_time_orde
 
 
 def test_a_supervisor_texts_the_caller_from_the_page_through_the_sms_backend(
-    staff, story, outbox, django_capture_on_commit_callbacks
+    staff, story, sent_texts, django_capture_on_commit_callbacks
 ):
     Supervisor.objects.filter(is_owner=True).update(user=User.objects.get(username="maya"))
-    outbox.clear()
+    sent_texts.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(reverse("console:text-caller", args=[CALLER]), {"body": " Yes, 2pm works! "})
@@ -94,23 +95,23 @@ def test_a_supervisor_texts_the_caller_from_the_page_through_the_sms_backend(
         "Maya Chen",
         "sent",
     )
-    assert [(sent.to, sent.body) for sent in outbox] == [(CALLER, "Yes, 2pm works!")]
+    assert [(sent.to, sent.body) for sent in sent_texts] == [(CALLER, "Yes, 2pm works!")]
     page = staff.get(PAGE)
     assert entries(page)[-1] == "sent Yes, 2pm works!"
     assert "Texted Ana Diaz." in page.content.decode()
 
 
 def test_a_reply_to_a_number_that_texted_stop_is_stored_as_skipped_and_the_page_says_so(
-    staff, story, text, outbox, django_capture_on_commit_callbacks
+    staff, story, text, sent_texts, django_capture_on_commit_callbacks
 ):
     text(CALLER, "STOP")
-    outbox.clear()
+    sent_texts.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(
             reverse("console:text-caller", args=[CALLER]), {"body": "Are you still coming?"}, follow=True
         )
 
-    assert Message.objects.get(kind="caller_reply").status == "skipped" and outbox == []
+    assert Message.objects.get(kind="caller_reply").status == "skipped" and sent_texts == []
     page = response.content.decode()
     assert "texted STOP on" in page and "Stored, but not sent" in page
 

@@ -16,9 +16,9 @@ import pytest
 from django.conf import settings
 
 from conftest import subprocess_database_url
-from helprequests.models import Message
 from helprequests.tests.support_salon import OWNER_PHONE, add_owner, create_help_request_via_api
-from helprequests.tests.support_sms import OUTBOX_FILE_ENV, read_outbox_file
+from helprequests.tests.support_sms import SENT_TEXTS_FILE_ENV, read_sent_texts_file
+from outbound.models import Message
 from salon_project.celery import app
 from salon_project.tests import support_faults
 
@@ -28,12 +28,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 WAIT_SECONDS = 30
 
 
-def start_worker(queue: str, outbox_file: Path, log_file: Path) -> subprocess.Popen:
-    """A worker on this test run's database and broker, texting into `outbox_file`."""
+def start_worker(queue: str, sent_texts_file: Path, log_file: Path) -> subprocess.Popen:
+    """A worker on this test run's database and broker, texting into `sent_texts_file`."""
     env = {
         "DATABASE_URL": subprocess_database_url(),
         "SMS_BACKEND": "helprequests.tests.support_sms.FileBackend",
-        OUTBOX_FILE_ENV: str(outbox_file),
+        SENT_TEXTS_FILE_ENV: str(sent_texts_file),
     }
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
@@ -75,9 +75,9 @@ def test_a_real_worker_sends_the_supervisor_alert(api, not_eager, tmp_path):
     else:
         assert app.conf.broker_url.startswith("salonfs"), app.conf.broker_url
     owner = add_owner()
-    outbox_file, log_file = tmp_path / "sms.jsonl", tmp_path / "worker.log"
+    sent_texts_file, log_file = tmp_path / "sms.jsonl", tmp_path / "worker.log"
 
-    worker = start_worker(not_eager, outbox_file, log_file)
+    worker = start_worker(not_eager, sent_texts_file, log_file)
     try:
         # A transactional test really commits, so the on-commit hook publishes the job to the
         # broker as the API call returns, as it would in production.
@@ -99,7 +99,7 @@ def test_a_real_worker_sends_the_supervisor_alert(api, not_eager, tmp_path):
         assert message.attempts == 1 and message.sent_at is not None
         assert message.provider_id == f"file-msg-{message.pk}"
 
-        lines = read_outbox_file(outbox_file)
+        lines = read_sent_texts_file(sent_texts_file)
         assert len(lines) == 1, lines
         [sent] = lines
         assert sent["to"] == owner.phone == OWNER_PHONE

@@ -12,13 +12,14 @@ from django.utils import timezone
 from conftest import ApiClient
 from helprequests import services
 from helprequests.admin.requests import AttachedRequestInline
-from helprequests.models import HelpRequest, HelpRequestEvent, Message, WebhookDelivery, WebhookEndpoint
+from helprequests.models import HelpRequest, HelpRequestEvent
 from helprequests.tests.support_salon import open_all_hours
 from helprequests.tests.test_admin import CHANGELIST, answer, change_url, flashed
 from helprequests.tests.test_races import run_together
 from knowledge import evalset
 from knowledge.matching import question_topic, same_question
 from knowledge.models import KnowledgeEntry
+from outbound.models import Message, WebhookDelivery, WebhookEndpoint
 
 ANA, BEN, CY = "+14155550150", "+14155550151", "+14155550152"
 

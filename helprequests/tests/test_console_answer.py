@@ -7,9 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from helprequests import services
-from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
+from helprequests.models import HelpRequest, HelpRequestEvent, Supervisor
 from helprequests.tests.support_salon import CALLER, add_owner
 from knowledge.models import KnowledgeEntry
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_an_answer_is_texted_to_the_caller_learned_and_recorded_as_the_user(requ
     request_to_answer.refresh_from_db()
     assert request_to_answer.status == "resolved"
     assert request_to_answer.answer == "Yes, gift cards are sold at the desk."
-    followup = Message.objects.get(help_request=request_to_answer, kind="caller_followup")
+    followup = Message.objects.get(help_request_id=request_to_answer.pk, kind="caller_followup")
     assert followup.to == CALLER and "Yes, gift cards are sold at the desk." in followup.body
     assert KnowledgeEntry.objects.filter(answer="Yes, gift cards are sold at the desk.").exists()
     assert (
@@ -83,7 +84,7 @@ def test_the_second_answer_is_refused_naming_who_answered_first(request_to_answe
     body = response.json()
     assert body["answered_by"] == "maya" and body["answer"] == "Yes, at the desk."
     assert body["detail"].startswith("Already answered by maya at ")
-    assert Message.objects.filter(help_request=request_to_answer, kind="caller_followup").count() == 1
+    assert Message.objects.filter(help_request_id=request_to_answer.pk, kind="caller_followup").count() == 1
 
 
 def test_an_unknown_request_is_a_404_sentence(db):

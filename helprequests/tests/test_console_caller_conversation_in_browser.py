@@ -7,9 +7,9 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from conftest import screenshot
-from helprequests.models import Message
 from helprequests.tests.support_salon import CALLER, add_owner
 from helprequests.tests.support_sms import INBOUND_PATH, TWILIO_TOKEN
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helprequests import services
-from helprequests.models import HelpRequest, HelpRequestEvent, Message
+from helprequests.models import HelpRequest, HelpRequestEvent
 from helprequests.tests.support_salon import CALLER, add_owner
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_a_joined_request_answered_with_its_primary_says_so(staff):
     assert f"Asked the same as #{first.pk}; answered with it." in staff.get(HISTORY).content.decode()
 
 
-def test_an_unresolved_request_is_answered_late_from_history(staff, outbox):
+def test_an_unresolved_request_is_answered_late_from_history(staff, sent_texts):
     add_owner()
     first = ask("Do you sell gift vouchers?")
     joined = ask("Do you sell gift vouchers?", phone=OTHER_CALLER)

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helprequests import services
-from helprequests.models import HelpRequest, Message
+from helprequests.models import HelpRequest
 from helprequests.tests.support_salon import CALLER, add_owner
 from helprequests.views import HISTORY_PAGE_SIZE
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_each_request_shows_its_answer_who_gave_it_and_its_texts_with_their_deli
     owner = add_owner()
     help_request = ask("Do you sell gift vouchers?", caller_name="Ana Diaz")
     services.resolve_help_request(help_request.pk, answer="Yes, at the front desk.", supervisor=owner)
-    Message.objects.filter(help_request=help_request, kind="supervisor_alert").update(status="failed")
+    Message.objects.filter(help_request_id=help_request.pk, kind="supervisor_alert").update(status="failed")
 
     page = staff.get(HISTORY).content.decode()
 

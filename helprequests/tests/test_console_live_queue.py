@@ -6,8 +6,9 @@ import httpx
 import pytest
 
 from conftest import screenshot
-from helprequests.models import HelpRequest, Message
+from helprequests.models import HelpRequest
 from helprequests.tests.support_salon import CALLER, add_owner
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

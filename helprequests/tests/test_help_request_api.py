@@ -2,8 +2,9 @@
 
 import pytest
 
-from helprequests.models import HelpRequest, HelpRequestEvent, Message
+from helprequests.models import HelpRequest, HelpRequestEvent
 from knowledge.models import KnowledgeEntry
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,13 @@ from django.test import override_settings
 from twilio.request_validator import RequestValidator
 
 from helprequests.inbound_sms import signature_is_valid, split_reply, twilio_signature, twiml
-from helprequests.models import HelpRequest, InboundText, Message, Supervisor
+from helprequests.models import HelpRequest, InboundText, Supervisor
 from helprequests.tests.support_salon import CALLER, create_help_request_via_api, open_all_hours
 from helprequests.tests.support_sms import INBOUND_PATH as PATH
 from helprequests.tests.support_sms import INBOUND_URL as URL
 from helprequests.tests.support_sms import TWILIO_TOKEN as TOKEN
 from helprequests.tests.support_sms import reply_of
+from outbound.models import Message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("twilio_configured")]
 
@@ -143,11 +144,11 @@ def test_nothing_to_text_back_is_an_empty_response():
 
 
 def test_a_signed_reply_with_an_id_answers_that_request_texts_the_caller_and_is_learned(
-    api, only_maya_on_duty, ask, text, outbox
+    api, only_maya_on_duty, ask, text, sent_texts
 ):
     assert api.post("/api/v1/knowledge/lookup", {"question": "Do you sell gift vouchers?"}).data["matched"] is False
     help_request = ask("Do you sell gift vouchers?")
-    alert = Message.objects.get(kind=Message.Kind.SUPERVISOR_ALERT, help_request=help_request)
+    alert = Message.objects.get(kind=Message.Kind.SUPERVISOR_ALERT, help_request_id=help_request.pk)
     assert f"Reply with #{help_request.pk} and your answer" in alert.body
 
     response = text(MAYA, f"#{help_request.pk} Yes, any amount, at the front desk.")
@@ -158,7 +159,7 @@ def test_a_signed_reply_with_an_id_answers_that_request_texts_the_caller_and_is_
     assert help_request.answer == "Yes, any amount, at the front desk."
     assert help_request.answered_by.name == "Maya Chen"
     assert help_request.events.last().actor == "sms:Maya Chen"
-    [to_caller] = [sent for sent in outbox if sent.to == CALLER]
+    [to_caller] = [sent for sent in sent_texts if sent.to == CALLER]
     assert to_caller.body.endswith("Yes, any amount, at the front desk.")
     learned = api.post("/api/v1/knowledge/lookup", {"question": "Do you sell gift vouchers?"}).data
     assert learned["matched"] and learned["answer"] == "Yes, any amount, at the front desk."
@@ -188,13 +189,13 @@ def test_a_reply_without_an_id_answers_the_only_pending_request_assigned_to_that
 
 
 def test_a_reply_without_an_id_with_several_pending_answers_none_learns_nothing_and_lists_them(
-    api, only_maya_on_duty, ask, text, outbox
+    api, only_maya_on_duty, ask, text, sent_texts
 ):
     """Issue 13: Maya's "$15 per strand", meant for the tinsel question, resolved the PayPal one,
     was texted to the PayPal caller and learned as the answer to "Can I pay with PayPal?"."""
     paypal = ask("Can I pay with PayPal?", caller_phone="+14155550161")
     tinsel = ask("Do you do hair tinsel?", caller_phone="+14155550162")
-    outbox.clear()
+    sent_texts.clear()
 
     reply = reply_of(text(MAYA, "Yes we do, $15 per strand"))
 
@@ -203,7 +204,7 @@ def test_a_reply_without_an_id_with_several_pending_answers_none_learns_nothing_
         f'#{tinsel.pk} "Do you do hair tinsel?". Nothing was sent. Reply with #<id> and your answer.'
     )
     assert set(HelpRequest.objects.values_list("status", flat=True)) == {"pending"}
-    assert outbox == [] and not followups()
+    assert sent_texts == [] and not followups()
     lookup = api.post("/api/v1/knowledge/lookup", {"question": "Can I pay with PayPal at the salon?"}).data
     assert lookup["answer"] != "Yes we do, $15 per strand" and not lookup["matched"]
     record = InboundText.objects.get()
@@ -212,7 +213,7 @@ def test_a_reply_without_an_id_with_several_pending_answers_none_learns_nothing_
     # Named, it answers the one she meant.
     assert reply_of(text(MAYA, f"#{tinsel.pk} Yes we do, $15 per strand")).startswith("Thanks Maya")
     assert dict(HelpRequest.objects.values_list("pk", "status")) == {paypal.pk: "pending", tinsel.pk: "resolved"}
-    assert [sent.to for sent in outbox] == ["+14155550162"]
+    assert [sent.to for sent in sent_texts] == ["+14155550162"]
 
 
 def test_a_which_one_reply_lists_at_most_five_and_says_there_are_more(only_maya_on_duty, ask, text):
@@ -233,7 +234,7 @@ def test_a_reply_without_an_id_when_nothing_waits_for_that_supervisor_changes_no
 
 
 def test_an_answer_to_an_answered_request_says_who_answered_and_sends_nothing(
-    api, only_maya_on_duty, ask, text, outbox
+    api, only_maya_on_duty, ask, text, sent_texts
 ):
     help_request = ask()
     maya = Supervisor.objects.get(phone=MAYA)
@@ -263,13 +264,13 @@ def test_a_text_without_an_answer_asks_for_one(only_maya_on_duty, ask, text, bod
     assert HelpRequest.objects.get(pk=help_request.pk).status == "pending"
 
 
-def test_twilio_retrying_the_same_text_answers_once(only_maya_on_duty, ask, text, outbox):
+def test_twilio_retrying_the_same_text_answers_once(only_maya_on_duty, ask, text, sent_texts):
     help_request = ask()
     first = text(MAYA, f"#{help_request.pk} Yes we do.", sid="SMretry")
     again = text(MAYA, f"#{help_request.pk} Yes we do.", sid="SMretry")
 
     assert reply_of(again) == reply_of(first) == f"Thanks Maya — sent to the caller (request #{help_request.pk})."
-    assert len(followups()) == 1 and [t.to for t in outbox].count(CALLER) == 1
+    assert len(followups()) == 1 and [t.to for t in sent_texts].count(CALLER) == 1
     assert help_request.events.filter(to_status="resolved").count() == 1
     assert InboundText.objects.count() == 1
 

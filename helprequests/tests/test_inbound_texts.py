@@ -13,12 +13,13 @@ from django.test import override_settings
 from helprequests import inbound_sms, services
 from helprequests.inbound_sms import IncomingText, asks_something, receive_text
 from helprequests.messages import answer_expected, supervisor_alert
-from helprequests.models import HelpRequest, InboundText, Message
+from helprequests.models import HelpRequest, InboundText
 from helprequests.tests.support_salon import CALLER
 from helprequests.tests.support_sms import TWILIO_TOKEN, reply_of
 from helprequests.tests.test_races import run_together
 from helprequests.triage import triage
 from knowledge.opening_hours import Calendar
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +38,9 @@ def ana(salon) -> HelpRequest:
 # --- A caller's new question ---------------------------------------------------------------------
 
 
-def test_a_callers_new_question_becomes_a_help_request_like_a_phone_question(ana, text, outbox):
+def test_a_callers_new_question_becomes_a_help_request_like_a_phone_question(ana, text, sent_texts):
     question = "Thanks! Can I also book a blowout on Saturday?"
-    outbox.clear()
+    sent_texts.clear()
 
     reply = reply_of(text(CALLER, question))
 
@@ -48,10 +49,10 @@ def test_a_callers_new_question_becomes_a_help_request_like_a_phone_question(ana
     expected = triage(question)
     assert (new.priority, new.tags) == (expected.priority, expected.tags)
     assert new.assigned_supervisor == services.choose_supervisor(expected.priority, expected.tags)
-    alert = Message.objects.get(help_request=new, kind="supervisor_alert")
+    alert = Message.objects.get(help_request_id=new.pk, kind="supervisor_alert")
     assert alert.to == new.assigned_supervisor.phone
     assert alert.body == supervisor_alert(new, new.assigned_supervisor)
-    assert [sent.to for sent in outbox] == [new.assigned_supervisor.phone]  # the caller's reply is the TwiML
+    assert [sent.to for sent in sent_texts] == [new.assigned_supervisor.phone]  # the caller's reply is the TwiML
     assert new.events.get().actor == "sms:caller"
     assert reply == (
         "Hi Ana, this is Glow & Shear Salon. Thanks for your question; we've passed it to our team and will "
@@ -69,10 +70,10 @@ def test_a_callers_new_question_becomes_a_help_request_like_a_phone_question(ana
 @pytest.mark.parametrize(
     "body", ["Thanks!", "ok great, thank you", "Great thank you so much 👍", "thx", "Perfect, see you soon!", "  "]
 )
-def test_a_mere_thanks_is_kept_but_opens_no_request_and_gets_no_reply(ana, text, outbox, body):
-    outbox.clear()
+def test_a_mere_thanks_is_kept_but_opens_no_request_and_gets_no_reply(ana, text, sent_texts, body):
+    sent_texts.clear()
     assert reply_of(text(CALLER, body)) is None
-    assert HelpRequest.objects.count() == 1 and outbox == []
+    assert HelpRequest.objects.count() == 1 and sent_texts == []
     record = InboundText.objects.get()
     assert (record.kind, record.outcome, record.body, record.help_request) == ("caller", "kept", body, None)
 
@@ -106,7 +107,7 @@ def test_a_caller_texting_the_same_question_twice_joins_the_first_request(ana, t
     reply_of(text(CALLER, "can i bring my dog to my appointment"))
     first, second = HelpRequest.objects.exclude(pk=ana.pk).order_by("pk")
     assert second.duplicate_of == first
-    assert Message.objects.filter(kind="supervisor_alert", help_request__in=[first, second]).count() == 1
+    assert Message.objects.filter(kind="supervisor_alert", help_request_id__in=[first.pk, second.pk]).count() == 1
 
 
 def test_a_retried_text_opens_one_request_and_repeats_the_first_reply(ana, text):
@@ -134,9 +135,9 @@ def test_two_copies_of_a_text_racing_store_one_row_and_open_one_request(salon):
 # --- Strangers ---------------------------------------------------------------------------------
 
 
-def test_a_text_from_an_unknown_number_is_kept_and_never_answered(salon, text, outbox):
+def test_a_text_from_an_unknown_number_is_kept_and_never_answered(salon, text, sent_texts):
     assert reply_of(text(STRANGER, "Hi, do you do wedding hair? How much?")) is None
-    assert not HelpRequest.objects.exists() and outbox == [] and not Message.objects.exists()
+    assert not HelpRequest.objects.exists() and sent_texts == [] and not Message.objects.exists()
     record = InboundText.objects.get()
     assert (record.from_phone, record.kind, record.outcome) == (STRANGER, "unknown", "kept")
 

@@ -9,11 +9,12 @@ HELP or INFO gets the salon's name and phone.
 import pytest
 
 from helprequests import services
-from helprequests.delivery import deliver_message
-from helprequests.models import HelpRequest, InboundText, Message, OptOut
-from helprequests.outbox import queue_text
+from helprequests.models import HelpRequest, InboundText
 from helprequests.tests.support_salon import CALLER, open_all_hours
 from helprequests.tests.support_sms import reply_of
+from outbound.delivery import deliver_message
+from outbound.models import Message, OptOut
+from outbound.outbox import queue_text
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +48,9 @@ def test_only_the_word_alone_is_an_opt_out(asked, text, body):
     assert InboundText.objects.get().kind == "caller"
 
 
-def test_after_stop_the_callers_answer_is_stored_as_skipped_and_never_sent(api, asked, text, outbox):
+def test_after_stop_the_callers_answer_is_stored_as_skipped_and_never_sent(api, asked, text, sent_texts):
     text(CALLER, "STOP")
-    outbox.clear()
+    sent_texts.clear()
 
     resolved = api.post(f"/api/v1/help-requests/{asked.pk}/resolve", {"answer": "Yes, at the desk.", "learn": False})
 
@@ -58,45 +59,45 @@ def test_after_stop_the_callers_answer_is_stored_as_skipped_and_never_sent(api, 
     assert deliver_message(followup.pk) is None  # what the worker does (eager in tests: already done)
     followup.refresh_from_db()
     assert followup.status == "skipped" and "opted out" in followup.last_error
-    assert [sent.to for sent in outbox] == []
+    assert [sent.to for sent in sent_texts] == []
     listed = api.get(f"/api/v1/messages?to={CALLER.replace('+', '%2B')}").data["items"]
     assert [(item["kind"], item["status"]) for item in listed] == [("caller_followup", "skipped")]
 
 
-def test_a_supervisor_who_texted_stop_gets_no_alerts(salon, text, outbox, django_capture_on_commit_callbacks):
+def test_a_supervisor_who_texted_stop_gets_no_alerts(salon, text, sent_texts, django_capture_on_commit_callbacks):
     text(MAYA, "STOP")  # Maya, the owner, gets every request no expert claims
-    outbox.clear()
+    sent_texts.clear()
     with django_capture_on_commit_callbacks(execute=True):
         help_request = services.create_help_request(
             question="My scalp is burning after my color!", caller_phone=CALLER
         ).help_request
-    alert = Message.objects.get(help_request=help_request, kind="supervisor_alert")
-    assert (alert.to, alert.status) == (MAYA, "skipped") and outbox == []
+    alert = Message.objects.get(help_request_id=help_request.pk, kind="supervisor_alert")
+    assert (alert.to, alert.status) == (MAYA, "skipped") and sent_texts == []
 
 
-def test_a_text_queued_before_the_stop_is_not_sent_after_it(asked, text, outbox):
+def test_a_text_queued_before_the_stop_is_not_sent_after_it(asked, text, sent_texts):
     waiting = queue_text(CALLER, "Your appointment is confirmed.", kind="caller_followup")  # not yet delivered
     text(CALLER, "STOP")
-    outbox.clear()
+    sent_texts.clear()
     deliver_message(waiting.pk)
     waiting.refresh_from_db()
-    assert waiting.status == "skipped" and outbox == []
+    assert waiting.status == "skipped" and sent_texts == []
 
 
 @pytest.mark.parametrize("word", ["START", "start", "UNSTOP", "Yes"])
 def test_an_opt_in_word_lifts_the_opt_out_and_texts_flow_again(
-    api, asked, text, outbox, word, django_capture_on_commit_callbacks
+    api, asked, text, sent_texts, word, django_capture_on_commit_callbacks
 ):
     text(CALLER, "STOP")
     assert reply_of(text(CALLER, word)) is None  # Twilio confirms the opt-in itself
     assert not OptOut.objects.exists()
     assert InboundText.objects.order_by("-pk").first().kind == "opt_in"
 
-    outbox.clear()
+    sent_texts.clear()
     with django_capture_on_commit_callbacks(execute=True):
         api.post(f"/api/v1/help-requests/{asked.pk}/resolve", {"answer": "Yes.", "learn": False})
     assert Message.objects.get(kind="caller_followup").status == "sent"
-    assert [sent.to for sent in outbox] == [CALLER]
+    assert [sent.to for sent in sent_texts] == [CALLER]
 
 
 def test_yes_from_a_number_that_never_opted_out_is_an_ordinary_text(salon, text):
@@ -135,8 +136,8 @@ def test_staff_see_opt_outs_and_skipped_texts_in_admin(admin_client, asked, text
     text(CALLER, "STOP")
     api.post(f"/api/v1/help-requests/{asked.pk}/resolve", {"answer": "Yes.", "learn": False})
 
-    opt_outs = admin_client.get("/admin/helprequests/optout/")
+    opt_outs = admin_client.get("/admin/outbound/optout/")
     assert opt_outs.status_code == 200 and CALLER.encode() in opt_outs.content
-    skipped = admin_client.get("/admin/helprequests/message/?status__exact=skipped")
+    skipped = admin_client.get("/admin/outbound/message/?status__exact=skipped")
     assert skipped.status_code == 200 and b"caller_followup" in skipped.content
-    assert admin_client.get("/admin/helprequests/optout/add/").status_code == 403
+    assert admin_client.get("/admin/outbound/optout/add/").status_code == 403

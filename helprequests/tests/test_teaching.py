@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helprequests import services, teaching
-from helprequests.models import HelpRequest, Message, Supervisor
+from helprequests.models import HelpRequest, Supervisor
 from knowledge import grounding
 from knowledge import services as knowledge
 from knowledge.models import KnowledgeEntry, LookupRecord
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_the_most_asked_unanswerable_questions_come_first_grouped_when_they_ask_
     assert found[0].help_request_id == latest.pk
 
 
-def test_teach_the_answer_learns_it_and_the_question_leaves_the_list(staff, outbox):
+def test_teach_the_answer_learns_it_and_the_question_leaves_the_list(staff, sent_texts):
     asked = escalate(PARKING, "+14155550150")
     page = staff.get(ANALYTICS, {"period": "today"}).content.decode()
     assert f"“{PARKING}”" in page and "Teach the answer" in page

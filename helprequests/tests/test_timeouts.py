@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from helprequests import services, tasks
-from helprequests.models import HelpRequest, HelpRequestEvent, Message
+from helprequests.models import HelpRequest, HelpRequestEvent
 from knowledge.models import SalonProfile
+from outbound.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_sweep_times_out_only_overdue_pending_requests(salon):
     overdue.refresh_from_db()
     fresh.refresh_from_db()
     assert overdue.status == "unresolved" and fresh.status == "pending"
-    text = Message.objects.get(help_request=overdue, kind="caller_timeout")
+    text = Message.objects.get(help_request_id=overdue.pk, kind="caller_timeout")
     assert text.to == "+14155550150" and text.body.startswith("Hi Lee") and "loyalty program" in text.body
     event = HelpRequestEvent.objects.filter(help_request=overdue).last()
     assert (event.from_status, event.to_status, event.actor) == ("pending", "unresolved", "system:timeout")
@@ -62,7 +63,7 @@ def test_late_answer_is_accepted_and_delivered(api, salon):
     response = api.post(f"/api/v1/help-requests/{help_request.pk}/resolve", {"answer": "Yes: 1 point per dollar."})
 
     assert response.status_code == 200 and response.data["status"] == "resolved"
-    assert Message.objects.filter(help_request=help_request, kind="caller_followup").count() == 1
+    assert Message.objects.filter(help_request_id=help_request.pk, kind="caller_followup").count() == 1
     last = HelpRequestEvent.objects.filter(help_request=help_request).last()
     assert (last.from_status, last.to_status, last.note) == ("unresolved", "resolved", "late answer")
 

@@ -24,8 +24,8 @@ import pytest
 from django.conf import settings
 
 from core.processes import celery_worker
-from helprequests.sms import BaseBackend, OutgoingText
 from helprequests.tests.support_receiver import WebhookReceiver
+from outbound.sms import BaseBackend, OutgoingText
 
 SMS_LOG_ENV = "FAULTS_SMS_LOG"
 SMS_DELAY_ENV = "FAULTS_SMS_DELAY"

@@ -89,7 +89,7 @@ def embedded_on(database: Path) -> dict[str, str]:
 
 def test_a_job_for_one_database_is_never_taken_by_the_worker_of_another(tmp_path):
     db_a, db_b = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
-    publish = "from helprequests.tasks import deliver_message; deliver_message.delay(1)"
+    publish = "from outbound.tasks import deliver_message; deliver_message.delay(1)"
     subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {publish}"],
         env={**os.environ, **embedded_on(db_a)},

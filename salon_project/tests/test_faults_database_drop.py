@@ -22,9 +22,10 @@ from django.db import connection
 
 from conftest import serving_daphne, subprocess_database_url
 from helprequests import services
-from helprequests.models import HelpRequest, HelpRequestEvent, Message, WebhookDelivery, WebhookEndpoint
+from helprequests.models import HelpRequest, HelpRequestEvent
 from helprequests.tests.support_salon import CALLER, add_owner
 from knowledge.models import KnowledgeEntry
+from outbound.models import Message, WebhookDelivery, WebhookEndpoint
 from salon_project.tests.support_faults import needs, wait_for
 
 pytestmark = [
@@ -120,4 +121,4 @@ def test_an_answer_cut_off_mid_transaction_is_a_503_and_the_request_still_waits(
 
     retry = httpx.post(url, json=answer, headers=headers)
     assert retry.status_code == 200 and retry.json()["status"] == "resolved", retry.text
-    assert Message.objects.filter(help_request=help_request, kind="caller_followup").count() == 1
+    assert Message.objects.filter(help_request_id=help_request.pk, kind="caller_followup").count() == 1

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from conftest import subprocess_database_url
 from helprequests import services
-from helprequests.models import HelpRequest, HelpRequestEvent, Message, Supervisor
+from helprequests.models import HelpRequest, HelpRequestEvent, Supervisor
 from helprequests.tests.support_salon import add_owner
+from outbound.models import Message
 from salon_project.tests import support_faults
 from salon_project.tests.support_faults import OwnRedis, needs, read_jsonl, wait_for
 
@@ -102,7 +103,7 @@ def test_two_beats_climb_the_ladder_once_per_step_and_answers_win(tmp_path):
         assert notes in ([], [reminded], [reminded, escalated]), notes
         assert all(event.pk < answered[0] for event in ladder), "a ladder step recorded after the answer"
         steps_seen[len(ladder)] += 1
-        texts = Counter(Message.objects.filter(help_request=help_request).values_list("kind", flat=True))
+        texts = Counter(Message.objects.filter(help_request_id=help_request.pk).values_list("kind", flat=True))
         assert texts["supervisor_reminder"] == (1 if ladder else 0)
         assert texts["supervisor_escalation"] == (2 if len(ladder) == 2 else 0)
     assert steps_seen[1] + steps_seen[2] >= 1

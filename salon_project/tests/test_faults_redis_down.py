@@ -21,10 +21,11 @@ import pytest
 from celery import Celery
 
 from conftest import serving_daphne, subprocess_database_url
-from helprequests.models import HelpRequest, Message, WebhookDelivery, WebhookEndpoint
+from helprequests.models import HelpRequest
 from helprequests.tests.support_receiver import WebhookReceiver
 from helprequests.tests.support_salon import CALLER, add_owner
-from helprequests.tests.support_sms import OUTBOX_FILE_ENV, read_outbox_file
+from helprequests.tests.support_sms import SENT_TEXTS_FILE_ENV, read_sent_texts_file
+from outbound.models import Message, WebhookDelivery, WebhookEndpoint
 from salon_project.tests.support_faults import OwnRedis, needs, start_worker, stop, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
@@ -51,7 +52,7 @@ def test_with_redis_down_the_api_answers_nothing_is_lost_and_it_all_goes_out_onc
     own_redis, api_token, tmp_path
 ):
     add_owner()
-    outbox_file = tmp_path / "sms.jsonl"
+    sent_texts_file = tmp_path / "sms.jsonl"
     with WebhookReceiver() as receiver:
         WebhookEndpoint.objects.create(url=receiver.url, events=[])
         worker = start_worker(
@@ -60,7 +61,7 @@ def test_with_redis_down_the_api_answers_nothing_is_lost_and_it_all_goes_out_onc
                 "DATABASE_URL": subprocess_database_url(),
                 "REDIS_URL": own_redis.url,
                 "SMS_BACKEND": "helprequests.tests.support_sms.FileBackend",
-                OUTBOX_FILE_ENV: str(outbox_file),
+                SENT_TEXTS_FILE_ENV: str(sent_texts_file),
                 "WEBHOOKS_ALLOW_PRIVATE": "true",
                 "RELAY_AFTER_SECONDS": "1",
             },
@@ -109,7 +110,7 @@ def test_with_redis_down_the_api_answers_nothing_is_lost_and_it_all_goes_out_onc
             beat = Celery("faults-beat", broker=own_redis.url, set_as_current=False)  # not the app tasks use
 
             def all_out() -> bool:
-                beat.send_task("helprequests.tasks.relay_undelivered")
+                beat.send_task("outbound.tasks.relay_undelivered")
                 return (
                     not Message.objects.exclude(status="sent").exists()
                     and not WebhookDelivery.objects.exclude(status="delivered").exists()
@@ -122,7 +123,7 @@ def test_with_redis_down_the_api_answers_nothing_is_lost_and_it_all_goes_out_onc
         finally:
             stop(worker)  # a warm shutdown: after it, nothing more can be sent
 
-        sent = Counter(line["reference"] for line in read_outbox_file(outbox_file))
+        sent = Counter(line["reference"] for line in read_sent_texts_file(sent_texts_file))
         assert sent == Counter({f"msg-{pk}": 1 for pk in Message.objects.values_list("pk", flat=True)})
         arrived = Counter(json.loads(request.body)["id"] for request in receiver.requests)
         assert arrived == Counter(

@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from core.errors import Conflict
 from helprequests import services
-from helprequests.models import HelpRequest, HelpRequestEvent, Message
+from helprequests.models import HelpRequest, HelpRequestEvent
 from helprequests.tests.support_salon import add_owner
+from outbound.models import Message
 from salon_project.tests.support_faults import needs, wait_for
 
 pytestmark = [
@@ -132,7 +133,9 @@ def test_a_sweep_racing_answers_leaves_every_request_in_one_state_and_its_caller
             .order_by("at", "pk")
             .values_list("from_status", "to_status")
         )
-        texts = list(Message.objects.filter(help_request=help_request, to=help_request.caller_phone).order_by("pk"))
+        texts = list(
+            Message.objects.filter(help_request_id=help_request.pk, to=help_request.caller_phone).order_by("pk")
+        )
         if story == LATE:
             late += 1
             assert [t.kind for t in texts] == ["caller_timeout", "caller_followup"], (help_request, texts)

@@ -28,9 +28,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from conftest import subprocess_database_url
-from helprequests.models import Message, WebhookDelivery, WebhookEndpoint
-from helprequests.tasks import relay_undelivered
 from helprequests.tests.support_salon import add_owner, create_help_request_via_api
+from outbound.models import Message, WebhookDelivery, WebhookEndpoint
+from outbound.tasks import relay_undelivered
 from salon_project.celery import app
 from salon_project.tests.support_faults import (
     SLOW_SMS_BACKEND,

@@ -39,9 +39,10 @@ from calls.tests.livekit_double import LiveKitTwirpDouble
 from calls.tests.support import LIVEKIT
 from calls.transfers import start_transfer
 from core.models import ApiToken
-from helprequests.models import Supervisor, WebhookEndpoint
+from helprequests.models import Supervisor
 from helprequests.services import create_help_request
 from knowledge.models import KnowledgeEntry
+from outbound.models import WebhookEndpoint
 from salon_project.tests.test_asgi_api import call
 from salon_project.wsgi import application
 

@@ -15,9 +15,10 @@ from ninja.errors import ConfigError
 
 from calls.models import Call, TranscriptTurn, Transfer
 from core.openapi import SalonApi
-from helprequests.models import HelpRequest, Message, Supervisor, WebhookDelivery
+from helprequests.models import HelpRequest, Supervisor
 from helprequests.services import create_help_request
 from knowledge.models import KnowledgeEntry
+from outbound.models import Message, WebhookDelivery
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import logging
 
 from celery.app.trace import LOG_RECEIVED, LOG_SUCCESS
 
-from helprequests.sms import ConsoleBackend, OutgoingText
+from outbound.sms import ConsoleBackend, OutgoingText
 from salon_project.celery import BEAT_TASKS
 
 WORKER_RECEIVED = logging.getLogger("celery.worker.strategy")
@@ -33,7 +33,7 @@ def test_the_routine_lines_of_beat_tasks_are_dropped(caplog):
 def test_other_tasks_failures_and_the_console_texts_are_kept(caplog):
     caplog.set_level(logging.INFO)
 
-    worker_lines("helprequests.tasks.deliver_message")
+    worker_lines("outbound.tasks.deliver_message")
     WORKER_SUCCEEDED.error(
         "Task %(name)s[%(id)s] raised unexpected: %(exc)s",
         {"name": "calls.tasks.expire_transfers", "id": "b2", "exc": "OperationalError"},
@@ -42,6 +42,6 @@ def test_other_tasks_failures_and_the_console_texts_are_kept(caplog):
 
     lines = [record.getMessage() for record in caplog.records]
     assert len(lines) == 4
-    assert "helprequests.tasks.deliver_message" in lines[0] and "succeeded" in lines[1]
+    assert "outbound.tasks.deliver_message" in lines[0] and "succeeded" in lines[1]
     assert "expire_transfers" in lines[2] and "OperationalError" in lines[2]
     assert lines[3] == "SMS to +14155550150 [7]: Yes, we do."

@@ -41,10 +41,11 @@ from calls.tests.livekit_double import LiveKitTwirpDouble
 from calls.tests.support import LIVEKIT
 from conftest import ApiClient
 from core.models import ApiToken, hash_token
-from helprequests.delivery import UnsafeUrl, check_webhook_url
 from helprequests.inbound_sms import twilio_signature
-from helprequests.models import HelpRequest, Supervisor, WebhookEndpoint
+from helprequests.models import HelpRequest, Supervisor
 from helprequests.tests.support_receiver import WebhookReceiver
+from outbound.delivery import UnsafeUrl, check_webhook_url
+from outbound.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 

@@ -40,10 +40,10 @@ class ConsoleBackend(BaseBackend):
 
 
 class InMemoryBackend(BaseBackend):
-    outbox: list[OutgoingText] = []
+    sent_texts: list[OutgoingText] = []
 
     def send(self, text: OutgoingText) -> str:
-        InMemoryBackend.outbox.append(text)
+        InMemoryBackend.sent_texts.append(text)
         return f"memory-{text.reference}"
 
 

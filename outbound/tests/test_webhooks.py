@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from helprequests import delivery, tasks
-from helprequests.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from helprequests.tests.support_receiver import WebhookReceiver
 from helprequests.tests.support_salon import add_owner, create_help_request_via_api
+from outbound import delivery, tasks
+from outbound.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,14 @@
 """Delivering what the outbox stored: one attempt at a text or a webhook, idempotent.
 
-Each attempt first claims its row (see `Outbound.claim`); a row already sent, or being sent by
-another worker, is left alone. Returns the number of seconds after which to try again, or None.
+Each attempt first claims its row (see `LeasedDelivery.claim`); a row already sent, or being
+sent by another worker, is left alone. Returns the number of seconds after which to try again,
+or None.
 
 Opt-outs are decided here, at the one door every text leaves through, and nowhere else: a text
 to a number that texted STOP is closed as `skipped` instead of being handed to the backend,
 whoever it was for (a caller, a supervisor, a transfer alert) and whenever it was queued (one
-written before the STOP but not yet sent is not sent either).
+written before the STOP but not yet sent is not sent either). Whether a text is still wanted
+at all is for the app that queued it to say, through `text_due`.
 """
 
 import hashlib
@@ -21,14 +23,21 @@ from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
+from django.dispatch import Signal
 from django.utils import timezone
 
-from helprequests.models import HelpRequest, Message, OptOut, WebhookAttempt, WebhookDelivery
-from helprequests.sms import OutgoingText, SmsError, get_backend
+from outbound.models import Message, OptOut, WebhookAttempt, WebhookDelivery
+from outbound.sms import OutgoingText, SmsError, get_backend
 
 logger = logging.getLogger("salon.delivery")
 
 MAX_BACKOFF_SECONDS = 3600
+
+text_due = Signal()
+"""Sent (sender: `Message`, with `message=`) when a claimed text is about to be handed to the
+SMS backend. A receiver that answers a sentence closes the text as `skipped` with it, unsent:
+the app a text is about knows when it stopped mattering (a reminder about a help request that
+was answered meanwhile), and this app knows no other app."""
 
 
 def backoff_seconds(attempt: int) -> int:
@@ -44,8 +53,8 @@ def deliver_message(message_id: int) -> int | None:
         logger.info("Not sending message %s: %s has opted out of texts.", message.pk, message.to)
         message.mark_skipped(f"Not sent: {message.to} opted out of texts (STOP); START lifts it.")
         return None
-    if message.kind in WAITING_KINDS and _no_longer_waiting(message):
-        message.mark_skipped("Not sent: the request was answered (or timed out) before this went out.")
+    if reason := _unwanted(message):
+        message.mark_skipped(reason)
         return None
     text = OutgoingText(to=message.to, body=message.body, reference=f"msg-{message.pk}")
     try:
@@ -61,13 +70,9 @@ def deliver_message(message_id: int) -> int | None:
     return None
 
 
-# Texts about a request still waiting for its answer, pointless once it stopped waiting: the
-# escalation ladder's, and the caller's "you'll hear from us by 10:30" sent while closed.
-WAITING_KINDS = (Message.Kind.SUPERVISOR_REMINDER, Message.Kind.SUPERVISOR_ESCALATION, Message.Kind.CALLER_RECEIVED)
-
-
-def _no_longer_waiting(message: Message) -> bool:
-    return not HelpRequest.objects.filter(pk=message.help_request_id, status=HelpRequest.Status.PENDING).exists()
+def _unwanted(message: Message) -> str | None:
+    """The first reason a `text_due` receiver gives not to send the text, if any."""
+    return next((reason for _, reason in text_due.send(sender=Message, message=message) if reason), None)
 
 
 def _text_failed(message: Message, error: str) -> int | None:

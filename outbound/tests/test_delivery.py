@@ -9,12 +9,12 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from helprequests import delivery, tasks
-from helprequests.models import Message
-from helprequests.outbox import queue_text
-from helprequests.sms import _backend
 from helprequests.tests.support_salon import CALLER, OWNER_PHONE, add_owner, create_help_request_via_api
 from helprequests.tests.support_sms import ScriptedBackend
+from outbound import delivery, tasks
+from outbound.models import Message
+from outbound.outbox import queue_text
+from outbound.sms import _backend
 
 SCRIPTED = "helprequests.tests.support_sms.ScriptedBackend"
 
@@ -57,7 +57,7 @@ def make_due(message: Message) -> None:
 
 @pytest.mark.django_db
 def test_the_text_is_stored_queued_when_the_api_returns_and_sent_after_commit(
-    api, owner, outbox, django_capture_on_commit_callbacks
+    api, owner, sent_texts, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as after_commit:
         help_request = create_help_request_via_api(api, "Do you sell gift vouchers?", caller_name="Ana Diaz")
@@ -67,7 +67,7 @@ def test_the_text_is_stored_queued_when_the_api_returns_and_sent_after_commit(
     assert alert.kind == "supervisor_alert" and alert.to == OWNER_PHONE
     assert alert.status == "queued" and alert.attempts == 0 and alert.sent_at is None
     assert "Do you sell gift vouchers?" in alert.body and CALLER in alert.body
-    assert outbox == []
+    assert sent_texts == []
     listed = api.get(f"/api/v1/messages?help_request_id={help_request['id']}").data
     assert [(m["id"], m["status"]) for m in listed["items"]] == [(alert.pk, "queued")]
 
@@ -75,7 +75,7 @@ def test_the_text_is_stored_queued_when_the_api_returns_and_sent_after_commit(
     for callback in after_commit:
         callback()
 
-    assert [(t.to, t.body, t.reference) for t in outbox] == [(OWNER_PHONE, alert.body, f"msg-{alert.pk}")]
+    assert [(t.to, t.body, t.reference) for t in sent_texts] == [(OWNER_PHONE, alert.body, f"msg-{alert.pk}")]
     alert.refresh_from_db()
     assert alert.status == "sent" and alert.attempts == 1
     assert alert.sent_at is not None and timezone.now() - alert.sent_at < timedelta(minutes=1)
@@ -86,7 +86,7 @@ def test_the_text_is_stored_queued_when_the_api_returns_and_sent_after_commit(
 
 
 @pytest.mark.django_db
-def test_nothing_is_sent_when_the_transaction_rolls_back(owner, outbox, django_capture_on_commit_callbacks):
+def test_nothing_is_sent_when_the_transaction_rolls_back(owner, sent_texts, django_capture_on_commit_callbacks):
     class Abort(Exception):
         pass
 
@@ -95,7 +95,7 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(owner, outbox, django_c
             queue_text("+14155550188", "Never mind.", kind="caller_followup")
             raise Abort
 
-    assert after_commit == [] and outbox == []
+    assert after_commit == [] and sent_texts == []
     assert not Message.objects.exists()
 
 
@@ -103,7 +103,7 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(owner, outbox, django_c
 
 
 @pytest.mark.django_db
-def test_delivering_the_same_text_twice_sends_it_once(outbox):
+def test_delivering_the_same_text_twice_sends_it_once(sent_texts):
     message = a_text()
 
     assert delivery.deliver_message(message.pk) is None
@@ -111,27 +111,27 @@ def test_delivering_the_same_text_twice_sends_it_once(outbox):
     make_due(message)  # even with no lease left, a sent text stays sent
     tasks.deliver_message(message.pk)
 
-    assert [t.reference for t in outbox] == [f"msg-{message.pk}"]
+    assert [t.reference for t in sent_texts] == [f"msg-{message.pk}"]
     message.refresh_from_db()
     assert message.status == "sent" and message.attempts == 1
 
 
 @pytest.mark.django_db
-def test_a_text_another_worker_is_sending_is_left_alone(outbox):
+def test_a_text_another_worker_is_sending_is_left_alone(sent_texts):
     message = a_text()
     Message.objects.filter(pk=message.pk).update(claimed_until=timezone.now() + timedelta(seconds=30), attempts=1)
 
     assert delivery.deliver_message(message.pk) is None
 
-    assert outbox == []
+    assert sent_texts == []
     message.refresh_from_db()
     assert message.status == "queued" and message.attempts == 1
 
 
 @pytest.mark.django_db
-def test_delivering_a_message_that_does_not_exist_does_nothing(outbox):
+def test_delivering_a_message_that_does_not_exist_does_nothing(sent_texts):
     assert delivery.deliver_message(987654) is None
-    assert outbox == []
+    assert sent_texts == []
 
 
 @pytest.mark.django_db(transaction=True)

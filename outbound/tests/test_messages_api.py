@@ -13,7 +13,9 @@ def salon(salon):
     open_all_hours()
 
 
-def test_messages_are_filterable_by_recipient_kind_and_request(api, salon, outbox, django_capture_on_commit_callbacks):
+def test_messages_are_filterable_by_recipient_kind_and_request(
+    api, salon, sent_texts, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         created = api.post(
             "/api/v1/help-requests", {"question": "Do you do nails?", "caller_phone": "+14155550150"}
@@ -29,7 +31,7 @@ def test_messages_are_filterable_by_recipient_kind_and_request(api, salon, outbo
         items = api.get(f"/api/v1/messages?to={spelling}").data["items"]
         assert [m["kind"] for m in items] == ["caller_followup"], spelling
     assert api.get(f"/api/v1/messages?help_request_id={created['id']}").data["count"] == 2
-    assert [text.to for text in outbox] == ["+14155550101", "+14155550150"]  # Maya, then the caller
+    assert [text.to for text in sent_texts] == ["+14155550101", "+14155550150"]  # Maya, then the caller
 
 
 def test_bad_recipient_filter_is_422(api, salon):
