@@ -33,7 +33,10 @@ left and is compared with a threshold calibrated on labelled questions
      plus one clause of its answer (sentences, and the comma/semicolon parts of a list, so "men's"
      and "color" cannot be picked from two different items of a menu; an item after the first is
      read with the list's lead, `_listed`; the items of one list together answer only a
-     question offering alternatives, "cash or card"), and every intent is
+     question offering alternatives, "cash or card", or asking who does one "and" another; a
+     clause about a class of services, "all bridal services", covers each service of the menu
+     the caller names as of it, "a bridal updo", and "color services" each kind of color,
+     `lexicon.SERVICE_CLASSES`), and every intent is
      satisfied there (a price needs "$45" or "free", a "who" question needs a staff member's
      name ...). A caller asking about a dog, parking or gift cards therefore gets no match: no
      entry mentions them. A word the entry says only as the modifier of a compound ("color
@@ -184,11 +187,16 @@ class _Unit:
     # cash or card?" is answered by "We accept cash, all major credit and debit cards, ..."),
     # so "men's" and "color" are still never taken from two items otherwise.
     alternatives: bool = False
+    # The classes of services the clause speaks of ("bridal" of "all bridal services need ...").
+    classes: frozenset[str] = frozenset()
 
-    def covers(self, query: Analysis) -> bool:
+    def covers(self, query: Analysis, services: frozenset[str] = frozenset()) -> bool:
+        """`services`: what the salon's menu offers, each a service a class may be said of."""
         if self.alternatives and not query.alternatives:
             return False
-        if not (query.hard <= self.concepts and query.intents <= self.satisfies):
+        if not query.intents <= self.satisfies:
+            return False
+        if not query.hard <= self.concepts | _kinds_of_classes(query, self.classes, services):
             return False
         if self.age_below is not None and any(age >= self.age_below for age in _ages(query)):
             return False  # "my 15 year old daughter" is not a child under 12
@@ -276,6 +284,16 @@ class Index:
             if entry.denies:
                 for concept in entry.restated:
                     self._denied.setdefault(concept, set()).add(position)
+        # What the salon's menu offers: the topics of an entry whose own question asks only which
+        # services there are ("What services do you offer?").
+        self._services = frozenset(
+            concept
+            for entry in self.entries
+            if not entry.question.anchors and "service" in entry.question.concepts
+            for unit in entry.units
+            for concept in unit.own
+            if ":" not in concept and not _is_soft(concept) and concept not in INTENTS
+        )
         self._weights = {
             id(entry): _Weights(
                 self._mass(c for c in entry.question.concepts if ":" not in c),
@@ -308,6 +326,7 @@ class Index:
                         part.concepts | satisfies,
                         _bound(question, part),
                         min(limits, default=None),
+                        classes=_classes(part),
                     )
                 )
             if len(items) > 1:
@@ -322,6 +341,7 @@ class Index:
                         _bound(question, *(part for part, _, _ in items)),
                         min(limits, default=None),
                         alternatives=True,
+                        classes=frozenset().union(*(_classes(part) for part, _, _ in items)),
                     )
                 )
         terms = question.concepts | question.intents
@@ -647,7 +667,11 @@ class Index:
         the question), plus those asked in the very same words. Exact, not a shortlist."""
         found = set(self._by_key.get(query.key, ())) if query.key else set()
         if query.hard:
-            required, postings = query.hard | query.intents, self._postings
+            # a service named as of a class ("bridal updo") may be covered by what is said of the class
+            of_a_class = frozenset(
+                head for kind, head in query.kinds if head in self._services and kind in query.hard and kind != head
+            )
+            required, postings = (query.hard - of_a_class) | query.intents, self._postings
         elif query.concepts:
             # Only soft words: an entry can answer only if its own question is this general too.
             required, postings = query.concepts, self._question_postings
@@ -680,7 +704,7 @@ class Index:
         ):
             failed = "too much of the question is words the salon does not know"
         if not failed:
-            units = [u for u in entry.units if u.covers(query)]
+            units = [u for u in entry.units if u.covers(query, self._services)]
             if not units:
                 failed = "the entry does not cover every word or what is asked"
         if not failed:
@@ -706,7 +730,8 @@ class Index:
             return "the answer does not speak about what is asked"
         if not _same_topic(query, entry):
             return "the fact's own question is about something else"
-        if not any(query.anchors <= u.own for u in units) and self._named_share(query, entry) < TOPIC_SHARE_MIN:
+        said = [u.own | _kinds_of_classes(query, u.classes, self._services) for u in units]
+        if not any(query.anchors <= own for own in said) and self._named_share(query, entry) < TOPIC_SHARE_MIN:
             # "how far in advance should I book?": "book" from the question, "ahead" from a clause
             # about cancelling
             return "the caller's words meet only across the fact's question and answer"
@@ -768,6 +793,14 @@ class Index:
         return not shared or any(self._narrowed[c] > 1 for c in shared)
 
 
+def _kinds_of_classes(query: Analysis, classes: frozenset[str], services: frozenset[str]) -> frozenset[str]:
+    """The services a question names as of one of `classes` ("bridal updo", with "bridal" said
+    right before "updo"): what a clause says of all bridal services it says of a bridal updo."""
+    if not classes:
+        return frozenset()
+    return frozenset(head for kind, head in query.kinds if kind in classes and head in services)
+
+
 _AGE_LIMIT = re.compile(r"\bunder\s+(\d{1,2})\b|\b(\d{1,2})\s+(?:and|or)\s+(?:under|younger)\b")
 
 
@@ -787,6 +820,11 @@ def _ages(query: Analysis) -> list[int]:
 def _corrector(words: frozenset[tuple[str, frozenset[str]]]) -> spelling.Corrector:
     """One corrector per set of salon words: rebuilt only when an entry brings new words."""
     return spelling.Corrector(dict(words))
+
+
+def _classes(part: Analysis) -> frozenset[str]:
+    """The classes of services a clause speaks of: a topic said right before "services"."""
+    return frozenset(kind for kind, head in part.kinds if head == "service" and ":" not in kind and not _is_soft(kind))
 
 
 def _bound(*parts: Analysis) -> dict[str, frozenset[str]]:

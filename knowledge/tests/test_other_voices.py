@@ -8,7 +8,8 @@ each specified on wordings written for these tests (none is from an evaluation f
 - A conjunction before the caller speaking of themselves ("... and I'm looking for ...") starts a
   clause, so a story told first is not read as the question.
 - "... I think it's called" names what its clause says: its "it" points at nothing before.
-- A clause about a class of services ("color services") is about each kind the class always holds.
+- A clause about a class of services ("color services") is about each kind the class always holds,
+  and about any service of the menu the caller names as of that class ("a bridal blowout").
 - Framing and money slang are vocabulary data; a word they hold keeps its meaning elsewhere.
 """
 
@@ -131,6 +132,15 @@ def test_a_clause_about_color_services_is_about_each_service_the_class_always_ho
 def test_a_class_member_never_borrows_a_fact_about_something_else(index):
     assert "$240" in (_answer(index, "balayage cost?") or "")
     assert _answer(index, "do you do a patch test for toner") is None
+
+
+def test_a_service_named_as_of_a_class_is_covered_by_what_is_said_of_that_class(index):
+    assert "$50 deposit" in (_answer(index, "is money down needed to book a bridal blowout") or "")
+
+
+def test_a_service_said_without_its_class_is_not_of_the_class(index):
+    assert _answer(index, "deposit needed for a blowout?") is None
+    assert _answer(index, "deposit needed for an updo?") is None
 
 
 # --- the third dev set is new --------------------------------------------------------------------
