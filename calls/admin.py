@@ -6,12 +6,13 @@ can make, ending a call the worker never ended (it crashed, the line dropped), g
 """
 
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from calls import services, transfers
 from calls.models import Call, TranscriptTurn, Transfer, TransferEvent
@@ -27,25 +28,19 @@ class TranscriptInline(ReadOnlyInline):
     verbose_name_plural = "transcript"
 
 
-class HelpRequestInline(ReadOnlyInline):
-    model = HelpRequest
-    fk_name = "call"
-    fields = ["request", "question", "status", "priority", "answer", "delivered_in_call"]
-    verbose_name_plural = "help requests opened during this call"
+def _delivered_in_call(help_request: HelpRequest) -> str:
+    delivery = getattr(help_request, "call_answer_delivery", None)
+    # On the salon's clock, like every other time in the admin (knowledge.salon_time).
+    return date_format(timezone.localtime(delivery.delivered_at), "Y-m-d H:i:s") if delivery else "—"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[HelpRequest]:
-        return super().get_queryset(request).select_related("call_answer_delivery").order_by("created_at", "pk")
 
-    @admin.display(description="request")
-    def request(self, obj: HelpRequest) -> str:
-        url = reverse("admin:helprequests_helprequest_change", args=[obj.pk])
-        return format_html('<a href="{}">#{}</a>', url, obj.pk)
+HELP_REQUEST_COLUMNS = ("request", "question", "status", "priority", "answer", "told in call")
 
-    @admin.display(description="told in call")
-    def delivered_in_call(self, obj: HelpRequest) -> str:
-        delivery = getattr(obj, "call_answer_delivery", None)
-        # On the salon's clock, like every other time in the admin (knowledge.salon_time).
-        return date_format(timezone.localtime(delivery.delivered_at), "Y-m-d H:i:s") if delivery else "—"
+
+# How many help requests were asked during each call: a subquery, as there is no relation to count.
+_help_requests_per_call = (
+    HelpRequest.objects.filter(call_id=OuterRef("pk")).order_by().values("call_id").annotate(n=Count("pk")).values("n")
+)
 
 
 @admin.register(Call)
@@ -64,16 +59,26 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel"]
     search_fields = ["room", "caller_phone", "caller_name", "transcript__text"]
     date_hierarchy = "started_at"
-    fields = ["room", "channel", "caller_phone", "caller_name", "status", "started_at", "ended_at", "end_reason"]
+    fields = [
+        "room",
+        "channel",
+        "caller_phone",
+        "caller_name",
+        "status",
+        "started_at",
+        "ended_at",
+        "end_reason",
+        "help_requests_asked",
+    ]
     readonly_fields = fields
-    inlines = [TranscriptInline, HelpRequestInline]
+    inlines = [TranscriptInline]
     actions = ["end_selected_calls"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Call]:
         return (
             super()
             .get_queryset(request)
-            .annotate(_help_requests=Count("help_requests", distinct=True), _turns=Count("transcript", distinct=True))
+            .annotate(_help_requests=Coalesce(Subquery(_help_requests_per_call), 0), _turns=Count("transcript"))
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -90,6 +95,32 @@ class CallAdmin(admin.ModelAdmin):
     @admin.display(description="help requests", ordering="_help_requests")
     def help_request_count(self, obj: Call) -> int:
         return obj._help_requests
+
+    @admin.display(description="help requests opened during this call")
+    def help_requests_asked(self, obj: Call) -> str:
+        """A read-only table (an inline needs a foreign key, and `HelpRequest.call_id` is a plain
+        id), each request linked to its own page."""
+        asked = obj.help_requests.all().select_related("call_answer_delivery").order_by("created_at", "pk")
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">#{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:helprequests_helprequest_change", args=[help_request.pk]),
+                    help_request.pk,
+                    help_request.question,
+                    help_request.get_status_display(),
+                    help_request.get_priority_display(),
+                    help_request.answer or "—",
+                    _delivered_in_call(help_request),
+                )
+                for help_request in asked
+            ),
+        )
+        if not rows:
+            return "none"
+        head = format_html_join("", "<th>{}</th>", ((column,) for column in HELP_REQUEST_COLUMNS))
+        return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, rows)
 
     @admin.display(description="turns", ordering="_turns")
     def turn_count(self, obj: Call) -> int:

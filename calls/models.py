@@ -6,11 +6,49 @@ is a compare-and-swap (`UPDATE ... WHERE status = 'active'`) whose row count is 
 retried or racing "end" cannot end a call twice or overwrite the first reason.
 """
 
+from operator import attrgetter
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from core.models import StatusEvent
+from helprequests.models import HelpRequest
+
+
+class HelpRequestsOfCall:
+    """`call.help_requests`: the help requests asked during a call, read as a reverse foreign key
+    would give them (`call.help_requests.all()`, and `prefetch_related("help_requests")` to read
+    a list's in one query). `HelpRequest.call_id` is a plain id, not a foreign key, because
+    helprequests sits below calls and may not name its model; this descriptor reads that id."""
+
+    cache_name = "help_requests"
+
+    def __get__(self, call: "Call | None", owner: type | None = None) -> "HelpRequestsOfCall | CallHelpRequests":
+        return self if call is None else CallHelpRequests(call)
+
+    def is_cached(self, call: "Call") -> bool:
+        return self.cache_name in getattr(call, "_prefetched_objects_cache", {})
+
+    def get_prefetch_querysets(self, calls: list["Call"], querysets: list[models.QuerySet] | None = None) -> tuple:
+        """Django's prefetch protocol (as GenericRelation implements it): one query for all `calls`."""
+        queryset = querysets[0] if querysets else HelpRequest.objects.all()
+        queryset = queryset.filter(call_id__in=[call.pk for call in calls])
+        return queryset, attrgetter("call_id"), attrgetter("pk"), False, self.cache_name, False
+
+
+class CallHelpRequests:
+    """One call's help requests: the prefetched ones if the call was read with them, else a query."""
+
+    def __init__(self, call: "Call"):
+        self.call = call
+
+    def get_queryset(self) -> models.QuerySet[HelpRequest]:
+        return HelpRequest.objects.filter(call_id=self.call.pk)
+
+    def all(self) -> models.QuerySet[HelpRequest]:
+        prefetched = getattr(self.call, "_prefetched_objects_cache", {}).get(HelpRequestsOfCall.cache_name)
+        return prefetched if prefetched is not None else self.get_queryset()
 
 
 class Call(models.Model):
@@ -32,6 +70,7 @@ class Call(models.Model):
     end_reason = models.CharField(max_length=64, blank=True)
     # The voice worker retries a create it did not hear back from; the key makes that harmless.
     idempotency_key = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+    help_requests = HelpRequestsOfCall()
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -58,6 +97,12 @@ class Call(models.Model):
             .values_list("caller_name", flat=True)[:50]
         )
         return names or None
+
+    @classmethod
+    def id_exists(cls, call_id: int) -> bool:
+        """Whether `call_id` names a call (the check for `helprequests.callers`, registered in
+        calls/apps.py: a help request may only name a call that exists)."""
+        return cls.objects.filter(pk=call_id).exists()
 
     def mark_ended(self, reason: str) -> bool:
         """Active → ended, only if nobody ended it first; True if this call did."""

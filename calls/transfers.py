@@ -37,7 +37,9 @@ from django.utils import timezone
 from calls import livekit_rooms, summaries
 from calls.livekit_rooms import LiveKitFailed
 from calls.models import Call, Transfer
+from calls.schemas import TransferOut
 from calls.services import call_group, get_call
+from calls.tasks import dial_transfer
 from core.broadcast import broadcast, to_console
 from core.errors import Conflict, Invalid, get_or_404
 from core.idempotency import create_once
@@ -186,8 +188,6 @@ def _start_warm(transfer: Transfer, actor: str) -> Started:
         _announce(transfer, previous, actor, note=f"ringing {person.name}" + (f" at {person.phone}" if dial else ""))
         queue_text(person.phone, _alert_text(transfer, person), kind=Message.Kind.TRANSFER_ALERT)
         if dial:
-            from calls.tasks import dial_transfer
-
             transaction.on_commit(lambda: dial_transfer.delay(transfer.pk))
     return Started(transfer, True, _agent_token(transfer))
 
@@ -197,8 +197,6 @@ def _start_cold(transfer: Transfer, participant_identity: str, actor: str) -> St
         return Started(_fail(transfer, NOBODY_AVAILABLE, actor), True, None)
     if not livekit_rooms.sip_configured():
         return Started(_fail(transfer, "A cold transfer needs LIVEKIT_SIP_TRUNK_ID (a SIP trunk).", actor), True, None)
-    from calls.tasks import dial_transfer
-
     transaction.on_commit(lambda: dial_transfer.delay(transfer.pk, participant_identity))
     return Started(transfer, True, None)
 
@@ -510,6 +508,4 @@ def _agent_token(transfer: Transfer) -> str | None:
 
 def transfer_data(transfer: Transfer) -> dict[str, Any]:
     """The Transfer as the API shows it (never a token): events, console and webhooks."""
-    from calls.schemas import TransferOut
-
     return TransferOut.from_orm(transfer).model_dump(mode="json")

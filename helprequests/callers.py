@@ -1,9 +1,10 @@
-"""What the salon knows about a phone number that texts it: a caller from before, and their name.
+"""What the salon knows about its callers: whether a phone number that texts it called before
+(and their name), and whether a call id names a call.
 
 A number is a known caller if it asked a help request or called the salon. Help requests live
 in this app; calls live in `calls`, which sits above it (calls uses helprequests, never the
-reverse), so `calls` tells us about its callers by registering a lookup when it loads
-(calls/apps.py) instead of this module importing it.
+reverse), so `calls` tells us about its callers and its calls by registering a lookup and a
+check when it loads (calls/apps.py) instead of this module importing it.
 
 Names: the voice console and the web call page record placeholders ("Console caller", "Web
 caller") when nobody said a name. `first_name` reads those as no name at all, so nobody is
@@ -107,3 +108,21 @@ def known_caller(phone: str) -> KnownCaller | None:
         if name := next((real_name(name) for name in names if real_name(name)), ""):
             return KnownCaller(phone, name)
     return KnownCaller(phone, "") if known else None
+
+
+# Whether a call id names a call; registered by calls, which keeps the calls.
+CallCheck = Callable[[int], bool]
+_call_checks: list[CallCheck] = []
+
+
+def register_call_check(check: CallCheck) -> None:
+    """Let the app that keeps the calls (calls) say which ids are calls; idempotent, like
+    `register_caller_lookup`."""
+    if check not in _call_checks:
+        _call_checks.append(check)
+
+
+def call_exists(call_id: int) -> bool:
+    """Whether some registered app has a call with this id: a help request may only name a call
+    that exists (with no app keeping calls, none does)."""
+    return any(check(call_id) for check in _call_checks)

@@ -21,7 +21,8 @@ from knowledge.opening_hours import Calendar
 def validate_topics(topics: list[str]) -> None:
     """Expertise names only topics questions are routed by (`helprequests.triage.KNOWN_TOPICS`).
     It is the field's validator so that every way a supervisor is saved runs the one rule: the
-    admin form and the API, and the salon profile, whose app reaches this model only by name."""
+    admin form and the API, and the salon profile (through the section helprequests registers
+    with knowledge.profile, helprequests/salon_profile.py)."""
     from helprequests.triage import unknown_topics  # triage imports this module
 
     if problem := unknown_topics(topics):
@@ -171,9 +172,10 @@ class HelpRequest(models.Model):
     question = models.TextField()
     caller_phone = models.CharField(max_length=20)
     caller_name = models.CharField(max_length=120, blank=True)
-    call = models.ForeignKey(
-        "calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="help_requests"
-    )
+    # The call it was asked during. A plain id, not a foreign key: calls sits above this app (it
+    # imports helprequests), so calls checks the id on create (`callers.register_call_check`) and
+    # clears it when its call is deleted (calls/receivers.py), as SET_NULL did.
+    call_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.LOW)
     tags = models.JSONField(default=list, blank=True)

@@ -22,13 +22,15 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from core.broadcast import broadcast, to_console
+from core.broadcast import to_console
 from core.errors import Conflict, Invalid, get_or_404
 from core.idempotency import create_once
 from helprequests import deadlines
 from helprequests import messages as texts
+from helprequests.callers import call_exists
 from helprequests.models import HelpRequest, HelpRequestEvent, Supervisor
 from helprequests.schemas import HelpRequestOut
+from helprequests.signals import help_request_resolved
 from helprequests.triage import triage
 from knowledge.analysis import Vocabulary
 from knowledge.matching import question_topic, same_question
@@ -102,10 +104,8 @@ def create_help_request(
     (`caller_received`), unless `text_receipt` is off: a texted question says it in the reply."""
 
     def create() -> HelpRequest:
-        if call_id is not None:
-            call_model = HelpRequest.call.field.related_model  # calls uses helprequests, not the reverse
-            if not call_model.objects.filter(pk=call_id).exists():
-                raise Invalid(f"There is no call with id {call_id}.")
+        if call_id is not None and not call_exists(call_id):
+            raise Invalid(f"There is no call with id {call_id}.")
         with transaction.atomic():
             return _open(question, caller_phone, caller_name, call_id, idempotency_key, actor, text_receipt)
 
@@ -280,9 +280,8 @@ def _after_resolve(answered: list[tuple[HelpRequest, str]], requested: HelpReque
             "resolved",
             _console_data(member, answer=member.answer, answered_by=answerer(member.answered_by, actor)),
         )
-        if member.call_id:  # a voice agent may be keeping this caller on the line (calls/consumers.py)
-            event = {"type": "help_request.resolved", "help_request_id": member.pk, "call_id": member.call_id}
-            broadcast(f"call-{member.call_id}", {**event, "answer": member.answer})
+        # A voice agent may be keeping this caller on the line: calls tells it (calls/receivers.py).
+        help_request_resolved.send(sender=HelpRequest, help_request=member)
 
 
 SWEEP_BATCH = 2000

@@ -3,8 +3,8 @@
 Every write goes through `knowledge.services`, like the API's, so the same clean-up applies, a
 new wording is checked against the seed facts again, and the matcher's cached index notices the
 change. An answer held because it contradicts a seed fact is marked "Needs review" and is
-approved or rejected with the list actions. Links to help requests go by URL name only:
-knowledge's code never imports helprequests.
+approved or rejected with the list actions. A learned answer names its help request by number:
+knowledge knows nothing of helprequests, whose help request page links to the entry instead.
 """
 
 from django.contrib import admin, messages
@@ -110,13 +110,11 @@ class KnowledgeEntryAdmin(admin.ModelAdmin):
     def short_answer(self, obj: KnowledgeEntry) -> str:
         return Truncator(obj.answer).chars(80)
 
-    @admin.display(description="Learned from", ordering="help_request")
+    @admin.display(description="Learned from", ordering="help_request_id")
     def learned_from(self, obj: KnowledgeEntry) -> str:
-        """The help request whose answer this is, so a wrong answer can be traced to who gave it."""
-        if obj.help_request_id is None:
-            return "—"
-        url = reverse("admin:helprequests_helprequest_change", args=[obj.help_request_id])
-        return format_html('<a href="{}">Help request #{}</a>', url, obj.help_request_id)
+        """The help request whose answer this is, so a wrong answer can be traced to who gave it
+        (its page in helprequests' admin links back here)."""
+        return "—" if obj.help_request_id is None else f"Help request #{obj.help_request_id}"
 
     @admin.display(description="The profile says")
     def profile_wording(self, obj: KnowledgeEntry) -> str:

@@ -70,11 +70,10 @@ class KnowledgeEntry(models.Model):
     # The profile's new wording of a fact a person had edited by hand, waiting for the owner to
     # choose between the two ({"question": ..., "answer": ...}); null when there is no conflict.
     profile_proposal = models.JSONField(null=True, blank=True)
-    # The help request this answer was learned from. A lazy reference: knowledge's code never
-    # imports helprequests; only the table is linked, for provenance in admin and the API.
-    help_request = models.ForeignKey(
-        "helprequests.HelpRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # The help request this answer was learned from, for provenance in admin and the API. A plain
+    # id, not a foreign key: helprequests sits above knowledge, so it clears the id when the
+    # request is deleted (helprequests/knowledge_receivers.py), as SET_NULL did.
+    help_request_id = models.BigIntegerField(null=True, blank=True)
     # Provenance: who gave the answer (a name, as the supervisor was called when they answered;
     # knowledge cannot link the Supervisor model). When: `created_at` (see `learned_at`).
     answered_by_name = models.CharField(max_length=200, blank=True)

@@ -16,14 +16,17 @@ supervisors in line with it:
 Seeding never overwrites her facts behind her back: `seed_salon` without a file loads the demo
 salon only into a database that has no profile yet (see that command).
 
-Supervisors belong to the helprequests app, which this app does not import: the model is looked
-up by name, as the table is all that is shared.
+The supervisors are part of the profile but belong to helprequests, an app above this one that
+this app does not know: helprequests registers a `ProfileSection` for the `supervisors` key when
+it loads (helprequests/salon_profile.py), which adds its rule for their topics, saves them and
+reads them back for an export. Without it, the key is only kept in the profile.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -31,7 +34,6 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -117,11 +119,12 @@ def clean_phone(value: Any, whose: str) -> str:
 
 
 def clean_expertise(topics: list[str], whose: str) -> list[str]:
-    """The topics a supervisor gets questions about, checked by the Supervisor model's own field
-    validators: the helprequests rule (only topics questions are routed by), kept in one place."""
-    field = apps.get_model("helprequests", "Supervisor")._meta.get_field("expertise")
+    """The topics a supervisor gets questions about, checked by the rule of the app that keeps the
+    supervisors (helprequests: only topics questions are routed by), kept in one place there."""
+    section = _sections.get("supervisors")
     try:
-        field.run_validators(topics)
+        if section is not None:
+            section.check_field("expertise", topics)
     except ValidationError as exc:
         raise SeedError(f"{whose}: {' '.join(exc.messages)}") from None
     return topics
@@ -373,6 +376,26 @@ class ProfileChanges:
         )
 
 
+@dataclass(frozen=True)
+class ProfileSection:
+    """A key of the profile whose truth lives in the tables of a higher app (the supervisors:
+    helprequests). This module checks the key's shape; the section adds its own rules, saves it
+    in `apply_profile`'s transaction and reads it back for `export_profile`."""
+
+    check_field: Callable[[str, Any], None]  # (an item's field, its value): ValidationError if refused
+    apply: Callable[[Any, ProfileChanges], None]  # save the key's value, recording what changed
+    export: Callable[[], Any]  # the key's value as it stands now
+
+
+_sections: dict[str, ProfileSection] = {}
+
+
+def register_section(key: str, section: ProfileSection) -> None:
+    """Let a higher app keep `key` of the profile (from its AppConfig.ready); registering again
+    replaces, so a reloaded app adds nothing."""
+    _sections[key] = section
+
+
 def apply_profile(data: Any, *, dry_run: bool = False) -> ProfileChanges:
     """Check `data` and make it the salon's profile, in one transaction; with `dry_run`, only say
     what would change (everything is rolled back). ProfileError when the profile has mistakes.
@@ -383,8 +406,9 @@ def apply_profile(data: Any, *, dry_run: bool = False) -> ProfileChanges:
     with transaction.atomic():
         _save_profile(profile, changes)
         _write_facts(facts, changes)
-        if "supervisors" in profile:
-            _sync_supervisors(profile["supervisors"], changes)
+        for key, section in _sections.items():
+            if key in profile:
+                section.apply(profile[key], changes)
         if dry_run:
             transaction.set_rollback(True)
     return changes
@@ -490,50 +514,6 @@ def _write_fact(entry: KnowledgeEntry, fact, changes: ProfileChanges) -> bool:
     return touched
 
 
-def _sync_supervisors(wanted: list[dict[str, Any]], changes: ProfileChanges) -> None:
-    """Add, change and remove supervisors to match the profile's list. Matched by phone, else by
-    name (a new number). `available` is the supervisors' own switch: set on creation only."""
-    Supervisor = apps.get_model("helprequests", "Supervisor")
-    existing = list(Supervisor.objects.select_for_update().order_by("pk"))
-    by_phone = {s.phone: s for s in existing}
-    kept: set[int] = set()
-    pending = []
-    for data in wanted:
-        phone = normalize_phone(data["phone"])
-        supervisor = by_phone.get(phone)
-        pending.append((data, phone, supervisor))
-        if supervisor is not None:
-            kept.add(supervisor.pk)
-    for data, phone, supervisor in pending:
-        if supervisor is None:
-            supervisor = next((s for s in existing if s.pk not in kept and s.name == data["name"]), None)
-        fields = {
-            "name": data["name"],
-            "phone": phone,
-            "email": data.get("email", ""),
-            "expertise": data.get("expertise", []),
-            "is_owner": bool(data.get("owner")),
-        }
-        if supervisor is None:
-            Supervisor.objects.create(available=True, **fields)
-            changes.supervisors_added.append(data["name"])
-            changes.details.append(f"add supervisor {data['name']} ({phone})")
-            continue
-        kept.add(supervisor.pk)
-        differs = [name for name, value in fields.items() if getattr(supervisor, name) != value]
-        if differs:
-            for name in differs:
-                setattr(supervisor, name, fields[name])
-            supervisor.save(update_fields=differs)
-            changes.supervisors_changed.append(data["name"])
-            changes.details.append(f"change supervisor {data['name']}: {', '.join(differs)}")
-    for supervisor in existing:
-        if supervisor.pk not in kept:
-            supervisor.delete()
-            changes.supervisors_removed.append(supervisor.name)
-            changes.details.append(f"remove supervisor {supervisor.name} ({supervisor.phone})")
-
-
 # --- conflicts between a hand edit and the profile ----------------------------------------------
 
 
@@ -568,17 +548,8 @@ def export_profile() -> dict[str, Any]:
     if current is None:
         raise NotFound("The salon has not been set up yet: there is no profile to export.")
     profile = dict(current.profile or {})
-    Supervisor = apps.get_model("helprequests", "Supervisor")
-    profile["supervisors"] = [
-        {
-            "name": s.name,
-            "phone": s.phone,
-            **({"email": s.email} if s.email else {}),
-            **({"owner": True} if s.is_owner else {}),
-            "expertise": list(s.expertise or []),
-        }
-        for s in Supervisor.objects.order_by("pk")
-    ]
+    for key, section in _sections.items():
+        profile[key] = section.export()
     ordered = {key: profile[key] for key in ORDER if key in profile}
     ordered.update({key: value for key, value in profile.items() if key not in ORDER})
     return ordered

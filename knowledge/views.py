@@ -31,7 +31,7 @@ def learned_answers(request: HttpRequest) -> HttpResponse:
     if source and source not in TAUGHT or review and review not in Review.values:
         return HttpResponseBadRequest("Unknown source or review status.")
     entries = services.list_entries(source=source or None, q=request.GET.get("q"), review_status=review or None)
-    entries = entries.filter(source__in=TAUGHT).select_related("help_request")
+    entries = entries.filter(source__in=TAUGHT)
     waiting_first = Case(When(review_status=Review.NEEDS_REVIEW, then=Value(0)), default=1, output_field=IntegerField())
     page = Paginator(entries.order_by(waiting_first, "-created_at"), 25).get_page(request.GET.get("page"))
     others = request.GET.copy()

@@ -303,6 +303,11 @@ class HelpRequestAdmin(admin.ModelAdmin):
     def caller(self, obj: HelpRequest) -> str:
         return f"{obj.caller_name} ({obj.caller_phone})" if obj.caller_name else obj.caller_phone
 
+    @admin.display(description="Call")
+    def call(self, obj: HelpRequest) -> str:
+        """By number: calls sits above this app, and the call's own page lists its help requests."""
+        return f"Call #{obj.call_id}" if obj.call_id else "—"
+
     @admin.display(description="Conversation")
     def conversation(self, obj: HelpRequest) -> str:
         return conversation_link(obj.caller_phone)

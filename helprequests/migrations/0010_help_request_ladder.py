@@ -4,8 +4,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # No operation here touches calls: its 0004 was listed only because the migration state
+    # then linked help requests to calls.Call (a foreign key, now a plain id).
     dependencies = [
-        ("calls", "0004_transfer_event_status_length"),
         ("helprequests", "0009_inbound_text_kinds_opt_out"),
         ("knowledge", "0006_seed_entry_profile_sync"),
     ]
