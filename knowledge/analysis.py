@@ -114,12 +114,14 @@ _RISK = frozenset(stem(w) for w in lexicon.RISK_WORDS) | frozenset(
     stem(form) for w in lexicon.RISK_WORDS for form in spelling.lemmas(w)
 )
 _EVALUATIVE = frozenset(stem(w) for w in lexicon.EVALUATIVE)
+# Modifiers as they are read: a word no list holds is read as its stem ("same" as "sam").
+_MODIFIERS = lexicon.MODIFIERS | frozenset(stem(w) for w in lexicon.MODIFIERS)
 _MAX_PHRASE = max(len(k) for k in lexicon.PHRASES)
 # Concepts the lexicon names itself (a word read as one of these is not "unlisted").
 _KNOWN_CONCEPTS = (
     frozenset(lexicon.SYNONYMS)
     | lexicon.SOFT
-    | lexicon.MODIFIERS
+    | _MODIFIERS
     | lexicon.COMPOUND_HEADS
     | frozenset(lexicon.IMPLIES)
     | frozenset(c for implied in lexicon.IMPLIES.values() for c in implied)
@@ -363,7 +365,7 @@ class Analysis:
 
     @property
     def anchors(self) -> frozenset[str]:
-        return frozenset(c for c in self.hard if c not in lexicon.MODIFIERS)
+        return frozenset(c for c in self.hard if c not in _MODIFIERS)
 
     @property
     def risky(self) -> frozenset[str]:

@@ -233,6 +233,7 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("christmas", "eve"): ("holiday:christmas-eve",),
     ("christmas", "day"): ("holiday:christmas",),
     ("thanksgiving", "day"): ("holiday:thanksgiving",),
+    ("turkey", "day"): ("holiday:thanksgiving",),
     ("black", "friday"): ("holiday:black-friday",),
     ("good", "friday"): ("holiday:good-friday",),
     ("fourth", "of", "july"): ("holiday:independence-day",),
@@ -935,5 +936,19 @@ STOPWORDS = frozenset(
         "handled",
         "exactly",
         "little",
+        # verbs of thinking and saying frame a question ("I was thinking of ...", "I've heard ..."),
+        # read through their lemmas, so every form of them
+        "think",
+        "wonder",
+        "hope",
+        "guess",
+        "believe",
+        "suppose",
+        "consider",
+        "decide",
+        "imagine",
+        "mention",
+        "hear",
+        "wish",
     }
 )

@@ -116,6 +116,29 @@ def test_framing_and_slang_are_read_as_what_they_mean(index, question, fact):
     assert fact in (_answer(index, question) or ""), index.best(question).reason
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("how much are half-head foils", "$140"),
+        ("are you closed turkey day", "Thanksgiving"),
+        ("what's Sam good at", "fades"),
+        ("charge for cancelling the same day?", "50%"),
+        ("formal updo, how much", "$150"),
+        ("I was considering a deep conditioning, I believe it's quick, what's the price", "$40"),
+    ],
+)
+def test_trade_words_and_verbs_of_thinking_are_read_as_what_they_mean(index, question, fact):
+    assert fact in (_answer(index, question) or ""), index.best(question).reason
+
+
+def test_a_same_day_booking_is_about_todays_chairs_not_a_policy(index):
+    assert _answer(index, "can I get a same-day booking") is None
+
+
+def test_a_modifier_no_list_holds_is_a_modifier_as_its_stem_is_read():
+    assert not analyse("the same one").anchors  # "same" is read as "sam", a modifier all the same
+
+
 def test_damage_said_of_hair_is_still_a_safety_word(index):
     assert analyse("the bleach damaged my hair").risky
     assert _answer(index, "my color got damaged, what's the price to fix it") is None
