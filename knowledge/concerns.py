@@ -255,10 +255,23 @@ BAD_RESULT = family(
         "not quite right",
     ],
 )  # fmt: skip
-# Said of how a result came out, these are bad: "it came out orange", "went green", "too short".
+# Said of how a result came out, these are bad: "it came out orange", "went green", "too short",
+# "the toner made my hair purple", "it left me orange".
 RESULT_CAME_OUT = family(
     "result came out",
-    phrases=["came out", "come out", "turned out", "turned", "went", "ended up", "is now", "looks", "too"],
+    phrases=[
+        "came out",
+        "come out",
+        "turned out",
+        "turned",
+        "went",
+        "ended up",
+        "is now",
+        "looks",
+        "too",
+        "made",
+        "left",
+    ],
 )
 RESULT_QUALITY = family(
     "result quality",

@@ -11,13 +11,14 @@ each specified on wordings written for these tests (none is from an evaluation f
 - A clause about a class of services ("color services") is about each kind the class always holds,
   and about any service of the menu the caller names as of that class ("a bridal blowout").
 - Framing and money slang are vocabulary data; a word they hold keeps its meaning elsewhere.
+- What a product "made" or "left" of a result is how the result came out (triage: a complaint).
 """
 
 from pathlib import Path
 
 import pytest
 
-from knowledge import evalset
+from knowledge import concerns, evalset
 from knowledge.analysis import Vocabulary, _turn_parts, analyse, respelled
 from knowledge.matching import Document, Index
 from knowledge.seed import build_facts, load_profile
@@ -164,6 +165,18 @@ def test_a_service_named_as_of_a_class_is_covered_by_what_is_said_of_that_class(
 def test_a_service_said_without_its_class_is_not_of_the_class(index):
     assert _answer(index, "deposit needed for a blowout?") is None
     assert _answer(index, "deposit needed for an updo?") is None
+
+
+# --- a result gone wrong ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("turn", ["the gloss made my blonde go green", "that relaxer left my ends orange"])
+def test_what_a_product_made_of_a_result_is_how_it_came_out(turn):
+    assert concerns.result_gone_wrong(concerns.words(turn))
+
+
+def test_making_an_appointment_for_a_colour_is_no_result_gone_wrong():
+    assert not concerns.result_gone_wrong(concerns.words("I made a booking for a red gloss on Friday"))
 
 
 # --- the third dev set is new --------------------------------------------------------------------
