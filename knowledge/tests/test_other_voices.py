@@ -167,6 +167,16 @@ def test_a_service_said_without_its_class_is_not_of_the_class(index):
     assert _answer(index, "deposit needed for an updo?") is None
 
 
+def test_a_learned_answer_is_found_in_everyday_words_for_what_it_is_about():
+    profile = load_profile()
+    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
+    taught = Document(900, "Any discount for a student?", "Yes, 15% off cuts with a student card.", "learned")
+    index = Index([*documents, taught], Vocabulary.from_profile(profile))
+    for wording in ("do uni students pay less", "any money off for college kids"):
+        assert index.best(wording).document == taught, wording
+    assert not index.best("do pensioners pay less").matched
+
+
 # --- a result gone wrong ------------------------------------------------------------------------------
 
 
