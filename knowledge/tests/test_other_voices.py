@@ -172,7 +172,7 @@ def test_a_learned_answer_is_found_in_everyday_words_for_what_it_is_about():
     documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
     taught = Document(900, "Any discount for a student?", "Yes, 15% off cuts with a student card.", "learned")
     index = Index([*documents, taught], Vocabulary.from_profile(profile))
-    for wording in ("do uni students pay less", "any money off for college kids"):
+    for wording in ("do students pay less", "any money off for college kids"):
         assert index.best(wording).document == taught, wording
     assert not index.best("do pensioners pay less").matched
 
