@@ -111,6 +111,8 @@ def test_a_clause_naming_its_thing_does_not_point_back(index):
         ("what's the damage for a root touch-up", "$95"),
         ("what's your zip", "94115"),
         ("do you mind telling me if tipping is customary", "never required"),
+        ("hw lng is a root touch-up", "75 minutes"),
+        ("the prise of a kids cut?", "$30"),
     ],
 )
 def test_framing_and_slang_are_read_as_what_they_mean(index, question, fact):
