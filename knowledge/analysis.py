@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from knowledge import lexicon, spelling
+from knowledge import concerns, lexicon, spelling
 from knowledge.lexicon import (
     AVAILABILITY,
     COUNT,
@@ -110,9 +110,6 @@ def _build_word_table() -> tuple[dict[str, str], dict[str, str]]:
 
 _SYNONYM_SURFACE, _SYNONYM_STEM = _build_word_table()
 _STOP_STEMS = frozenset(stem(w) for w in lexicon.STOPWORDS | lexicon.FILLERS) - set(_SYNONYM_STEM)
-_RISK = frozenset(stem(w) for w in lexicon.RISK_WORDS) | frozenset(
-    stem(form) for w in lexicon.RISK_WORDS for form in spelling.lemmas(w)
-)
 _EVALUATIVE = frozenset(stem(w) for w in lexicon.EVALUATIVE)
 # Modifiers as they are read: a word no list holds is read as its stem ("same" as "sam").
 _MODIFIERS = lexicon.MODIFIERS | frozenset(stem(w) for w in lexicon.MODIFIERS)
@@ -125,7 +122,6 @@ _KNOWN_CONCEPTS = (
     | lexicon.COMPOUND_HEADS
     | frozenset(lexicon.IMPLIES)
     | frozenset(c for implied in lexicon.IMPLIES.values() for c in implied)
-    | _RISK
     | _EVALUATIVE
 )
 
@@ -369,7 +365,7 @@ class Analysis:
 
     @property
     def risky(self) -> frozenset[str]:
-        return self.concepts & _RISK
+        return frozenset(c for c in self.concepts if concerns.risky(c))
 
 
 def _is_soft(concept: str) -> bool:
@@ -511,7 +507,7 @@ def _timeless(concepts: set[str], intents: set[str]) -> bool:
 
 def _is_unlisted(word: str, concept: str) -> bool:
     """Whether `concept` is the bare stem of a word no list of the lexicon or vocabulary holds."""
-    return word.isalpha() and concept == stem(word) and concept not in _KNOWN_CONCEPTS
+    return word.isalpha() and concept == stem(word) and concept not in _KNOWN_CONCEPTS and not concerns.risky(concept)
 
 
 def _concepts_of(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:

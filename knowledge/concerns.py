@@ -322,6 +322,17 @@ MONEY_BACK = family(
         "why did you charge", "why was i charged", "you charged me", "you charged my",
     ],
 )  # fmt: skip
+# What a general fact never answers, whatever else the question holds (knowledge.analysis: only an
+# entry whose own question says it too): harm, a result gone wrong, a complaint, money back, and
+# these words, which triage weighs in their context instead of on their own.
+ALSO_RISKY = family("also risky", forms=["hairloss", "pain", "sick", "emergenc*", "urgent*", "sue", "lawyer*"])
+
+
+def risky(word: str) -> bool:
+    """Whether a word (or a stem the matcher reads it as) is one a general fact never answers."""
+    return any(f.is_said_by(word) for f in (HARM, BAD_RESULT, COMPLAINT, MONEY_BACK, ALSO_RISKY))
+
+
 CHARGED = family("charged", forms=["charg*", "billed", "paid"])
 TWICE = family("twice", forms=["twice", "double*"])
 NEVER_HAD = family(

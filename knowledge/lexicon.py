@@ -636,57 +636,6 @@ MODIFIERS = frozenset(
     }
 )
 
-# Safety, complaints, money back: a caller saying these is never answered from a general fact,
-# only by an entry whose own question says the same thing (e.g. an answer learned for it).
-RISK_WORDS: tuple[str, ...] = (
-    "hairloss",
-    "allergic",
-    "burn",
-    "burns",
-    "burning",
-    "burned",
-    "burnt",
-    "bleed",
-    "bleeding",
-    "blood",
-    "rash",
-    "swelling",
-    "swollen",
-    "swell",
-    "itch",
-    "itchy",
-    "itching",
-    "sting",
-    "stings",
-    "stinging",
-    "pain",
-    "painful",
-    "hurt",
-    "hurts",
-    "injury",
-    "injured",
-    "reaction",
-    "reactions",
-    "sick",
-    "emergency",
-    "urgent",
-    "complaint",
-    "complain",
-    "complaints",
-    "refund",
-    "refunds",
-    "damage",
-    "damaged",
-    "ruined",
-    "botched",
-    "sue",
-    "lawyer",
-    "unhappy",
-    "upset",
-    "angry",
-    "uneven",
-)
-
 # Words said to a receptionist that carry no meaning for matching.
 FILLERS = frozenset(
     {

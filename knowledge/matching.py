@@ -83,12 +83,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property, lru_cache
 
-from knowledge import lexicon, relative_days, spelling
+from knowledge import concerns, lexicon, relative_days, spelling
 from knowledge.analysis import (
     _EMPTY_IT,
     _PERSON_PRONOUN,
     _POINTS_BACK,
-    _RISK,
     _SYNONYM_SURFACE,
     AGE,
     NARROWING_SLOTS,
@@ -509,7 +508,9 @@ class Index:
             said = _EMPTY_IT.sub(" ", parts[position].lower())
             if _POINTS_BACK.search(said) or (_PERSON_PRONOUN.search(said) and not self._relative_only(whole, text)):
                 return whole
-            kept = {c for c in whole.concepts if ":" in c or c in _RISK or c in (PERSONAL, AVAILABILITY, DAYPART)}
+            kept = {
+                c for c in whole.concepts if ":" in c or concerns.risky(c) or c in (PERSONAL, AVAILABILITY, DAYPART)
+            }
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
             then_asked = frozenset().union(*(self._read(part).intents for part in parts[position + 1 :]))
             asked = replace(
@@ -532,7 +533,7 @@ class Index:
         return {
             concept
             for concept, head in query.kinds
-            if head in self._denied and concept in query.hard and concept not in _RISK and ":" not in concept
+            if head in self._denied and concept in query.hard and not concerns.risky(concept) and ":" not in concept
         }
 
     def _kind_of_denied(self, query: Analysis) -> Analysis:
