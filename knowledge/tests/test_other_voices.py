@@ -147,6 +147,12 @@ def test_damage_said_of_hair_is_still_a_safety_word(index):
     assert _answer(index, "my color got damaged, what's the price to fix it") is None
 
 
+def test_asking_whether_the_salon_is_in_a_place_is_answered_by_the_address_that_names_it(index):
+    assert "Fillmore" in (_answer(index, "are you close to Sacramento Street") or "")
+    assert _answer(index, "are you in the Marina district") is None  # the address does not say so
+    assert _answer(index, "are you on fb") is None
+
+
 # --- a class of services -----------------------------------------------------------------------------
 
 
