@@ -86,13 +86,35 @@ class Family:
         # Which words are one of `forms`, remembered per family: triage asks every family about
         # every word of a question, and most words come back in the next question.
         object.__setattr__(self, "_known_words", {})
+        # `is_form` over every form, asked at once: the exact forms as sets and the prefixes as
+        # tuples for `str.startswith`, each also with doubled letters said once (long forms only);
+        # a slip keeps the first letter, so only forms of the word's first letter can be one slip off.
+        exact = [form for form in self.forms if not form.endswith("*")]
+        prefixes = [form[:-1] for form in self.forms if form.endswith("*")]
+        long_enough = TYPO_MIN_LENGTH
+        object.__setattr__(self, "_exact", frozenset(exact))
+        object.__setattr__(self, "_exact_collapsed", frozenset(_collapse(f) for f in exact if len(f) >= long_enough))
+        object.__setattr__(self, "_prefixes", tuple(prefixes))
+        object.__setattr__(self, "_prefixes_collapsed", tuple(_collapse(p) for p in prefixes if len(p) >= long_enough))
+        by_letter: dict[str, tuple[str, ...]] = {}
+        for form in self.forms:
+            by_letter[form[0]] = (*by_letter.get(form[0], ()), form)
+        object.__setattr__(self, "_forms_by_letter", by_letter)
 
     def is_said_by(self, word: str) -> bool:
-        """Whether `word` alone is one of this family's forms."""
+        """Whether `word` alone is one of this family's forms (`is_form` of any of them)."""
         known: dict[str, bool] = self._known_words
         said = known.get(word)
         if said is None:
-            said = any(is_form(word, form, self.slips) for form in self.forms)
+            collapsed = _collapse(word)
+            said = (
+                word in self._exact
+                or word.startswith(self._prefixes)
+                or collapsed in self._exact_collapsed
+                or collapsed.startswith(self._prefixes_collapsed)
+            )
+            if not said and self.slips and word:
+                said = any(is_form(word, form, True) for form in self._forms_by_letter.get(word[0], ()))
             if len(known) < 20_000:
                 known[word] = said
         return said
@@ -328,8 +350,10 @@ MONEY_BACK = family(
 ALSO_RISKY = family("also risky", forms=["hairloss", "pain", "sick", "emergenc*", "urgent*", "sue", "lawyer*"])
 
 
+@lru_cache(maxsize=50_000)
 def risky(word: str) -> bool:
-    """Whether a word (or a stem the matcher reads it as) is one a general fact never answers."""
+    """Whether a word (or a stem the matcher reads it as) is one a general fact never answers.
+    Remembered per word: the matcher asks it of every concept of every question."""
     return any(f.is_said_by(word) for f in (HARM, BAD_RESULT, COMPLAINT, MONEY_BACK, ALSO_RISKY))
 
 
