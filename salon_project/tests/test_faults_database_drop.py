@@ -54,7 +54,7 @@ def dropped_mid_transaction(endpoint: WebhookEndpoint, send) -> httpx.Response:
     database backend once its COMMIT waits on that lock; return the response."""
     url = subprocess_database_url()
     with psycopg.connect(url) as locker, psycopg.connect(url, autocommit=True) as admin:
-        locker.execute("SELECT id FROM helprequests_webhookendpoint WHERE id = %s FOR UPDATE", [endpoint.pk])
+        locker.execute(f"SELECT id FROM {WebhookEndpoint._meta.db_table} WHERE id = %s FOR UPDATE", [endpoint.pk])
         result: dict[str, httpx.Response] = {}
         request = threading.Thread(target=lambda: result.setdefault("response", send()))
         request.start()
