@@ -100,6 +100,16 @@ def load(path: str | Path) -> EvalSet:
     return EvalSet(questions, lessons)
 
 
+def sentences(path: str | Path) -> set[str]:
+    """Every sentence a file asks (questions, lessons, their rewordings and unrelated questions),
+    in one spacing and case: what must not be shared between two files of different splits."""
+    loaded = load(path)
+    found = {q.q for q in loaded.questions}
+    for lesson in loaded.lessons:
+        found |= {lesson.question, *lesson.ask, *lesson.unrelated}
+    return {" ".join(s.casefold().split()) for s in found}
+
+
 def _question(item: dict, number: int, path: Path) -> Question:
     expect = item.get("expect")
     if expect not in ("answer", "escalate") or not str(item.get("q") or "").strip():

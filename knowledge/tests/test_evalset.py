@@ -18,14 +18,6 @@ def _keys(path: Path) -> list[str]:
     return [q.q for q in loaded.questions] + [lesson.question for lesson in loaded.lessons]
 
 
-def _sentences(path: Path) -> set[str]:
-    loaded = evalset.load(path)
-    found = {q.q for q in loaded.questions}
-    for lesson in loaded.lessons:
-        found |= {lesson.question, *lesson.ask, *lesson.unrelated}
-    return {" ".join(s.casefold().split()) for s in found}
-
-
 @pytest.mark.parametrize("side", [evalset.DEV, evalset.HELDOUT])
 def test_every_item_is_in_the_file_its_hash_names(side):
     for path in SPLIT_FILES[side]:
@@ -57,11 +49,11 @@ def test_about_a_third_is_held_out_with_every_kind_of_item():
 def test_no_sentence_is_shared_with_another_question_file():
     """The new voices are new: not in the project's dev set, not in the shared eval file, and no
     question sits on both sides."""
-    dev, heldout = (set().union(*map(_sentences, paths)) for paths in SPLIT_FILES.values())
+    dev, heldout = (set().union(*map(evalset.sentences, paths)) for paths in SPLIT_FILES.values())
     assert not dev & heldout
-    assert not _sentences(evalset.DEV_VOICES_FILE) & _sentences(DEV_VOICES_2_FILE)
+    assert not evalset.sentences(evalset.DEV_VOICES_FILE) & evalset.sentences(DEV_VOICES_2_FILE)
     others = [evalset.DATA / "dev_questions.yaml", evalset.DEFAULT_LEARNING_FILE]
     if SHARED_EVAL.exists():
         others.append(SHARED_EVAL)
     for other in others:
-        assert not (dev | heldout) & _sentences(other), other.name
+        assert not (dev | heldout) & evalset.sentences(other), other.name

@@ -200,20 +200,12 @@ def test_making_an_appointment_for_a_colour_is_no_result_gone_wrong():
 # --- the third dev set is new --------------------------------------------------------------------
 
 
-def _sentences(path: Path) -> set[str]:
-    loaded = evalset.load(path)
-    found = {q.q for q in loaded.questions}
-    for lesson in loaded.lessons:
-        found |= {lesson.question, *lesson.ask, *lesson.unrelated}
-    return {" ".join(s.casefold().split()) for s in found}
-
-
 def test_the_third_dev_set_shares_no_sentence_with_another_question_file():
     others = sorted(evalset.DATA.glob("*.yaml"))
     if SHARED_EVAL.exists():
         others.append(SHARED_EVAL)
-    mine = _sentences(DEV_VOICES_3)
+    mine = evalset.sentences(DEV_VOICES_3)
     for other in others:
         if other != DEV_VOICES_3:
-            shared = mine & _sentences(other)  # only these are shown: a held-out file stays unread
+            shared = mine & evalset.sentences(other)  # only these are shown: a held-out file stays unread
             assert not shared, (other.name, sorted(shared))
