@@ -11,6 +11,7 @@ each specified on wordings written for these tests (none is from an evaluation f
 - A clause about a class of services ("color services") is about each kind the class always holds,
   and about any service of the menu the caller names as of that class ("a bridal blowout").
 - Framing and money slang are vocabulary data; a word they hold keeps its meaning elsewhere.
+- "Which part of" a place asks for the neighbourhood; a treatment against frizz is a smoothing one.
 - What a product "made" or "left" of a result is how the result came out (triage: a complaint).
 """
 
@@ -132,6 +133,24 @@ def test_framing_and_slang_are_read_as_what_they_mean(index, question, fact):
 )
 def test_trade_words_and_verbs_of_thinking_are_read_as_what_they_mean(index, question, fact):
     assert fact in (_answer(index, question) or ""), index.best(question).reason
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("which part of the city is the salon in", "Lower Pacific Heights"),
+        ("what part of town is your shop in", "Lower Pacific Heights"),
+        ("what do you charge for an anti-frizz treatment", "$300"),
+        ("price to tame the frizz?", "$300"),
+    ],
+)
+def test_which_part_of_a_place_is_the_neighbourhood_and_a_treatment_for_frizz_is_smoothing(index, question, fact):
+    assert fact in (_answer(index, question) or ""), index.best(question).reason
+
+
+def test_frizzy_hair_after_a_service_or_part_of_a_process_is_no_such_question(index):
+    assert _answer(index, "my hair went frizzy after the keratin, how much was it") is None
+    assert _answer(index, "what part of the colour process takes longest") is None
 
 
 def test_a_same_day_booking_is_about_todays_chairs_not_a_policy(index):
