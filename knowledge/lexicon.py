@@ -590,6 +590,12 @@ SERVICE_CLASSES: dict[str, tuple[str, ...]] = {
     "color": ("balayage", "highlights", "root", "touchup", "lowlights", "toner", "gloss", "ombre"),
 }
 
+# Occasions a service may be for ("an updo for prom", "a blowout for our anniversary dinner"): a
+# kind of a service only where the salon offers that service for it (the bridal and special-event
+# updo); elsewhere a blowout for prom is a blowout (see `matching.Index._for_an_occasion`).
+# "occasion" is what the vocabulary data makes of the occasions no entry names (fixtures/vocabulary.yaml).
+OCCASIONS = frozenset({"bridal", "special-event", "occasion"})
+
 # Nouns that a word right before them only qualifies: "color consultations" are consultations and
 # "late cancellations" cancellations, so a fact saying them does not answer "how much is color?"
 # or "what if I'm late?" (see `analysis.Analysis.modifiers`).

@@ -21,7 +21,9 @@ left and is compared with a threshold calibrated on labelled questions
    relative); so is one whose words reach only entries that refuse it. A word no entry says that is
    the head of the only compound term the index holds with it stands for that term ("voucher" for
    "gift voucher"). A word right before a thing a learned "no" denies only says which kind of it
-   ("tape-in extensions" when "we don't offer extensions").
+   ("tape-in extensions" when "we don't offer extensions"). An occasion a service is for narrows it
+   only where the salon offers that service for it: "a blowout for our anniversary dinner" is the
+   blowout, "an updo for prom" the special-event updo, "a bridal blowout" no service of the menu.
 2. Retrieval (`Index`): an inverted index from each concept, and each intent an answer can
    satisfy, to the entries that have it. An entry can only answer a question if it has every
    content concept and intent of the question, so the candidates are the intersection of those
@@ -414,6 +416,8 @@ class Index:
                 found = self._asked_part(parts, found, text)
             if self._denied_kinds(found) and not self._answers(found):
                 found = self._kind_of_denied(found)
+            if found.concepts & lexicon.OCCASIONS and not self._answers(found):
+                found = self._for_an_occasion(found, text)
             if len(self._analysed) < 20_000:
                 self._analysed[text] = found
         return found
@@ -547,6 +551,41 @@ class Index:
         if ranked and ranked[0][1].matched and self._prepared[ranked[0][1].document].denies:
             return reread
         return query
+
+    def _for_an_occasion(self, query: Analysis, text: str) -> Analysis:
+        """A service asked for an occasion the salon offers it for no differently ("how much is a
+        blowout for prom?", "... for our anniversary dinner") is that service: what it is for says
+        why it is wanted, not which service. Not when the occasion says which kind of the service
+        ("a bridal blowout", "prom hair"), and kept only when the service, so read, is answered;
+        where the salon offers the service for the occasion (the special-event updo), the
+        question is answered as asked and never comes here. A word no entry says right before the
+        occasion says which kind of occasion ("a charity gala", "a retirement party"), so it goes
+        with it; not a word that may be whose occasion it is ("my dog's birthday", typed "dogs"),
+        a slot or a safety word."""
+        occasions = query.concepts & lexicon.OCCASIONS
+        named = query.hard & self._services - occasions
+        if not named or any(kind in occasions and head in named for kind, head in query.kinds):
+            return query
+        said = text.lower().replace("\u2019", "'")
+        unsaid = {
+            c
+            for c, word in query.unlisted
+            if c not in self._postings and not word.endswith("s") and not re.search(rf"\b{re.escape(word)}'s\b", said)
+        }
+        kinds_of_occasion = {
+            kind
+            for kind, head in query.kinds
+            if head in occasions and kind in unsaid and ":" not in kind and not concerns.risky(kind)
+        }
+        dropped = occasions | kinds_of_occasion
+        reread = replace(
+            query,
+            concepts=query.concepts - dropped,
+            loose=query.loose - dropped,
+            modifiers=frozenset(m for m in query.modifiers if m[0] not in dropped),
+            unlisted=frozenset(pair for pair in query.unlisted if pair[0] not in dropped),
+        )
+        return reread if self._answers(reread) else query
 
     def _strange(self, query: Analysis) -> list[tuple[str, str]]:
         """Unlisted words that no entry says and English does not know: slips, chat forms, names."""
