@@ -332,6 +332,30 @@ def complaint(said: tuple[str, ...]) -> bool:
     return result_gone_wrong(said) or COMPLAINT.said_in(said)
 
 
+# Where a result went wrong, when it was not here: another salon, the caller's own bathroom. In
+# the clause that says so, a bad word tells the caller's story ("every salon I go to ruins my
+# curls"), not a complaint to this salon (`complaint_about_elsewhere`).
+ELSEWHERE = family(
+    "elsewhere",
+    forms=["diy"],
+    phrases=[
+        "every salon", "other salon", "other salons", "another salon", "last salon", "old salon",
+        "previous salon", "usual salon", "former salon", "every hairdresser", "last hairdresser",
+        "old hairdresser", "another hairdresser", "last stylist", "old stylist", "previous stylist",
+        "another stylist", "every stylist", "last place", "other place", "another place", "at home",
+        "box dye", "box kit", "home kit", "home dye", "did it myself", "dyed it myself", "cut it myself",
+    ],
+)  # fmt: skip
+
+
+def complaint_about_elsewhere(clause: str) -> bool:
+    """A clause telling of a result gone wrong somewhere else ("my last salon butchered it", "a
+    box dye at home went patchy"): no complaint to this salon, so the question it leads to may be
+    answered. Never when someone may be hurt or money is in question, wherever it happened."""
+    said = words(clause)
+    return ELSEWHERE.said_in(said) and not harm(said) and not money_going_wrong(said)
+
+
 # --- money going the wrong way ------------------------------------------------------------------
 
 MONEY_BACK = family(

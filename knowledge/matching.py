@@ -501,8 +501,10 @@ class Index:
         answers the whole turn and that clause reaches one ("so my husband keeps putting it off, how much
         is a beard trim?"). What the other clauses say counts only where it can refuse or narrow
         an answer: days, holidays, audiences, ages, people, safety words, the caller's own
-        booking. A clause that points back ("how much is that?", "can you color them?") depends
-        on what it points to, so then the whole turn is kept; "he" or "she" in a turn that names
+        booking; a result gone wrong somewhere else ("every salon I go to ruins my curls") is the
+        caller's story, not a complaint (`concerns.complaint_about_elsewhere`). A clause that
+        points back ("how much is that?", "can you color them?") depends on what it points to,
+        so then the whole turn is kept; "he" or "she" in a turn that names
         a relative and no one of the salon's is that relative ("my mum ..., she usually gets a
         blow-dry"), whom the family words already read, so it points to nobody else."""
         for position in range(len(parts) - 1, -1, -1):
@@ -512,8 +514,16 @@ class Index:
             said = _EMPTY_IT.sub(" ", parts[position].lower())
             if _POINTS_BACK.search(said) or (_PERSON_PRONOUN.search(said) and not self._relative_only(whole, text)):
                 return whole
+            told = [part for i, part in enumerate(parts) if i != position]
+            excused = frozenset().union(
+                *(self._read(part).risky for part in told if concerns.complaint_about_elsewhere(part))
+            ) - frozenset().union(
+                *(self._read(part).risky for part in told if not concerns.complaint_about_elsewhere(part))
+            )
             kept = {
-                c for c in whole.concepts if ":" in c or concerns.risky(c) or c in (PERSONAL, AVAILABILITY, DAYPART)
+                c
+                for c in whole.concepts
+                if ":" in c or (concerns.risky(c) and c not in excused) or c in (PERSONAL, AVAILABILITY, DAYPART)
             }
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
             then_asked = frozenset().union(*(self._read(part).intents for part in parts[position + 1 :]))

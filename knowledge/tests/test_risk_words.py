@@ -53,3 +53,41 @@ def test_words_of_no_concern_are_not_risk_words(index):
     for word in ("price", "haircut", "saturday", "parking", "colour"):
         assert not concerns.risky(word)
     assert index.best("how much is a haircut?").matched
+
+
+# --- a result gone wrong somewhere else ---------------------------------------------------------
+
+
+def _answer(index: Index, question: str) -> str | None:
+    match = index.best(question)
+    return match.document.answer if match.matched else None
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("my old salon totally butchered my colour, who there does colour correction?", "Jordan"),
+        ("I did a box dye at home and it's gone patchy, what's a single process color cost", "$120"),
+        ("every stylist I've had ruins my curls. is anyone there good with curly hair", "Priya"),
+    ],
+)
+def test_a_result_gone_wrong_somewhere_else_is_the_callers_story_not_a_complaint(index, question, fact):
+    assert fact in (_answer(index, question) or "")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "you guys botched my colour on friday, who does colour correction?",  # a complaint to this salon
+        "my last salon burned my scalp with bleach, who does colour correction?",  # harm, wherever it was
+        "my old salon overcharged me for a patchy colour, what do you charge for colour?",  # money
+    ],
+)
+def test_a_complaint_here_harm_or_money_is_never_set_aside(index, question):
+    assert _answer(index, question) is None
+
+
+def test_elsewhere_is_read_only_in_the_clause_that_says_it():
+    assert concerns.complaint_about_elsewhere("my last salon ruined it")
+    assert not concerns.complaint_about_elsewhere("you ruined it")
+    assert not concerns.complaint_about_elsewhere("at home my scalp is burning")
