@@ -404,6 +404,7 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
         else _concepts_of(word, vocabulary)  # "... when I book": a conjunction, asks for no time
         for i, word in enumerate(tokens)
     ]
+    read = [_role_dealt_with(tokens, i, found) for i, found in enumerate(read)]
     for word, found in zip(tokens, read, strict=True):
         if len(found) == 1 and _is_unlisted(word, found[0]):
             unlisted.add((found[0], word))
@@ -460,6 +461,20 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
         kinds=_kinds(read),
         alternatives=_alternatives(tokens, read, PERSON in intents),
     )
+
+
+def _role_dealt_with(tokens: list[str], i: int, found: tuple[str, ...]) -> tuple[str, ...]:
+    """A role ("stylist", "colorist") asks for a person unless a verb of dealing with someone
+    already there comes before it (`lexicon.DEALT_WITH`: "do I tip the stylist?"): then it is only
+    who is dealt with. "who", which is nothing but the asking, always asks."""
+    if PERSON not in found or len(found) == 1:
+        return found
+    j = i - 1
+    while j >= 0 and tokens[j] in lexicon.DEALT_WITH_BETWEEN:
+        j -= 1
+    if j >= 0 and tokens[j] in lexicon.DEALT_WITH:
+        return tuple(c for c in found if c != PERSON)
+    return found
 
 
 def _alternatives(tokens: list[str], read: list[tuple[str, ...]], asks_who: bool = False) -> bool:

@@ -608,6 +608,15 @@ QUESTION_LEADS = frozenset(
     | {"wondering", "ask", "asking", "idea", "sure", "say", "exactly", "then"}
 )
 
+# Verbs of dealing with someone already there: a role said after one of them ("do I tip the
+# stylist?", "chatting with a colorist", "pay the barber") names who is dealt with, and asks for no
+# person's name. The small words that may stand between the verb and the role are skipped.
+DEALT_WITH = frozenset(
+    {"tip", "tips", "tipping", "tipped", "pay", "pays", "paying", "paid", "thank", "thanking", "talk", "talking"}
+    | {"speak", "speaking", "chat", "chatting", "ask", "asking", "tell", "telling", "message", "text", "call"}
+)
+DEALT_WITH_BETWEEN = frozenset({"the", "a", "an", "my", "your", "our", "his", "her", "their", "to", "with", "for"})
+
 # Praise words that, in a "who" question, only ask who does something ("who's best for balayage").
 EVALUATIVE: tuple[str, ...] = ("good", "best", "great", "top", "better", "recommend", "suggest")
 

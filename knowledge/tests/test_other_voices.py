@@ -13,6 +13,7 @@ each specified on wordings written for these tests (none is from an evaluation f
 - Framing and money slang are vocabulary data; a word they hold keeps its meaning elsewhere.
 - "Which part of" a place asks for the neighbourhood; a treatment against frizz is a smoothing one.
 - What a product "made" or "left" of a result is how the result came out (triage: a complaint).
+- A role after a verb of dealing with someone ("tip the stylist") asks for no person's name.
 """
 
 from pathlib import Path
@@ -228,3 +229,10 @@ def test_the_third_dev_set_shares_no_sentence_with_another_question_file():
         if other != DEV_VOICES_3:
             shared = mine & evalset.sentences(other)  # only these are shown: a held-out file stays unread
             assert not shared, (other.name, sorted(shared))
+
+
+def test_a_role_after_a_verb_of_dealing_with_someone_asks_for_no_name(index):
+    """ "tip the hairdresser" is who is tipped, not a question asking which hairdresser."""
+    assert "?person" not in analyse("do people usually tip the hairdresser").intents
+    assert "?person" in analyse("do you have a hairdresser for curly hair").intents
+    assert "never required" in (_answer(index, "do people usually tip the hairdresser") or "")
