@@ -566,6 +566,18 @@ SOFT = frozenset(
     }
 )
 
+# Animals (as the matcher reads them: stems, vocabulary meanings): said anywhere in a turn, one may
+# be who a service is for ("my dog is a poodle, how much is a haircut?"), so a clause read as the
+# question keeps them (`matching.Index._asked_part`), and no entry about people answers.
+ANIMALS = frozenset({"dog", "cat", "pet", "kitten", "pony", "hors", "rabbit", "bunny", "hamster", "animal"})
+# A need of the caller's body or of getting in ("I'm in a wheelchair", "I'm pregnant", "my scalp is
+# sensitive"): kept the same way, since it may change what the answer is (no walk-in policy
+# answers whether a wheelchair gets in, no price whether colour is safe in pregnancy).
+NEEDS = frozenset(
+    {"accessibility", "mobility", "crutch", "walker", "stroller", "pram", "blind", "deaf", "autism", "autistic"}
+    | {"pregnant", "pregnancy", "sensitiv", "anxiety"}
+)
+
 # Rules that hold whatever the day: a cancellation, walk-in, deposit, lateness or payment policy.
 # "Today" changes no answer about them ("can I walk in today?" is the walk-in policy), while it
 # does about opening hours (read as the weekday) and anything about a free chair or a person.

@@ -150,6 +150,31 @@ UNKNOWN_SHARE_MAX = 0.25
 _DENIAL = re.compile(r"^\W*(?:no\b|nope\b|sorry\b|unfortunately\b|we (?:do not|don't|can ?not|can't) )")
 
 
+# A clause that tells of the caller ("I'm coming from the Marina", "my kids are off school"), after
+# a conjunction or an interjection or none (`Index._asked_part`).
+_TELLS_OF_THE_CALLER = re.compile(
+    r"^\s*(?:(?:and|but|so|oh|well|also|anyway|because|cause|cuz)\s+)*"
+    r"(?:i|i'm|im|i\u2019m|i've|ive|i'd|i'll|we|we're|we've|my|our)\b"
+)
+
+
+# What a question carries when it says harm or money going wrong only in a phrase: a risk word.
+CONCERN = "complaint"
+
+
+def _with_a_concern(query: Analysis, text: str) -> Analysis:
+    """Harm or money going the wrong way said in a phrase, not a word ("I got charged a no-show
+    fee", "it got in my eye"; `concerns.harm`, `concerns.money_going_wrong`), is read as a risk
+    word, so only an entry whose own question says one answers it, as with "refund" or "rash".
+    (A complaint's phrases, "20 minutes late", are triage's context, not the matcher's.)"""
+    if query.risky:
+        return query
+    said = concerns.words(text)
+    if not (concerns.harm(said) or concerns.money_going_wrong(said)):
+        return query
+    return replace(query, concepts=query.concepts | {CONCERN})
+
+
 # --- the index ----------------------------------------------------------------------------------
 
 
@@ -305,7 +330,7 @@ class Index:
         }
 
     def _prepare(self, document: Document) -> _Entry:
-        question = analyse(document.question, self.vocabulary)
+        question = _with_a_concern(analyse(document.question, self.vocabulary), document.question)
         question_evidence = evidence(document.question, question) | question.intents
         keyed = document.source in KEYED_SOURCES
         denial = INTENTS if keyed and _DENIAL.match(document.answer.lower()) else frozenset()
@@ -418,6 +443,7 @@ class Index:
                 found = self._kind_of_denied(found)
             if found.concepts & lexicon.OCCASIONS and not self._answers(found):
                 found = self._for_an_occasion(found, text)
+            found = _with_a_concern(found, text)
             if len(self._analysed) < 20_000:
                 self._analysed[text] = found
         return found
@@ -498,15 +524,18 @@ class Index:
 
     def _asked_part(self, parts: list[str], whole: Analysis, text: str) -> Analysis:
         """A long turn read as its question: the last clause with a topic word, when no entry
-        answers the whole turn and that clause reaches one ("so my husband keeps putting it off, how much
-        is a beard trim?"). What the other clauses say counts only where it can refuse or narrow
-        an answer: days, holidays, audiences, ages, people, safety words, the caller's own
-        booking; a result gone wrong somewhere else ("every salon I go to ruins my curls") is the
-        caller's story, not a complaint (`concerns.complaint_about_elsewhere`). A clause that
-        points back ("how much is that?", "can you color them?") depends on what it points to,
-        so then the whole turn is kept; "he" or "she" in a turn that names
-        a relative and no one of the salon's is that relative ("my mum ..., she usually gets a
-        blow-dry"), whom the family words already read, so it points to nobody else."""
+        answers the whole turn and that clause reaches one ("so my husband keeps putting it off,
+        how much is a beard trim?"). What the other clauses say counts only where it can refuse
+        or narrow an answer: days, holidays, audiences, ages, people, animals, a need of the
+        caller's, safety words, the caller's own booking; a result gone wrong somewhere else
+        ("every salon I go to ruins my curls") is the caller's story, not a complaint
+        (`concerns.complaint_about_elsewhere`). A clause that points back ("how much is that?",
+        "can you color them?") depends on what it points to, so then the whole turn is kept. A
+        clause that tells of the caller ("..., I'm coming from the Marina") and reaches no entry
+        is not what is asked: the clause before it is read (what it says that can refuse an
+        answer is kept all the same). "He" or "she" in a turn that names a relative and no one of
+        the salon's is that relative ("my mum ..., she usually gets a blow-dry"), whom the family
+        words already read, points to nobody else."""
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
             if not asked.anchors:
@@ -523,14 +552,20 @@ class Index:
             kept = {
                 c
                 for c in whole.concepts
-                if ":" in c or (concerns.risky(c) and c not in excused) or c in (PERSONAL, AVAILABILITY, DAYPART)
+                if ":" in c
+                or (concerns.risky(c) and c not in excused)
+                or c in (PERSONAL, AVAILABILITY, DAYPART)
+                or c in lexicon.ANIMALS | lexicon.NEEDS
             }
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
             then_asked = frozenset().union(*(self._read(part).intents for part in parts[position + 1 :]))
             asked = replace(
                 asked, concepts=asked.concepts | kept, loose=asked.loose | kept, intents=asked.intents | then_asked
             )
-            return asked if self._candidates(asked) else whole
+            if self._candidates(asked):
+                return asked
+            if not _TELLS_OF_THE_CALLER.match(parts[position].lower()):
+                return whole
         return whole
 
     def _relative_only(self, whole: Analysis, text: str) -> bool:

@@ -91,3 +91,20 @@ def test_elsewhere_is_read_only_in_the_clause_that_says_it():
     assert concerns.complaint_about_elsewhere("my last salon ruined it")
     assert not concerns.complaint_about_elsewhere("you ruined it")
     assert not concerns.complaint_about_elsewhere("at home my scalp is burning")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I got charged a no-show fee",  # money going the wrong way, in a phrase of ordinary words
+        "they charged me twice for a blowout, how much is it meant to be?",
+        "some of the bleach got in my eye, what time do you close?",  # harm, in a phrase
+    ],
+)
+def test_harm_or_money_said_in_a_phrase_is_a_risk_as_a_word_is(index, question):
+    assert _answer(index, question) is None
+
+
+def test_a_complaints_phrase_alone_is_triages_context_not_a_refusal(index):
+    """ "20 minutes late" is a complaint's phrase to triage; asked as a policy it is the policy."""
+    assert "15 minutes" in (_answer(index, "what happens if I'm 20 minutes late?") or "")

@@ -134,3 +134,37 @@ def test_the_it_of_is_it_ok_to_points_at_nothing(index):
 )
 def test_other_pointers_in_the_clause_still_point_back(index, question):
     assert not index.best(question).matched, question
+
+
+# --- a clause telling of the caller, and what a story keeps ------------------------------------
+
+
+def _answer(index: Index, question: str) -> str | None:
+    match = index.best(question)
+    return match.document.answer if match.matched else None
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("what's the address, we're driving in from Oakland", "Fillmore"),
+        ("how long is a root touch up? I've got a meeting at two", "75 minutes"),
+        ("do you take cards, my wallet never has cash", "credit"),
+    ],
+)
+def test_a_clause_telling_of_the_caller_after_the_question_is_not_the_question(index, question, fact):
+    assert fact in (_answer(index, question) or "")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much is a haircut, I'm bringing my puppy",  # an animal may be who it is for
+        "my cat is long-haired, what's a haircut cost",
+        "can I just walk in? I use a wheelchair",  # a need may change the answer
+        "I'm pregnant, how much is a single process colour?",
+        "how much is a blowout, my scalp is burning",  # harm, said of the caller
+    ],
+)
+def test_what_a_story_says_that_may_change_the_answer_is_kept(index, question):
+    assert _answer(index, question) is None
