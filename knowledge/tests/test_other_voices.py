@@ -115,6 +115,8 @@ def test_a_clause_naming_its_thing_does_not_point_back(index):
         ("do you mind telling me if tipping is customary", "never required"),
         ("hw lng is a root touch-up", "75 minutes"),
         ("the prise of a kids cut?", "$30"),
+        ("I'm running about ten minutes behind, does that matter", "15 minutes"),
+        ("stuck in traffic, what happens now", "15 minutes"),
     ],
 )
 def test_framing_and_slang_are_read_as_what_they_mean(index, question, fact):
