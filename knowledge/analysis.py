@@ -146,9 +146,13 @@ _CONTRACTIONS = [
     (r"s'(?=\s|$)", "s"),
 ]
 _CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?")
-_DURATION_TEXT = re.compile(
-    r"\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|half an?)\s+(?:and a half\s+)?(?:hours?|hrs?|minutes?|mins?)\b"
+# "3 hours", "twenty minutes", "twenty-five mins", "a few minutes": how long, said in a text
+_AMOUNT = (
+    r"(?:\d+(?:\.\d+)?|an?|half an?|a few|a couple(?: of)?|(?:thirty|forty|fifty|sixty|"
+    + "|".join(lexicon.NUMBER_WORDS)
+    + r")(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
 )
+_DURATION_TEXT = re.compile(rf"\b{_AMOUNT}\s+(?:and a half\s+)?(?:hours?|hrs?|minutes?|mins?)\b")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 # An age said with a person ("my 15 year old", "she's 15", "age 8"): read as `age:N`, so an entry
 # for children "under 12" is not given for a 15-year-old.

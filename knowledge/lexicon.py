@@ -125,6 +125,7 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("down", "payment"): ("@deposit",),
     ("running", "late"): ("@late",),
     ("running", "behind"): ("@late",),
+    ("duration", "behind"): ("duration", "@late"),  # "twenty minutes behind" (analysis reads "duration")
     ("hair", "loss"): ("@hairloss",),
     ("fell", "out"): ("@hairloss",),
     ("falling", "out"): ("@hairloss",),

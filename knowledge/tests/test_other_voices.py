@@ -238,3 +238,9 @@ def test_a_role_after_a_verb_of_dealing_with_someone_asks_for_no_name(index):
     assert "?person" not in analyse("do people usually tip the hairdresser").intents
     assert "?person" in analyse("do you have a hairdresser for curly hair").intents
     assert "never required" in (_answer(index, "do people usually tip the hairdresser") or "")
+
+
+@pytest.mark.parametrize("said", ["twenty minutes", "twenty minute", "twenty-five mins", "a few minutes"])
+def test_a_length_of_time_in_number_words_is_a_duration(index, said):
+    assert "duration" in analyse(f"I'll be {said} late").concepts
+    assert "15 minutes" in (_answer(index, f"if I'm {said} late what happens to my appointment") or "")
