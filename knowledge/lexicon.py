@@ -125,6 +125,12 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("down", "payment"): ("@deposit",),
     ("running", "late"): ("@late",),
     ("running", "behind"): ("@late",),
+    # "sun" is Sunday only beside opening hours ("hrs sun?"): alone it is a thing too
+    **{
+        said: ("@" + HOURS, "day:sunday")
+        for said in (("hrs", "sun"), ("hours", "sun"), ("sun", "hrs"), ("sun", "hours"))
+    },
+    **{said: ("@" + HOURS, "day:sunday") for said in (("open", "sun"), ("open", "on", "sun"), ("opening", "sun"))},
     ("duration", "behind"): ("duration", "@late"),  # "twenty minutes behind" (analysis reads "duration")
     ("hair", "loss"): ("@hairloss",),
     ("fell", "out"): ("@hairloss",),
@@ -404,6 +410,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tinting",
     ),
     "highlight": ("highlight", "highlights", "highlighting", "highlighted"),
+    "balayage": ("balayage", "balayages", "balayaged"),  # a concept of its own: vocabulary data says it
     "bridal": ("bridal", "bride", "brides", "wedding", "weddings"),
     "updo": ("updo", "updos"),
     "treatment": ("treatment", "treatments", "treat"),

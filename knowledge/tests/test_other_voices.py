@@ -14,6 +14,8 @@ each specified on wordings written for these tests (none is from an evaluation f
 - "Which part of" a place asks for the neighbourhood; a treatment against frizz is a smoothing one.
 - What a product "made" or "left" of a result is how the result came out (triage: a complaint).
 - A role after a verb of dealing with someone ("tip the stylist") asks for no person's name.
+- Chat short forms ("cxl", "ph #", "hrs sun"), "start at" and "set me back" for a price, a hair
+  length (the salon prices by none), balayage described ("hand-painted colour") are vocabulary.
 """
 
 from pathlib import Path
@@ -117,6 +119,17 @@ def test_a_clause_naming_its_thing_does_not_point_back(index):
         ("the prise of a kids cut?", "$30"),
         ("I'm running about ten minutes behind, does that matter", "15 minutes"),
         ("stuck in traffic, what happens now", "15 minutes"),
+        ("what do partial highlights start at", "$140"),
+        ("what would a root touch up set me back", "$95"),
+        ("cxl notice?", "24 hours"),
+        ("whats the ph # there", "555-0142"),
+        ("hrs sun pls", "4 PM"),
+        ("email addy?", "hello@glowandshear"),
+        ("how much is a blowout for mid-length hair", "$55"),
+        ("the hand-painted colour, how much is that", "$240"),
+        ("ok if I leave a little extra for the stylist?", "never required"),
+        ("can I come without an appointment", "Walk-ins"),
+        ("how long is a men's cut start to finish", "30 minutes"),
     ],
 )
 def test_framing_and_slang_are_read_as_what_they_mean(index, question, fact):
@@ -244,3 +257,13 @@ def test_a_role_after_a_verb_of_dealing_with_someone_asks_for_no_name(index):
 def test_a_length_of_time_in_number_words_is_a_duration(index, said):
     assert "duration" in analyse(f"I'll be {said} late").concepts
     assert "15 minutes" in (_answer(index, f"if I'm {said} late what happens to my appointment") or "")
+
+
+@pytest.mark.parametrize("question", ["what's the sun like there", "do you do hair for shoulder length"])
+def test_a_short_form_or_a_length_alone_is_no_question(index, question):
+    assert _answer(index, question) is None
+
+
+def test_sat_as_seated_is_no_saturday():
+    assert not analyse("how long would I be sat there").slots("day")
+    assert analyse("open sat?").slots("day") == {"day:saturday"}
