@@ -154,7 +154,7 @@ HARM = family(
         "infect*", "faint*", "dizz*", "lightheaded", "nause*", "vomit*", "unconscious", "seizure*",
         "breathe", "breathing", "breathless", "chok*", "injur*", "hurt*", "wound*", "stitches",
         "sprain*", "bruis*", "painful", "swallow*", "poison*", "reaction*", "scab*", "slipped", "tripped",
-        "smoke", "unsafe", "danger*",
+        "smoke", "unsafe", "danger*", "balloon*",
     ],
     phrases=[
         "on fire", "throw up", "threw up", "pass out", "passed out", "in my eye", "in her eye",
@@ -162,7 +162,8 @@ HARM = family(
         "got cut", "was cut", "been cut", "nicked me", "nicked my", "fell down", "fell over", "fell off",
         "fell on", "fell and", "fall down", "fall over", "twisted my", "twisted her", "twisted his",
         "broke my", "broke her", "broke his", "gas leak", "fire in", "hair falling out", "hair is falling out",
-        "coming out in clumps", "falling out in clumps",
+        "coming out in clumps", "falling out in clumps", "blew up", "blown up", "puffed up", "puffing up",
+        "gone fat", "kind of fat", "gone all fat", "gone big", "got fat", "got big",
     ],
     slips=True,
 )  # fmt: skip
@@ -299,8 +300,9 @@ RESULT_QUALITY = family(
     "result quality",
     forms=[
         "wrong", "orange", "green", "yellow", "brass*", "dark*", "light*", "short*", "blonde*", "red",
-        "purple", "pink", "grey", "gray", "brown", "black", "white", "flat", "frizzy", "thin", "off",
-        "weird", "strange", "different", "bad", "awful", "terrible", "horrible", "faded",
+        "purple", "pink", "grey", "gray", "brown", "black", "white", "flat", "frizz*", "thin", "thinner",
+        "off", "weird", "strange", "different", "bad", "worse", "awful", "terrible", "horrible", "faded",
+        "brittle", "drier", "straw",
     ],
 )  # fmt: skip
 COMPLAINT = family(

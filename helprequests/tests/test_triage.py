@@ -76,6 +76,9 @@ def test_tags_name_the_topics():
         "MY SCALP IS BURNING",
         "scalp burnng after bleech",
         "my skin is peeling where the color was",
+        "his whole face blew up after the bleach",  # swelling in everyday words
+        "my ear has gone kind of fat since the dye this morning",
+        "my eyelids ballooned overnight after the tint",
     ],
 )
 def test_a_reaction_a_burn_or_swelling_is_urgent_however_it_is_worded(question):
@@ -109,6 +112,8 @@ def test_a_risk_asked_about_beforehand_is_a_question_not_an_emergency(question):
         "the toner came out purple",
         "the colour is nothing like what I asked for",
         "I need someone to redo my color before my event",
+        "the smoothing left it frizzier than ever and prom is Friday",  # a comparative of how it came out
+        "the cut made it look thinner, my interview is tomorrow",
     ],
 )
 def test_a_result_gone_wrong_is_high_and_before_an_event_too(question):
