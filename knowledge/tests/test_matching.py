@@ -19,18 +19,13 @@ from knowledge.management.commands.calibrate_matcher import (
     calibrate,
 )
 from knowledge.matching import MATCH_THRESHOLD, SOURCE_PREFERENCE, Document, Index
-from knowledge.seed import build_facts, load_profile
+from knowledge.seed import load_profile
+from knowledge.tests.support import seed_index
 
 
 @pytest.fixture(scope="module")
 def profile():
     return load_profile()
-
-
-@pytest.fixture(scope="module")
-def index(profile):
-    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
-    return Index(documents, Vocabulary.from_profile(profile))
 
 
 ANSWERED = [
@@ -163,10 +158,9 @@ LEARNED = [
 ]
 
 
-def test_learned_answers_match_their_own_and_close_wording(profile):
-    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
+def test_learned_answers_match_their_own_and_close_wording():
     learned = [Document(1000 + i, q, a, "learned") for i, (q, a, _) in enumerate(LEARNED)]
-    index = Index(documents + learned, Vocabulary.from_profile(profile))
+    index = seed_index(*learned)
     for document, (_, _, wordings) in zip(learned, LEARNED, strict=True):
         for wording in wordings:
             match = index.best(wording)

@@ -6,21 +6,7 @@ blowout, which the menu does not offer, goes to a person. Wordings written for t
 
 import pytest
 
-from knowledge.analysis import Vocabulary
-from knowledge.matching import Document, Index
-from knowledge.seed import build_facts, load_profile
-
-
-@pytest.fixture(scope="module")
-def index():
-    profile = load_profile()
-    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
-    return Index(documents, Vocabulary.from_profile(profile))
-
-
-def _answer(index: Index, question: str) -> str | None:
-    match = index.best(question)
-    return match.document.answer if match.matched else None
+from knowledge.tests.support import answer_to
 
 
 @pytest.mark.parametrize(
@@ -33,37 +19,37 @@ def _answer(index: Index, question: str) -> str | None:
     ],
 )
 def test_a_service_for_an_occasion_is_that_service(index, question, fact):
-    assert fact in (_answer(index, question) or "")
+    assert fact in (answer_to(index, question) or "")
 
 
 def test_a_word_no_entry_says_before_the_occasion_says_which_kind_of_occasion(index):
-    assert "$45" in (_answer(index, "can I get a men's cut before my retirement party, and what's the price") or "")
+    assert "$45" in (answer_to(index, "can I get a men's cut before my retirement party, and what's the price") or "")
 
 
 @pytest.mark.parametrize("whose", ["my dog's", "my dogs", "the puppy's"])
 def test_whose_occasion_it_is_is_not_a_kind_of_occasion(index, whose):
-    assert _answer(index, f"how much is a haircut for {whose} birthday party") is None
+    assert answer_to(index, f"how much is a haircut for {whose} birthday party") is None
 
 
 def test_the_service_the_salon_offers_for_the_occasion_is_answered_for_it(index):
-    assert "$150" in (_answer(index, "price of an updo for my birthday party?") or "")
+    assert "$150" in (answer_to(index, "price of an updo for my birthday party?") or "")
 
 
 def test_an_occasion_said_as_the_kind_of_a_service_is_not_dropped(index):
     """A bridal blowout is not on the menu: the blowout's price is not its price."""
-    assert _answer(index, "how much is a bridal blowout") is None
+    assert answer_to(index, "how much is a bridal blowout") is None
 
 
 def test_an_occasion_with_no_service_named_is_not_dropped(index):
-    assert _answer(index, "do you host birthday parties?") is None
-    assert _answer(index, "what do you charge for a party?") is None
+    assert answer_to(index, "do you host birthday parties?") is None
+    assert answer_to(index, "what do you charge for a party?") is None
 
 
 def test_a_party_of_several_is_a_group_not_an_occasion(index):
     """A group booking is not in the salon's file: a person answers it."""
-    assert _answer(index, "can you do haircuts for a party of six?") is None
+    assert answer_to(index, "can you do haircuts for a party of six?") is None
 
 
 def test_what_a_fact_needs_for_the_occasion_is_still_asked_of_it(index):
     """A deposit is for bridal services: whether a blowout for a wedding is one is for a person."""
-    assert _answer(index, "is there a deposit for a blowout for my wedding?") is None
+    assert answer_to(index, "is there a deposit for a blowout for my wedding?") is None

@@ -23,24 +23,12 @@ from pathlib import Path
 import pytest
 
 from knowledge import concerns, evalset
-from knowledge.analysis import Vocabulary, _turn_parts, analyse, respelled
-from knowledge.matching import Document, Index
-from knowledge.seed import build_facts, load_profile
+from knowledge.analysis import _turn_parts, analyse, respelled
+from knowledge.matching import Document
+from knowledge.tests.support import answer_to, seed_index
 
 SHARED_EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval" / "questions.yaml"
 DEV_VOICES_3 = evalset.DATA / "dev_voices_3.yaml"
-
-
-@pytest.fixture(scope="module")
-def index():
-    profile = load_profile()
-    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
-    return Index(documents, Vocabulary.from_profile(profile))
-
-
-def _answer(index: Index, question: str) -> str | None:
-    match = index.best(question)
-    return match.document.answer if match.matched else None
 
 
 # --- chat spellings -----------------------------------------------------------------------------
@@ -53,25 +41,25 @@ def test_a_contraction_typed_without_its_apostrophe_is_read_as_the_contraction(t
 
 def test_a_weekdays_three_letter_form_is_the_weekday(index):
     assert "day:friday" in analyse("fri opening?").concepts
-    assert "8 PM" in (_answer(index, "open till when fri") or "")
+    assert "8 PM" in (answer_to(index, "open till when fri") or "")
 
 
 def test_a_chat_spelling_of_a_sound_is_corrected_as_the_word_it_spells(index):
     assert respelled("hilites") == "hilights"
     assert respelled("site") == "sight"  # only ever tried on a word neither the salon nor English knows
-    assert "$140" in (_answer(index, "partial hilites price?") or "")
+    assert "$140" in (answer_to(index, "partial hilites price?") or "")
 
 
 # --- who does this and that ----------------------------------------------------------------------
 
 
 def test_who_does_two_things_is_the_person_whose_list_holds_both(index):
-    assert "Sam" in (_answer(index, "who can do fades and beard trims") or "")
-    assert "Jordan" in (_answer(index, "anyone good at balayage and color correction?") or "")
+    assert "Sam" in (answer_to(index, "who can do fades and beard trims") or "")
+    assert "Jordan" in (answer_to(index, "anyone good at balayage and color correction?") or "")
 
 
 def test_two_things_no_one_list_holds_are_not_answered_by_either(index):
-    assert _answer(index, "who can do fades and balayage") is None
+    assert answer_to(index, "who can do fades and balayage") is None
 
 
 def test_and_joins_two_items_only_in_a_question_asking_who(index):
@@ -92,16 +80,16 @@ def test_a_conjunction_before_the_caller_speaking_of_themselves_starts_a_clause(
 
 def test_a_story_told_before_the_question_is_not_read_as_the_question(index):
     turn = "we had a rough week with the move and I need a stylist who knows curls, who do you suggest"
-    assert "Priya" in (_answer(index, turn) or "")
+    assert "Priya" in (answer_to(index, turn) or "")
 
 
 def test_a_later_clause_nobody_can_answer_still_keeps_the_turn_unanswered(index):
-    assert _answer(index, "the blowout last time was lovely and I want eyelash tinting now, how much") is None
+    assert answer_to(index, "the blowout last time was lovely and I want eyelash tinting now, how much") is None
 
 
 def test_a_clause_naming_its_thing_does_not_point_back(index):
     turn = "saw these sun-kissed streaks online, balayage I think it's called, what would that run me"
-    assert "$240" in (_answer(index, turn) or "")
+    assert "$240" in (answer_to(index, turn) or "")
 
 
 # --- vocabulary data ----------------------------------------------------------------------------------
@@ -133,7 +121,7 @@ def test_a_clause_naming_its_thing_does_not_point_back(index):
     ],
 )
 def test_framing_and_slang_are_read_as_what_they_mean(index, question, fact):
-    assert fact in (_answer(index, question) or ""), index.best(question).reason
+    assert fact in (answer_to(index, question) or ""), index.best(question).reason
 
 
 @pytest.mark.parametrize(
@@ -148,7 +136,7 @@ def test_framing_and_slang_are_read_as_what_they_mean(index, question, fact):
     ],
 )
 def test_trade_words_and_verbs_of_thinking_are_read_as_what_they_mean(index, question, fact):
-    assert fact in (_answer(index, question) or ""), index.best(question).reason
+    assert fact in (answer_to(index, question) or ""), index.best(question).reason
 
 
 @pytest.mark.parametrize(
@@ -161,16 +149,16 @@ def test_trade_words_and_verbs_of_thinking_are_read_as_what_they_mean(index, que
     ],
 )
 def test_which_part_of_a_place_is_the_neighbourhood_and_a_treatment_for_frizz_is_smoothing(index, question, fact):
-    assert fact in (_answer(index, question) or ""), index.best(question).reason
+    assert fact in (answer_to(index, question) or ""), index.best(question).reason
 
 
 def test_frizzy_hair_after_a_service_or_part_of_a_process_is_no_such_question(index):
-    assert _answer(index, "my hair went frizzy after the keratin, how much was it") is None
-    assert _answer(index, "what part of the colour process takes longest") is None
+    assert answer_to(index, "my hair went frizzy after the keratin, how much was it") is None
+    assert answer_to(index, "what part of the colour process takes longest") is None
 
 
 def test_a_same_day_booking_is_about_todays_chairs_not_a_policy(index):
-    assert _answer(index, "can I get a same-day booking") is None
+    assert answer_to(index, "can I get a same-day booking") is None
 
 
 def test_a_modifier_no_list_holds_is_a_modifier_as_its_stem_is_read():
@@ -179,42 +167,40 @@ def test_a_modifier_no_list_holds_is_a_modifier_as_its_stem_is_read():
 
 def test_damage_said_of_hair_is_still_a_safety_word(index):
     assert analyse("the bleach damaged my hair").risky
-    assert _answer(index, "my color got damaged, what's the price to fix it") is None
+    assert answer_to(index, "my color got damaged, what's the price to fix it") is None
 
 
 def test_asking_whether_the_salon_is_in_a_place_is_answered_by_the_address_that_names_it(index):
-    assert "Fillmore" in (_answer(index, "are you close to Sacramento Street") or "")
-    assert _answer(index, "are you in the Marina district") is None  # the address does not say so
-    assert _answer(index, "are you on fb") is None
+    assert "Fillmore" in (answer_to(index, "are you close to Sacramento Street") or "")
+    assert answer_to(index, "are you in the Marina district") is None  # the address does not say so
+    assert answer_to(index, "are you on fb") is None
 
 
 # --- a class of services -----------------------------------------------------------------------------
 
 
 def test_a_clause_about_color_services_is_about_each_service_the_class_always_holds(index):
-    assert "$50 deposit" in (_answer(index, "need to leave a deposit for lowlights or highlights?") or "")
-    assert "$50 deposit" in (_answer(index, "any deposit on a root touch-up") or "")
+    assert "$50 deposit" in (answer_to(index, "need to leave a deposit for lowlights or highlights?") or "")
+    assert "$50 deposit" in (answer_to(index, "any deposit on a root touch-up") or "")
 
 
 def test_a_class_member_never_borrows_a_fact_about_something_else(index):
-    assert "$240" in (_answer(index, "balayage cost?") or "")
-    assert _answer(index, "do you do a patch test for toner") is None
+    assert "$240" in (answer_to(index, "balayage cost?") or "")
+    assert answer_to(index, "do you do a patch test for toner") is None
 
 
 def test_a_service_named_as_of_a_class_is_covered_by_what_is_said_of_that_class(index):
-    assert "$50 deposit" in (_answer(index, "is money down needed to book a bridal blowout") or "")
+    assert "$50 deposit" in (answer_to(index, "is money down needed to book a bridal blowout") or "")
 
 
 def test_a_service_said_without_its_class_is_not_of_the_class(index):
-    assert _answer(index, "deposit needed for a blowout?") is None
-    assert _answer(index, "deposit needed for an updo?") is None
+    assert answer_to(index, "deposit needed for a blowout?") is None
+    assert answer_to(index, "deposit needed for an updo?") is None
 
 
 def test_a_learned_answer_is_found_in_everyday_words_for_what_it_is_about():
-    profile = load_profile()
-    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
     taught = Document(900, "Any discount for a student?", "Yes, 15% off cuts with a student card.", "learned")
-    index = Index([*documents, taught], Vocabulary.from_profile(profile))
+    index = seed_index(taught)
     for wording in ("do students pay less", "any money off for college kids"):
         assert index.best(wording).document == taught, wording
     assert not index.best("do pensioners pay less").matched
@@ -250,18 +236,18 @@ def test_a_role_after_a_verb_of_dealing_with_someone_asks_for_no_name(index):
     """ "tip the hairdresser" is who is tipped, not a question asking which hairdresser."""
     assert "?person" not in analyse("do people usually tip the hairdresser").intents
     assert "?person" in analyse("do you have a hairdresser for curly hair").intents
-    assert "never required" in (_answer(index, "do people usually tip the hairdresser") or "")
+    assert "never required" in (answer_to(index, "do people usually tip the hairdresser") or "")
 
 
 @pytest.mark.parametrize("said", ["twenty minutes", "twenty minute", "twenty-five mins", "a few minutes"])
 def test_a_length_of_time_in_number_words_is_a_duration(index, said):
     assert "duration" in analyse(f"I'll be {said} late").concepts
-    assert "15 minutes" in (_answer(index, f"if I'm {said} late what happens to my appointment") or "")
+    assert "15 minutes" in (answer_to(index, f"if I'm {said} late what happens to my appointment") or "")
 
 
 @pytest.mark.parametrize("question", ["what's the sun like there", "do you do hair for shoulder length"])
 def test_a_short_form_or_a_length_alone_is_no_question(index, question):
-    assert _answer(index, question) is None
+    assert answer_to(index, question) is None
 
 
 def test_sat_as_seated_is_no_saturday():

@@ -19,17 +19,15 @@ wordings written for these tests (none is from an evaluation file).
 import pytest
 
 from knowledge.analysis import Vocabulary, _listed, analyse
-from knowledge.matching import Document, Index
-from knowledge.seed import build_facts, load_profile
+from knowledge.matching import Document
+from knowledge.tests.support import seed_index
 
 LEARNED_ID = 900
 
 
 @pytest.fixture(scope="module")
 def index():
-    profile = load_profile()
-    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
-    documents.append(
+    return seed_index(
         Document(
             LEARNED_ID,
             "Can I bring my cat to my appointment?",
@@ -37,7 +35,6 @@ def index():
             "learned",
         )
     )
-    return Index(documents, Vocabulary.from_profile(profile))
 
 
 ANSWERED = [
@@ -143,10 +140,7 @@ def test_a_specialty_answers_no_price_and_nothing_it_does_not_name(index, questi
 
 @pytest.fixture(scope="module")
 def index_with_a_no():
-    profile = load_profile()
-    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
-    documents.append(Document(LEARNED_ID, "Do you do perms?", "No, sorry, we don't do perms.", "learned"))
-    return Index(documents, Vocabulary.from_profile(profile))
+    return seed_index(Document(LEARNED_ID, "Do you do perms?", "No, sorry, we don't do perms.", "learned"))
 
 
 def test_a_word_before_the_next_says_which_kind():

@@ -6,16 +6,8 @@ matcher stops answering around, and the other way round."""
 import pytest
 
 from knowledge import concerns
-from knowledge.analysis import Vocabulary, analyse
-from knowledge.matching import Document, Index
-from knowledge.seed import build_facts, load_profile
-
-
-@pytest.fixture(scope="module")
-def index():
-    profile = load_profile()
-    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
-    return Index(documents, Vocabulary.from_profile(profile))
+from knowledge.analysis import analyse
+from knowledge.tests.support import answer_to
 
 
 @pytest.mark.parametrize(
@@ -58,11 +50,6 @@ def test_words_of_no_concern_are_not_risk_words(index):
 # --- a result gone wrong somewhere else ---------------------------------------------------------
 
 
-def _answer(index: Index, question: str) -> str | None:
-    match = index.best(question)
-    return match.document.answer if match.matched else None
-
-
 @pytest.mark.parametrize(
     ("question", "fact"),
     [
@@ -72,7 +59,7 @@ def _answer(index: Index, question: str) -> str | None:
     ],
 )
 def test_a_result_gone_wrong_somewhere_else_is_the_callers_story_not_a_complaint(index, question, fact):
-    assert fact in (_answer(index, question) or "")
+    assert fact in (answer_to(index, question) or "")
 
 
 @pytest.mark.parametrize(
@@ -84,7 +71,7 @@ def test_a_result_gone_wrong_somewhere_else_is_the_callers_story_not_a_complaint
     ],
 )
 def test_a_complaint_here_harm_or_money_is_never_set_aside(index, question):
-    assert _answer(index, question) is None
+    assert answer_to(index, question) is None
 
 
 def test_elsewhere_is_read_only_in_the_clause_that_says_it():
@@ -102,9 +89,9 @@ def test_elsewhere_is_read_only_in_the_clause_that_says_it():
     ],
 )
 def test_harm_or_money_said_in_a_phrase_is_a_risk_as_a_word_is(index, question):
-    assert _answer(index, question) is None
+    assert answer_to(index, question) is None
 
 
 def test_a_complaints_phrase_alone_is_triages_context_not_a_refusal(index):
     """ "20 minutes late" is a complaint's phrase to triage; asked as a policy it is the policy."""
-    assert "15 minutes" in (_answer(index, "what happens if I'm 20 minutes late?") or "")
+    assert "15 minutes" in (answer_to(index, "what happens if I'm 20 minutes late?") or "")

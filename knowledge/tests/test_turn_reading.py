@@ -11,25 +11,13 @@ talk, each specified on wordings written for these tests (none is from an evalua
 
 import pytest
 
-from knowledge.analysis import Vocabulary, analyse
-from knowledge.matching import Document, Index
-from knowledge.seed import build_facts, load_profile
+from knowledge.analysis import analyse
+from knowledge.matching import Document
+from knowledge.tests.support import answer_to, seed_index
 from knowledge.vocabulary import Term, default_terms
 
 LEARNED_ID = 900
 OTHER_ID = 901
-
-
-def _index(*learned: Document, terms: tuple[Term, ...] | None = None) -> Index:
-    profile = load_profile()
-    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
-    vocabulary = Vocabulary.from_profile(profile, terms)
-    return Index([*documents, *learned], vocabulary)
-
-
-@pytest.fixture(scope="module")
-def index():
-    return _index()
 
 
 GIFT = Document(LEARNED_ID, "Do you sell gift certificates?", "Yes, in any amount, at the front desk.", "learned")
@@ -40,7 +28,7 @@ GIFT = Document(LEARNED_ID, "Do you sell gift certificates?", "Yes, in any amoun
 
 @pytest.mark.parametrize("question", ["can I get a certificate for my brother", "do you sell certificates"])
 def test_the_head_of_the_only_compound_ending_in_it_stands_for_it(question):
-    match = _index(GIFT).best(question)
+    match = seed_index(GIFT).best(question)
     assert match.matched and match.document.id == LEARNED_ID, match.reason
 
 
@@ -51,7 +39,7 @@ def test_a_head_word_is_read_so_only_where_the_index_holds_its_compound(index):
 def test_a_head_shared_by_compounds_of_two_meanings_is_not_guessed():
     teachers = Document(OTHER_ID, "Is there a discount for teachers?", "Yes, 10% off for teachers.", "learned")
     terms = (*default_terms(), Term("discount certificate", "discount"))
-    match = _index(GIFT, teachers, terms=terms).best("do you sell certificates")
+    match = seed_index(GIFT, teachers, terms=terms).best("do you sell certificates")
     assert not match.matched, match.document
 
 
@@ -69,7 +57,7 @@ def test_only_the_noun_ending_a_compound_stands_for_it(index, question, not_mean
 
 def test_a_head_word_the_salon_says_alone_keeps_its_own_meaning():
     vouchers = Document(OTHER_ID, "Do you take vouchers?", "We take our own vouchers only.", "learned")
-    index = _index(GIFT, vouchers)
+    index = seed_index(GIFT, vouchers)
     assert "giftcard" not in index.analysis("do you take vouchers").concepts
 
 
@@ -139,11 +127,6 @@ def test_other_pointers_in_the_clause_still_point_back(index, question):
 # --- a clause telling of the caller, and what a story keeps ------------------------------------
 
 
-def _answer(index: Index, question: str) -> str | None:
-    match = index.best(question)
-    return match.document.answer if match.matched else None
-
-
 @pytest.mark.parametrize(
     ("question", "fact"),
     [
@@ -153,7 +136,7 @@ def _answer(index: Index, question: str) -> str | None:
     ],
 )
 def test_a_clause_telling_of_the_caller_after_the_question_is_not_the_question(index, question, fact):
-    assert fact in (_answer(index, question) or "")
+    assert fact in (answer_to(index, question) or "")
 
 
 @pytest.mark.parametrize(
@@ -167,4 +150,4 @@ def test_a_clause_telling_of_the_caller_after_the_question_is_not_the_question(i
     ],
 )
 def test_what_a_story_says_that_may_change_the_answer_is_kept(index, question):
-    assert _answer(index, question) is None
+    assert answer_to(index, question) is None

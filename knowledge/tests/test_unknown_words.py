@@ -10,17 +10,8 @@ an evaluation file.
 import pytest
 
 from knowledge import spelling
-from knowledge.analysis import Vocabulary, informativeness
-from knowledge.matching import MATCH_THRESHOLD, UNKNOWN_SHARE_MAX, Document, Index
-from knowledge.seed import build_facts, load_profile
-
-
-@pytest.fixture(scope="module")
-def index():
-    profile = load_profile()
-    documents = [Document(i, f.question, f.answer, "seed") for i, f in enumerate(build_facts(profile), start=1)]
-    return Index(documents, Vocabulary.from_profile(profile))
-
+from knowledge.analysis import informativeness
+from knowledge.matching import MATCH_THRESHOLD, UNKNOWN_SHARE_MAX
 
 # The probes of issue 14: each scored 0.0 before; the plain wording beside it was answered.
 ISSUE_PROBES = [
