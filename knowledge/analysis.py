@@ -191,13 +191,36 @@ _FREE_AS_AVAILABLE = re.compile(
 )
 
 
+# "First" ending a clause is an adverb, "beforehand" ("could I talk to somebody about colour first,
+# and would that cost anything?"), and says nothing; before a noun it qualifies it ("my first color
+# appointment").
+_FIRST_AS_BEFOREHAND = re.compile(r"\bfirst\b(?=\s*(?:[,.;:!?)]|$|(?:and|then|or|so|but|before|please|pls|thanks)\b))")
+
+
+# A beard trimmed, said verb first ("trim my dad's beard", "tidy up his beard"), is a beard trim;
+# whose beard it is stays said after it.
+_BEARD_TRIMMED = re.compile(
+    r"\b(?:trim|trimmed|trimming|tidy(?: up)?|tidied(?: up)?|neaten|shape up|clean up)\s+"
+    r"((?:(?:my|his|her|your|their|our|a|the|[a-z]+'s)\s+){0,2})beards?\b"
+)
+
+
+# A phone a caller pays with is a wallet on it, not the salon's number ("use Google Pay on our
+# phones", "tap to pay with my phone").
+_PAID_BY_PHONE = re.compile(
+    r"\b((?:apple|google|samsung) pay|pay|paying|tap)\b([^,.;!?]*?)\s+(?:on|with|from|using|via)\s+"
+    r"(?:my|our|your|their|his|her|a|the)\s+(?:phones?|mobiles?|cell ?phones?|iphones?|androids?)\b"
+)
+
+
 def _lowered(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     return _FREE_AS_AVAILABLE.sub(r"\1 \2 available", t)
 
 
 def _words(text: str) -> list[str]:
-    t = _lowered(text)
+    t = _BEARD_TRIMMED.sub(r"beard trim \1", _FIRST_AS_BEFOREHAND.sub(" ", _lowered(text)))
+    t = _PAID_BY_PHONE.sub(r"\1\2 mobilepay", t)
     t = _PERSONAL.sub(lambda m: f"{m.group(0)} personalrecord ", t)
     t = _PLURAL_AGE.sub(r"\1 \2", t)
     t = _AGE.sub(lambda m: _age_token(next(group for group in m.groups() if group)), t)
@@ -404,7 +427,8 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
     tokens = _rewrite_phrases(words, vocabulary, who)
     read = [
         ()
-        if word == "when" and i and tokens[i - 1] not in lexicon.QUESTION_LEADS | lexicon.FILLERS
+        if (word == "when" and i and tokens[i - 1] not in lexicon.QUESTION_LEADS | lexicon.FILLERS)
+        or _relative_where(tokens, i, vocabulary)
         else _concepts_of(word, vocabulary)  # "... when I book": a conjunction, asks for no time
         for i, word in enumerate(tokens)
     ]
@@ -467,6 +491,16 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
     )
 
 
+def _relative_where(tokens: list[str], i: int, vocabulary: Vocabulary) -> bool:
+    """Whether the "where" at `i` begins a relative clause ("a site online where I can look things
+    up"): a thing named right before it, a subject right after. It asks for no place."""
+    if tokens[i] != "where" or not 0 < i < len(tokens) - 1 or tokens[i + 1] not in lexicon.RELATIVE_SUBJECTS:
+        return False
+    before = tokens[i - 1]
+    named = _concepts_of(before, vocabulary)
+    return before not in lexicon.QUESTION_LEADS and bool(named) and not any(c in INTENTS for c in named)
+
+
 def _role_dealt_with(tokens: list[str], i: int, found: tuple[str, ...]) -> tuple[str, ...]:
     """A role ("stylist", "colorist") asks for a person unless a verb of dealing with someone
     already there comes before it (`lexicon.DEALT_WITH`: "do I tip the stylist?"): then it is only
@@ -476,7 +510,7 @@ def _role_dealt_with(tokens: list[str], i: int, found: tuple[str, ...]) -> tuple
     j = i - 1
     while j >= 0 and tokens[j] in lexicon.DEALT_WITH_BETWEEN:
         j -= 1
-    if j >= 0 and tokens[j] in lexicon.DEALT_WITH:
+    if j >= 0 and tokens[j].removeprefix("@") in lexicon.DEALT_WITH:  # "@consultation": a term's concept
         return tuple(c for c in found if c != PERSON)
     return found
 

@@ -346,6 +346,7 @@ ELSEWHERE = family(
         "old hairdresser", "another hairdresser", "last stylist", "old stylist", "previous stylist",
         "another stylist", "every stylist", "last place", "other place", "another place", "at home",
         "box dye", "box kit", "home kit", "home dye", "did it myself", "dyed it myself", "cut it myself",
+        "supermarket dye", "drugstore dye", "my bathroom", "my kitchen sink",
     ],
 )  # fmt: skip
 

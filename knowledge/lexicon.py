@@ -64,10 +64,14 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("how", "far", "ahead"): (WHEN, "@ahead"),
     ("how", "soon"): (WHEN,),
     ("how", "long"): (DURATION,),
-    ("which", "stylist"): (PERSON,),
-    ("which", "stylists"): (PERSON,),
-    ("what", "stylist"): (PERSON,),
-    ("which", "hairdresser"): (PERSON,),
+    # choosing among the team asks for a person, not about the team ("which of your stylists ...")
+    **{
+        (lead, *among, role): (PERSON,)
+        for lead in ("which", "what", "any", "one")
+        for among in ((), ("of", "your"), ("of", "the"), ("of", "you"))
+        for role in ("stylist", "stylists", "hairdresser", "hairdressers", "colorist", "colorists")
+        if lead != "one" or among
+    },
     ("what", "time"): (WHEN,),
     ("what", "times"): (WHEN,),
     ("until", "when"): (WHEN,),
@@ -195,7 +199,6 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("shape", "up"): ("@haircut",),
     # a beard trim is not a haircut: "how much is a trim?" must not get the beard's price
     **{phrase: ("@beardtrim",) for phrase in (("beard", "trim"), ("beard", "trims"), ("beard", "trimming"))},
-    **{phrase: ("@beardtrim",) for phrase in (("trim", "my", "beard"), ("trim", "beard"), ("trim", "the", "beard"))},
     **{phrase: ("@beardtrim",) for phrase in (("beard", "cleaned", "up"), ("beard", "tidied", "up"))},
     ("special", "occasion"): ("@special-event",),
     ("special", "occasions"): ("@special-event",),
@@ -493,7 +496,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tip": ("tip", "tips", "tipping", "gratuity", "gratuities"),
     "location": ("located", "location", "locations", "directions", "find"),
     "neighborhood": ("neighborhood", "neighbourhood", "neighborhoods", "area"),
-    "phone": ("phone", "telephone", "call", "calls", "calling"),
+    "phone": ("phone", "telephone", "call", "calls", "calling", "ring"),  # "what number do I ring?"
     "email": ("email", "emails"),
     "website": ("website", "websites", "site", "online", "webpage", "url"),
     "walkin": ("walkin", "walkins"),
@@ -628,12 +631,18 @@ QUESTION_LEADS = frozenset(
     | {"wondering", "ask", "asking", "idea", "sure", "say", "exactly", "then"}
 )
 
+# Who may follow a relative "where" ("a site where I can look things up", "a place where people
+# park"): the clause then describes the thing before it and asks for no place.
+RELATIVE_SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "people", "someone", "somebody", "one"})
+
 # Verbs of dealing with someone already there: a role said after one of them ("do I tip the
-# stylist?", "chatting with a colorist", "pay the barber") names who is dealt with, and asks for no
-# person's name. The small words that may stand between the verb and the role are skipped.
+# stylist?", "chatting with a colorist", "pay the barber", "a consultation with a stylist") names
+# who is dealt with, and asks for no person's name. The small words that may stand between the verb
+# and the role are skipped.
 DEALT_WITH = frozenset(
     {"tip", "tips", "tipping", "tipped", "pay", "pays", "paying", "paid", "thank", "thanking", "talk", "talking"}
     | {"speak", "speaking", "chat", "chatting", "ask", "asking", "tell", "telling", "message", "text", "call"}
+    | {"consultation", "consultations", "consult"}
 )
 DEALT_WITH_BETWEEN = frozenset({"the", "a", "an", "my", "your", "our", "his", "her", "their", "to", "with", "for"})
 

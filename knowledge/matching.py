@@ -541,14 +541,14 @@ class Index:
             if not asked.anchors:
                 continue
             said = _EMPTY_IT.sub(" ", parts[position].lower())
-            if _POINTS_BACK.search(said) or (_PERSON_PRONOUN.search(said) and not self._relative_only(whole, text)):
-                return whole
             told = [part for i, part in enumerate(parts) if i != position]
             excused = frozenset().union(
                 *(self._read(part).risky for part in told if concerns.complaint_about_elsewhere(part))
             ) - frozenset().union(
                 *(self._read(part).risky for part in told if not concerns.complaint_about_elsewhere(part))
             )
+            if _POINTS_BACK.search(said) or (_PERSON_PRONOUN.search(said) and not self._relative_only(whole, text)):
+                return self._without_the_story(whole, parts, excused)
             kept = {
                 c
                 for c in whole.concepts
@@ -567,6 +567,29 @@ class Index:
             if not _TELLS_OF_THE_CALLER.match(parts[position].lower()):
                 return whole
         return whole
+
+    def _without_the_story(self, whole: Analysis, parts: list[str], excused: frozenset[str]) -> Analysis:
+        """A turn whose question points back at a result gone wrong somewhere else ("my box dye
+        went patchy and brassy, who specialises in fixing that sort of thing?"): what it points to
+        is the service named there (the colour), not how it went wrong or where. So the words said
+        only in such a clause that no entry has, or that are its excused bad-result words, are
+        dropped, when an entry then answers; otherwise the whole turn stands."""
+        story = frozenset().union(
+            *(self._read(part).concepts for part in parts if concerns.complaint_about_elsewhere(part))
+        )
+        if not story:
+            return whole
+        rest = frozenset().union(
+            *(self._read(part).concepts for part in parts if not concerns.complaint_about_elsewhere(part))
+        )
+        dropped = {c for c in story - rest if c in excused or (c not in self._postings and ":" not in c)}
+        reread = replace(
+            whole,
+            concepts=whole.concepts - dropped,
+            loose=whole.loose - dropped,
+            unlisted=frozenset(pair for pair in whole.unlisted if pair[0] not in dropped),
+        )
+        return reread if dropped and self._answers(reread) else whole
 
     def _relative_only(self, whole: Analysis, text: str) -> bool:
         """Whether the only person a turn names, besides the caller, is a relative or a child
