@@ -176,13 +176,32 @@ def _age_token(said: str) -> str:
 
 
 # The caller asks about their own booking, stylist or bill ("when is my appointment?", "do I have
-# a booking?", "am I booked in?"): marked with a word the lexicon reads as `PERSONAL`.
+# a booking?", "am I booked in?") or asks the salon to change it: marked with a word the lexicon
+# reads as `PERSONAL`.
 _RECORD = r"(?:appointment|appt|booking|reservation|stylist|colou?rist|barber|hairdresser|balance|bill|total|order)s?"
 _PERSONAL = re.compile(
     rf"(?:\b(?:is|was|are|were)\s+|'s\s+)my\s+(?:next\s+|upcoming\s+|last\s+)?{_RECORD}\b"
     rf"|\b(?:do|did)\s+i\s+(?:still\s+)?have\s+(?:an?|my|any)\s+{_RECORD}\b"
     r"|\bam\s+i\s+(?:booked|scheduled|on the (?:list|schedule|books))\b"
+    # asked to act on it: "please cancel my appointment", "can you move my booking" (not "can I ...")
+    r"|\b(?:please|pls|plz|(?:can|could|would|will)\s+(?:you|u))\s+(?:just\s+)?"
+    rf"(?:cancel|reschedule|move|change|push\s+back|rebook)\s+(?:my|our)\s+{_RECORD}\b"
 )
+
+
+# The day of the caller's own booking ("cancel my Saturday appointment", "my appt tmrw morning")
+# says which booking is meant, not a day a policy or a price is asked for: the day is dropped.
+_DAY_WORD = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?|tomorrow|tmrw|tmr|today|tonight)"
+_DAYPART_WORD = r"(?:morning|afternoon|evening|night)s?"
+_WHEN_OF_IT = rf"(?:{_DAY_WORD}(?:\s+{_DAYPART_WORD})?|{_DAYPART_WORD})"
+_DAY_OF_MY_BOOKING = re.compile(
+    rf"\b(my|our)\s+(?:next\s+|this\s+)?{_WHEN_OF_IT}\s+(appointment|appt|booking|reservation)s?\b"
+    rf"|\b(my|our)\s+(appointment|appt|booking|reservation)s?(?:\s+(?:on|for|this|next))*\s+{_WHEN_OF_IT}\b"
+)
+
+
+def _without_the_day_of_my_booking(text: str) -> str:
+    return _DAY_OF_MY_BOOKING.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
 
 
 # "when a chair is free" says available, not no charge.
@@ -197,11 +216,13 @@ _FREE_AS_AVAILABLE = re.compile(
 _FIRST_AS_BEFOREHAND = re.compile(r"\bfirst\b(?=\s*(?:[,.;:!?)]|$|(?:and|then|or|so|but|before|please|pls|thanks)\b))")
 
 
-# A beard trimmed, said verb first ("trim my dad's beard", "tidy up his beard"), is a beard trim;
-# whose beard it is stays said after it.
+# A beard trimmed, said verb first ("trim my dad's beard", "tidy up his beard", "a trim of the
+# beard"), is a beard trim; whose beard it is stays said after it.
 _BEARD_TRIMMED = re.compile(
     r"\b(?:trim|trimmed|trimming|tidy(?: up)?|tidied(?: up)?|neaten|shape up|clean up)\s+"
     r"((?:(?:my|his|her|your|their|our|a|the|[a-z]+'s)\s+){0,2})beards?\b"
+    r"|\b(?:trim|tidy(?: up)?|tidy-up|shape up|clean up)\s+of\s+"
+    r"((?:(?:my|his|her|your|their|our|the|[a-z]+'s)\s+){0,2})beards?\b"
 )
 
 
@@ -219,7 +240,10 @@ def _lowered(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    t = _BEARD_TRIMMED.sub(r"beard trim \1", _FIRST_AS_BEFOREHAND.sub(" ", _lowered(text)))
+    t = _BEARD_TRIMMED.sub(
+        lambda m: f"beard trim {m.group(1) or m.group(2) or ''}", _FIRST_AS_BEFOREHAND.sub(" ", _lowered(text))
+    )
+    t = _without_the_day_of_my_booking(t)
     t = _PAID_BY_PHONE.sub(r"\1\2 mobilepay", t)
     t = _PERSONAL.sub(lambda m: f"{m.group(0)} personalrecord ", t)
     t = _PLURAL_AGE.sub(r"\1 \2", t)
@@ -692,6 +716,26 @@ _TURN_PARTS = re.compile(
 
 def _turn_parts(text: str) -> list[str]:
     return [part for part in _TURN_PARTS.split(text) if part.strip()]
+
+
+# A sentence and the mark that ends it (none at the end of a turn).
+_SENTENCE = re.compile(r"[^.?!]*(?:[.?!]+|$)")
+# A stated sentence that still asks: "I'd like to know ...", "I need a price for ...".
+_STATED_ASK = re.compile(r"\b(?:know|wonder\w*|tell|need|want|looking|like|interested|ask\w*|please|pls)\b", re.I)
+
+
+def _stated_parts(text: str) -> list[bool]:
+    """For each of the turn's parts (`_turn_parts`), whether it lies in a sentence that states and
+    does not ask, in a turn that asks with a question mark: "How long is a men's cut? He'll only
+    go if it's quick." A sentence ending in "?" asks; one ending otherwise, or a turn's unmarked
+    last words after a question, tell, unless they ask in words ("I'd like to know ...")."""
+    sentences = [s for s in _SENTENCE.findall(text) if _turn_parts(s)]
+    asks = [s.rstrip().endswith("?") for s in sentences]
+    stated = []
+    for sentence, asking in zip(sentences, asks, strict=True):
+        telling = any(asks) and not asking and not _STATED_ASK.search(sentence)
+        stated += [telling] * len(_turn_parts(sentence))
+    return stated
 
 
 _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|them|they|those|these|one|ones|such)\b")

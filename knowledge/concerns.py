@@ -159,7 +159,7 @@ HARM = family(
     phrases=[
         "on fire", "throw up", "threw up", "pass out", "passed out", "in my eye", "in her eye",
         "in his eye", "in their eye", "in my eyes", "cut me", "cut myself", "cut herself", "cut himself",
-        "got cut", "was cut", "been cut", "nicked me", "nicked my", "fell down", "fell over", "fell off",
+        "nicked me", "nicked my", "fell down", "fell over", "fell off",
         "fell on", "fell and", "fall down", "fall over", "twisted my", "twisted her", "twisted his",
         "broke my", "broke her", "broke his", "gas leak", "fire in", "hair falling out", "hair is falling out",
         "coming out in clumps", "falling out in clumps", "blew up", "blown up", "puffed up", "puffing up",
@@ -167,6 +167,13 @@ HARM = family(
     ],
     slips=True,
 )  # fmt: skip
+# Someone cut ("I got cut", "she was cut by the razor"); not the hair said right before it ("the
+# fringe was cut way too short", "my hair got cut uneven"): that is a result.
+CUT_OF_SOMEONE = family("cut of someone", phrases=["got cut", "was cut", "been cut", "get cut", "getting cut"])
+HAIR = family(
+    "hair",
+    forms=["hair", "fringe", "bangs", "layers", "ends", "bob", "it", "sides", "top", "length"],
+)
 # Care a person went to: harm when said with a treatment or a product ("the hospital, because of
 # the relaxer"), not when it explains something else ("I missed it, I was stuck in the hospital").
 CARE = family(
@@ -229,8 +236,10 @@ def _harm_positions(said: tuple[str, ...]) -> list[int]:
     """Where harm is said: a harm word, a symptom of a body part, care because of a treatment."""
     parts, treatments, tests = BODY_PART.positions(said), TREATMENT.positions(said), TEST.positions(said)
     of_a_test = {i for i in ALLERGY.positions(said) if any(abs(i - j) <= 4 for j in tests)}
+    hair = HAIR.positions(said)
     return [
         *(i for i in HARM.positions(said) if i not in of_a_test),
+        *(i for i in CUT_OF_SOMEONE.positions(said) if not any(0 < i - j <= 2 for j in hair)),
         *(i for i in HARM_OF_A_BODY_PART.positions(said) if any(abs(i - j) <= 3 for j in parts)),
         *(i for i in CARE.positions(said) if any(abs(i - j) <= 6 for j in treatments)),
     ]
@@ -346,7 +355,8 @@ ELSEWHERE = family(
         "old hairdresser", "another hairdresser", "last stylist", "old stylist", "previous stylist",
         "another stylist", "every stylist", "last place", "other place", "another place", "at home",
         "box dye", "box kit", "home kit", "home dye", "did it myself", "dyed it myself", "cut it myself",
-        "supermarket dye", "drugstore dye", "my bathroom", "my kitchen sink",
+        "supermarket dye", "drugstore dye", "my bathroom", "my kitchen sink", "most people", "most salons",
+        "most stylists", "most hairdressers", "other people", "everyone else", "everywhere else",
     ],
 )  # fmt: skip
 

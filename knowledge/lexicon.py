@@ -199,7 +199,16 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("shape", "up"): ("@haircut",),
     # a beard trim is not a haircut: "how much is a trim?" must not get the beard's price
     **{phrase: ("@beardtrim",) for phrase in (("beard", "trim"), ("beard", "trims"), ("beard", "trimming"))},
-    **{phrase: ("@beardtrim",) for phrase in (("beard", "cleaned", "up"), ("beard", "tidied", "up"))},
+    **{
+        phrase: ("@beardtrim",)
+        for phrase in (
+            ("beard", "cleaned", "up"),
+            ("beard", "tidied", "up"),
+            ("beard", "tidy"),
+            ("beard", "tidy", "up"),
+        )
+        + (("beard", "clean", "up"), ("beard", "cleanup"), ("beard", "shape", "up"), ("beard", "shaping"))
+    },
     ("special", "occasion"): ("@special-event",),
     ("special", "occasions"): ("@special-event",),
     ("hair", "products"): ("@product",),

@@ -101,6 +101,7 @@ from knowledge.analysis import (
     _is_soft,
     _is_unlisted,
     _listed_sentences,
+    _stated_parts,
     _turn_parts,
     _words,
     analyse,
@@ -156,6 +157,26 @@ _TELLS_OF_THE_CALLER = re.compile(
     r"^\s*(?:(?:and|but|so|oh|well|also|anyway|because|cause|cuz)\s+)*"
     r"(?:i|i'm|im|i\u2019m|i've|ive|i'd|i'll|we|we're|we've|my|our)\b"
 )
+
+
+# "Just Y, not X": what a caller says they only want, then what they do not (`_only_what_is_wanted`).
+_ONLY_NOT = re.compile(
+    r"\b(?:just|only|simply)\b[^.?!]*?[\s,](?P<not>(?:not|no|nothing)\s+(?P<what>[^.?!,;:]+))", re.IGNORECASE
+)
+_NOT_WANTED_WORDS = 5
+
+
+def _only_what_is_wanted(text: str) -> tuple[str, str]:
+    """`text` without what the caller said they do not want after saying what they only want
+    ("I only want the roots done, not the whole head", "just a beard tidy, nothing on top"), and
+    that refused phrase: what is refused is not asked about. Only a short phrase up to the next
+    mark is refused; ("text", "") when there is none. Whether the salon does the one without
+    the other ("can I get just a cut, no wash?") is another question, so the caller must ask a
+    price, a time or a person of what is wanted (`Index.analysis`)."""
+    found = _ONLY_NOT.search(text)
+    if not found or len(found.group("what").split()) > _NOT_WANTED_WORDS:
+        return text, ""
+    return text[: found.start("not")] + text[found.end("not") :], found.group("not")
 
 
 # What a question carries when it says harm or money going wrong only in a phrase: a risk word.
@@ -436,6 +457,10 @@ class Index:
                 # "can I get in today?" asks for a free chair, not for today's opening hours
                 text = question
                 found = self._read(question)
+            wanted, refused = _only_what_is_wanted(text)
+            if refused and not self._read(refused).risky and not self._answers(found):
+                if (reread := self._read(wanted)).intents:  # "how much is just a cut, no wash?", not "can I ..."
+                    text, found = wanted, reread
             parts = _turn_parts(text)
             if len(parts) > 1 and not self._answers(found):
                 found = self._asked_part(parts, found, text)
@@ -535,10 +560,14 @@ class Index:
         is not what is asked: the clause before it is read (what it says that can refuse an
         answer is kept all the same). "He" or "she" in a turn that names a relative and no one of
         the salon's is that relative ("my mum ..., she usually gets a blow-dry"), whom the family
-        words already read, points to nobody else."""
+        words already read, points to nobody else. A sentence stated beside a question that only
+        tells (`_only_tells`: "How long is a men's cut? He'll only go if it's quick.") is never
+        the one asked."""
+        stated = _stated_parts(text)
+        in_questions = frozenset().union(*(self._read(p).concepts for p, s in zip(parts, stated, strict=True) if not s))
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
-            if not asked.anchors:
+            if not asked.anchors or (stated[position] and self._only_tells(asked, in_questions)):
                 continue
             said = _EMPTY_IT.sub(" ", parts[position].lower())
             told = [part for i, part in enumerate(parts) if i != position]
@@ -567,6 +596,12 @@ class Index:
             if not _TELLS_OF_THE_CALLER.match(parts[position].lower()):
                 return whole
         return whole
+
+    def _only_tells(self, part: Analysis, in_questions: frozenset[str]) -> bool:
+        """Whether a stated sentence beside a question only tells ("Can I pay by cheque? I've
+        always paid that way, dear."): it asks nothing, and names nothing an entry has that the
+        questions do not name too. One that names something else may be what the caller wants."""
+        return not part.intents and all(c not in self._postings or c in in_questions for c in part.concepts)
 
     def _without_the_story(self, whole: Analysis, parts: list[str], excused: frozenset[str]) -> Analysis:
         """A turn whose question points back at a result gone wrong somewhere else ("my box dye

@@ -122,6 +122,21 @@ def test_a_result_gone_wrong_is_high_and_before_an_event_too(question):
 
 @pytest.mark.parametrize(
     "question",
+    ["my bangs got cut crooked and my wedding is on Saturday", "the layers got cut way too short"],
+)
+def test_hair_that_was_cut_is_a_result_not_an_injury(question):
+    assert triage(question).priority == "high"
+
+
+@pytest.mark.parametrize(
+    "question", ["my son got cut with the clippers", "she was cut behind the ear by the razor", "I got cut"]
+)
+def test_a_person_who_was_cut_is_urgent(question):
+    assert triage(question).priority == "urgent"
+
+
+@pytest.mark.parametrize(
+    "question",
     [
         "there's a charge on my card for a service I never had",
         "Why did you charge me $300?",
