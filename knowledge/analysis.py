@@ -239,6 +239,11 @@ def _lowered(text: str) -> str:
     return _FREE_AS_AVAILABLE.sub(r"\1 \2 available", t)
 
 
+# A "when" that opens a sentence asks ("Saturdays get busy. When should I book?"), as it does after
+# "so" (`lexicon.QUESTION_LEADS`); the marks are gone once the text is words.
+_WHEN_OPENING_A_SENTENCE = re.compile(r"([.?!;])\s*when\b")
+
+
 def _words(text: str) -> list[str]:
     t = _BEARD_TRIMMED.sub(
         lambda m: f"beard trim {m.group(1) or m.group(2) or ''}", _FIRST_AS_BEFOREHAND.sub(" ", _lowered(text))
@@ -254,6 +259,7 @@ def _words(text: str) -> list[str]:
     for pattern, repl in _CONTRACTIONS:
         t = re.sub(pattern, repl, t)
     t = _ORDINAL.sub(r"\1", t)
+    t = _WHEN_OPENING_A_SENTENCE.sub(r"\1 so when", t)
     t = re.sub(r"[^a-z0-9]+", " ", t)
     return t.split()
 

@@ -807,7 +807,8 @@ class Index:
 
     def _candidates(self, query: Analysis) -> set[int]:
         """Entries that could pass the coverage gate (they have every hard concept and intent of
-        the question), plus those asked in the very same words. Exact, not a shortlist."""
+        the question), plus those asked in the very same words, and the lessons that name no service
+        when the question names one (`_for_every_service`). Exact, not a shortlist."""
         found = set(self._by_key.get(query.key, ())) if query.key else set()
         if query.hard:
             # a service named as of a class ("bridal updo") may be covered by what is said of the class
@@ -828,6 +829,14 @@ class Index:
             candidates &= ids
             if not candidates:
                 break
+        named = query.hard & self._services
+        if named and query.hard - named:  # a lesson that names no service (`_for_every_service`)
+            without = replace(query, concepts=query.concepts - named, loose=query.loose - named)
+            candidates |= {
+                i
+                for i in self._candidates(without)
+                if self.entries[i].keyed and not self.entries[i].provides & self._services
+            }
         return found | candidates
 
     def _score(self, query: Analysis, entry: _Entry) -> tuple[float, str]:
@@ -848,6 +857,8 @@ class Index:
             failed = "too much of the question is words the salon does not know"
         if not failed:
             units = [u for u in entry.units if u.covers(query, self._services)]
+            if not units and (general := self._for_every_service(query, entry)) is not None:
+                units = [u for u in entry.units if u.covers(general, self._services)]
             if not units:
                 failed = "the entry does not cover every word or what is asked"
         if not failed:
@@ -866,6 +877,18 @@ class Index:
         if failed:
             return 0.49 * similarity, failed
         return 0.5 + 0.5 * (similarity + about) / 2, "covered"
+
+    def _for_every_service(self, query: Analysis, entry: _Entry) -> Analysis | None:
+        """A lesson that names no service ("Do you offer a senior discount?" -> "10% off for
+        clients 65 and over") holds for each of them, so a caller who says which it is for ("a
+        seniors discount on haircuts") asks it all the same: `query` without the services, when
+        what is left still has a topic of its own. None for a seed fact, or when
+        the lesson names a service (it may be true of that one only)."""
+        named = query.hard & self._services
+        if not entry.keyed or not named or entry.provides & self._services:
+            return None
+        general = replace(query, concepts=query.concepts - named, loose=query.loose - named)
+        return general if general.anchors else None
 
     def _off_topic_fact(self, query: Analysis, entry: _Entry, units: list[_Unit], about: float) -> str:
         """Why a seed fact that covers the question's words is still about something else, or ""."""

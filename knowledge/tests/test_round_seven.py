@@ -7,13 +7,17 @@ written for these tests (none is from an evaluation file).
 - "Just Y, not X" asks about Y; whether the salon does Y without X is a question for a person.
 - The day of the caller's own booking ("my Thursday booking") says which booking, not a day the
   policy is asked for; asking the salon to change that booking is for a person.
+- A lesson that names no service holds for each: "a seniors discount on colour" is asked of it;
+  one that names a service is not taken for another.
+- "When" opening a sentence asks ("Saturdays fill up. When should I book?").
 - Vocabulary: a wash and a blow-dry is a blowout, a hair mask a deep conditioning treatment,
   "lock in" is booking, curl types are curls, time "blocked out" is how long, a deposit "to hold".
 """
 
 import pytest
 
-from knowledge.tests.support import answer_to
+from knowledge.matching import Document
+from knowledge.tests.support import answer_to, seed_index
 
 # --- a stated sentence beside a question ------------------------------------------------------------
 
@@ -94,3 +98,45 @@ def test_services_and_bookings_in_other_words(index, turn, fact):
 
 def test_a_mask_that_is_not_hair_care_is_not_a_treatment(index):
     assert answer_to(index, "do I have to wear a face mask in the salon") is None
+
+
+# --- a lesson that names no service -----------------------------------------------------------------
+
+SENIORS = Document(901, "Do you do a discount for pensioners?", "Yes, 10% off for clients 65 and over.", "learned")
+STUDENTS_CUTS = Document(
+    902,
+    "Is there a student discount on men's haircuts?",
+    "Yes, 5 dollars off a men's cut with a student ID.",
+    "learned",
+)
+
+
+def test_a_lesson_naming_no_service_holds_for_the_one_the_caller_names():
+    index = seed_index(SENIORS)
+    assert answer_to(index, "any pensioner discount on a balayage?") == SENIORS.answer
+
+
+def test_a_lesson_naming_a_service_is_not_taken_for_another():
+    index = seed_index(STUDENTS_CUTS)
+    assert answer_to(index, "is there a student discount on men's haircuts") == STUDENTS_CUTS.answer
+    assert answer_to(index, "is there a student discount on highlights") is None
+
+
+def test_a_lesson_naming_no_service_holds_for_several_at_once():
+    assert answer_to(seed_index(SENIORS), "pensioner discount on a cut and a colour?") == SENIORS.answer
+
+
+def test_a_lesson_still_needs_its_own_topic_besides_the_service():
+    index = seed_index(SENIORS)
+    assert answer_to(index, "any student discount on a balayage?") is None
+    assert answer_to(index, "any discount on a balayage?") == answer_to(index, "any discount?")
+
+
+# --- "when" opening a sentence ---------------------------------------------------------------------
+
+
+def test_when_opening_a_sentence_asks_for_a_time():
+    lesson = Document(903, "How far ahead should I book for a Sunday?", "Sundays fill up a week ahead.", "learned")
+    index = seed_index(lesson)
+    assert answer_to(index, "Sundays get booked up. When should I book one?") == lesson.answer
+    assert answer_to(index, "do I pay a deposit when I book a Sunday appointment") != lesson.answer
