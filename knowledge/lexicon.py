@@ -642,7 +642,7 @@ QUESTION_LEADS = frozenset(
 
 # Who may follow a relative "where" ("a site where I can look things up", "a place where people
 # park"): the clause then describes the thing before it and asks for no place.
-RELATIVE_SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "people", "someone", "somebody", "one"})
+RELATIVE_SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it", "people", "someone", "somebody", "one"})
 
 # Verbs of dealing with someone already there: a role said after one of them ("do I tip the
 # stylist?", "chatting with a colorist", "pay the barber", "a consultation with a stylist") names

@@ -10,7 +10,7 @@ weekday only changes which opening hours a question is about.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone as django_timezone
@@ -33,6 +33,13 @@ _PATTERN = re.compile(r"\b(" + "|".join(f"(?:{form})" for form, _, _ in _FORMS) 
 _COMPILED = [(re.compile(rf"^(?:{form})$", re.IGNORECASE), offset, after) for form, offset, after in _FORMS]
 
 
+# The caller saying which day it is ("it's Sunday today, are you open tomorrow?"): their today.
+_TODAY_SAID = re.compile(
+    r"\b(?:it'?s|it\u2019s|it is|today is|today's|todays)\s+(" + "|".join(WEEKDAYS) + r")(?:\s+today)?\b[,.;:!]?",
+    re.IGNORECASE,
+)
+
+
 def today_in(tz_name: str, now: datetime | None = None) -> date:
     """The date in the salon's timezone at `now` (aware; default: the current time). An unknown
     timezone name counts as UTC."""
@@ -48,16 +55,22 @@ def today_in(tz_name: str, now: datetime | None = None) -> date:
 
 def resolve(text: str, tz_name: str, now: datetime | None = None) -> str:
     """`text` with each relative day replaced by its weekday: on a Friday in the salon's
-    timezone, "open tomorrow?" -> "open saturday?", "tonight" -> "friday evening"."""
-    if not _PATTERN.search(text):
+    timezone, "open tomorrow?" -> "open saturday?", "tonight" -> "friday evening". When the
+    caller says which day it is ("it's Sunday today, ..."), that is today, and the saying goes:
+    it only anchored the relative day."""
+    said = _TODAY_SAID.search(text)
+    if said and _PATTERN.search(rest := text[: said.start()] + text[said.end() :]):
+        text, today = rest, WEEKDAYS.index(said.group(1).lower())
+    elif _PATTERN.search(text):
+        today = today_in(tz_name, now).weekday()
+    else:
         return text
-    today = today_in(tz_name, now)
 
     def weekday(match: re.Match) -> str:
         said = match.group(1)
         for pattern, offset, after in _COMPILED:
             if pattern.match(said):
-                return WEEKDAYS[(today + timedelta(days=offset)).weekday()] + after
+                return WEEKDAYS[(today + offset) % 7] + after
         return said
 
     return _PATTERN.sub(weekday, text)

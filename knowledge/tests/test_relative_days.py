@@ -72,3 +72,26 @@ def test_opening_hours_asked_by_a_relative_day_are_that_weekdays(index, question
 )
 def test_a_relative_day_that_is_not_about_opening_hours_still_escalates(index, question):
     assert not index.best(question, now=SATURDAY_NIGHT_IN_SF).matched, question
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("it's tuesday today, are you open tomorrow", " are you open wednesday"),
+        ("Today is Friday. What time do you shut tonight?", " What time do you shut friday evening?"),
+        ("it's Sunday, open tmrw?", " open monday?"),
+    ],
+)
+def test_the_day_the_caller_says_it_is_anchors_their_relative_days(said, meant):
+    assert relative_days.resolve(said, LA, SATURDAY_NIGHT_IN_SF) == meant
+
+
+def test_a_day_said_without_a_relative_day_stays_said():
+    assert relative_days.resolve("it's friday I'm asking about, when do you open", LA) == (
+        "it's friday I'm asking about, when do you open"
+    )
+
+
+def test_the_day_the_caller_says_it_is_answers_for_that_day(index):
+    match = index.best("it's Sunday today, are you open tomorrow?", now=SATURDAY_NIGHT_IN_SF)
+    assert match.matched and "closed on Mondays" in match.document.answer, match.reason
