@@ -36,6 +36,7 @@ WHEREABOUTS = "whereabouts"  # "where", before matching decides whether it means
 PERSONAL = "personal"  # the caller's own appointment, stylist or bill: known to no static fact
 DAYPART = "daypart"  # morning, evening ...: answered by opening times, and by nothing else
 NOW = "now"  # today, tonight, this week: what is true at the moment asked, see POLICIES
+ARRIVE = "arrive"  # the caller arriving ("running late"): a late arrival is no late cancellation
 
 # Multi-word expressions, rewritten before anything else (longest first). A value may expand to
 # several tokens; tokens starting with "?" are intents, "@" marks a concept that skips stemming.
@@ -71,6 +72,12 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
         for among in ((), ("of", "your"), ("of", "the"), ("of", "you"))
         for role in ("stylist", "stylists", "hairdresser", "hairdressers", "colorist", "colorists")
         if lead != "one" or among
+    },
+    **{
+        (lead, where, whose, "team"): (PERSON,)
+        for lead in ("who", "anyone", "someone")
+        for where in ("on", "in")
+        for whose in ("your", "the")
     },
     ("what", "time"): (WHEN,),
     ("what", "times"): (WHEN,),
@@ -127,15 +134,15 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("no", "cost"): ("@free",),
     ("free", "of", "charge"): ("@free",),
     ("down", "payment"): ("@deposit",),
-    ("running", "late"): ("@late",),
-    ("running", "behind"): ("@late",),
+    ("running", "late"): ("@late", "@" + ARRIVE),
+    ("running", "behind"): ("@late", "@" + ARRIVE),
     # "sun" is Sunday only beside opening hours ("hrs sun?"): alone it is a thing too
     **{
         said: ("@" + HOURS, "day:sunday")
         for said in (("hrs", "sun"), ("hours", "sun"), ("sun", "hrs"), ("sun", "hours"))
     },
     **{said: ("@" + HOURS, "day:sunday") for said in (("open", "sun"), ("open", "on", "sun"), ("opening", "sun"))},
-    ("duration", "behind"): ("duration", "@late"),  # "twenty minutes behind" (analysis reads "duration")
+    ("duration", "behind"): ("duration", "@late", "@" + ARRIVE),  # "twenty minutes behind" (analysis reads "duration")
     ("hair", "loss"): ("@hairloss",),
     ("fell", "out"): ("@hairloss",),
     ("falling", "out"): ("@hairloss",),

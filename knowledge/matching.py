@@ -111,6 +111,7 @@ from knowledge.analysis import (
     stem,
 )
 from knowledge.lexicon import (
+    ARRIVE,
     AVAILABILITY,
     DAYPART,
     HOURS,
@@ -157,6 +158,15 @@ _TELLS_OF_THE_CALLER = re.compile(
     r"^\s*(?:(?:and|but|so|oh|well|also|anyway|because|cause|cuz)\s+)*"
     r"(?:i|i'm|im|i\u2019m|i've|ive|i'd|i'll|we|we're|we've|my|our)\b"
 )
+
+
+# A caller correcting themselves: "Tuesday - no, sorry, I mean Monday", "Wednesday, sorry, Friday".
+_CORRECTION = re.compile(
+    r"\s*(?:[-\u2013\u2014,.;]+\s*)+(?:no|sorry|oops|wait|actually|i mean|i meant)\b"
+    r"(?:[\s,.;!]+(?:no|sorry|oops|wait|actually|i mean|i meant)\b)*[\s,.;!]*",
+    re.IGNORECASE,
+)
+_CORRECTIONS_MAX = 3
 
 
 # "Just Y, not X": what a caller says they only want, then what they do not (`_only_what_is_wanted`).
@@ -445,18 +455,20 @@ class Index:
         return 2 * self._mass(a & b) / total if total else 0.0
 
     def analysis(self, question: str, now: datetime | None = None) -> Analysis:
-        """`question` read against this index: relative days as the weekday they are in the
-        salon's timezone at `now` (default: the current time), slips corrected toward the salon's
-        words, words unknown to the salon and to English set apart as `unknown`, and family words
-        read as an audience only where the index prices by audience. Cached per question."""
-        text = relative_days.resolve(question, self.vocabulary.timezone, now)
+        """`question` read against this index: without what the caller took back, relative days
+        as the weekday they are in the salon's timezone at `now` (default: the current time),
+        slips corrected toward the salon's words, words unknown to the salon and to English set
+        apart as `unknown`, and family words read as an audience only where the index prices by
+        audience. Cached per question."""
+        said = self._corrected(question)
+        text = relative_days.resolve(said, self.vocabulary.timezone, now)
         found = self._analysed.get(text)
         if found is None:
             found = self._read(text)
-            if text != question and HOURS not in found.concepts:
+            if text != said and HOURS not in found.concepts:
                 # "can I get in today?" asks for a free chair, not for today's opening hours
-                text = question
-                found = self._read(question)
+                text = said
+                found = self._read(said)
             wanted, refused = _only_what_is_wanted(text)
             if refused and not self._read(refused).risky and not self._answers(found):
                 if (reread := self._read(wanted)).intents:  # "how much is just a cut, no wash?", not "can I ..."
@@ -472,6 +484,24 @@ class Index:
             if len(self._analysed) < 20_000:
                 self._analysed[text] = found
         return found
+
+    def _corrected(self, text: str) -> str:
+        """`text` without what the caller took back: a day, a holiday, a variant or another slot
+        said right before a correction ("Tuesday - no, sorry, I mean Monday") when a value of the
+        same kind follows it. Anything else before a "no" or a "sorry" stays said."""
+        for _ in range(_CORRECTIONS_MAX):
+            found = _CORRECTION.search(text)
+            if not found:
+                return text
+            before, after = text[: found.start()], text[found.end() :]
+            slip = re.search(r"[\w']+$", before)
+            if not slip or not self._slot_kinds(slip.group(0)) & self._slot_kinds(after):
+                return text
+            text = before[: slip.start()] + after
+        return text
+
+    def _slot_kinds(self, text: str) -> set[str]:
+        return {c.partition(":")[0] for c in self._read(text).concepts if ":" in c and not c.startswith("num:")}
 
     def _read(self, text: str) -> Analysis:
         query = analyse(text, self.vocabulary)
@@ -552,8 +582,8 @@ class Index:
         answers the whole turn and that clause reaches one ("so my husband keeps putting it off,
         how much is a beard trim?"). What the other clauses say counts only where it can refuse
         or narrow an answer: days, holidays, audiences, ages, people, animals, a need of the
-        caller's, safety words, the caller's own booking; a result gone wrong somewhere else
-        ("every salon I go to ruins my curls") is the caller's story, not a complaint
+        caller's, safety words, the caller's own booking, arriving late (to a policy); a result
+        gone wrong somewhere else ("every salon I go to ruins my curls") is the caller's story, not a complaint
         (`concerns.complaint_about_elsewhere`). A clause that points back ("how much is that?",
         "can you color them?") depends on what it points to, so then the whole turn is kept. A
         clause that tells of the caller ("..., I'm coming from the Marina") and reaches no entry
@@ -585,6 +615,7 @@ class Index:
                 or (concerns.risky(c) and c not in excused)
                 or c in (PERSONAL, AVAILABILITY, DAYPART)
                 or c in lexicon.ANIMALS | lexicon.NEEDS
+                or (c == ARRIVE and asked.concepts & lexicon.POLICIES)  # which policy, not where the salon is
             }
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
             then_asked = frozenset().union(*(self._read(part).intents for part in parts[position + 1 :]))
