@@ -863,12 +863,16 @@ class Index:
         named = query.hard & self._services
         if named and query.hard - named:  # a lesson that names no service (`_for_every_service`)
             without = replace(query, concepts=query.concepts - named, loose=query.loose - named)
-            candidates |= {
-                i
-                for i in self._candidates(without)
-                if self.entries[i].keyed and not self.entries[i].provides & self._services
-            }
+            candidates |= self._candidates(without) & self._lessons_for_every_service
         return found | candidates
+
+    @cached_property
+    def _lessons_for_every_service(self) -> frozenset[int]:
+        """The learned or manual entries that name no service (`_for_every_service`), found once
+        per index rather than on every lookup."""
+        return frozenset(
+            i for i, entry in enumerate(self.entries) if entry.keyed and not entry.provides & self._services
+        )
 
     def _score(self, query: Analysis, entry: _Entry) -> tuple[float, str]:
         """(score, reason): 1.0 for the same wording; >= 0.5 only when every gate passes; below
