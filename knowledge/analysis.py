@@ -98,13 +98,23 @@ def stem(word: str) -> str:
     return w
 
 
+def meaning_stem(word: str) -> str | None:
+    """The stem by which other forms of `word` mean what it means, or None when that stem only
+    drops a final "e" and is then another word of English ("sit" of "site": "sit still" says
+    nothing of a website)."""
+    stemmed = stem(word)
+    return None if word == stemmed + "e" and spelling.another_word(stemmed, word) else stemmed
+
+
 def _build_word_table() -> tuple[dict[str, str], dict[str, str]]:
+    """Each synonym's concept by the word as written and by its `meaning_stem`."""
     by_surface: dict[str, str] = {}
     by_stem: dict[str, str] = {}
     for concept, words in lexicon.SYNONYMS.items():
         for word in words:
             by_surface[word] = concept
-            by_stem.setdefault(stem(word), concept)
+            if (stemmed := meaning_stem(word)) is not None:
+                by_stem.setdefault(stemmed, concept)
     return by_surface, by_stem
 
 
@@ -239,6 +249,36 @@ def _lowered(text: str) -> str:
     return _FREE_AS_AVAILABLE.sub(r"\1 \2 available", t)
 
 
+# Numbers said in words beyond twenty ("one hundred and twenty", "forty-five"), as a transcript of
+# speech gives them, are the digits they say: a price or a time is then read as if typed.
+_UNIT = "one|two|three|four|five|six|seven|eight|nine"
+_TENS = "|".join(lexicon.TENS_WORDS)
+_BELOW_HUNDRED = rf"(?:({_TENS})(?:[\s-]+({_UNIT}))?|({'|'.join(lexicon.NUMBER_WORDS[1:])}))"
+_SPOKEN_NUMBER = re.compile(
+    rf"\b(?:(a|{_UNIT})\s+hundred(?:\s+and)?(?:\s+{_BELOW_HUNDRED})?|({_TENS})(?:[\s-]+({_UNIT}))?)\b"
+)
+
+
+def _spoken_number(m: re.Match[str]) -> str:
+    """The digits of a number said in words that `_SPOKEN_NUMBER` found."""
+    hundreds, tens, tens_unit, small, bare_tens, bare_unit = m.groups()
+    value = 100 * (1 if hundreds == "a" else lexicon.NUMBER_WORDS.index(hundreds)) if hundreds else 0
+    tens, unit = (tens, tens_unit) if hundreds else (bare_tens, bare_unit)
+    if tens:
+        value += 10 * (lexicon.TENS_WORDS.index(tens) + 2) + (lexicon.NUMBER_WORDS.index(unit) if unit else 0)
+    elif small:
+        value += lexicon.NUMBER_WORDS.index(small)
+    return str(value)
+
+
+# "What does a wedding updo run?": what a thing runs (you) is what it costs.
+_WHAT_IT_RUNS = re.compile(r"\b(what|how much)\s+(does|do|would|will|did)\s+((?:[\w'-]+\s+){1,5}?)run\b")
+
+# A sum of money stated ("is it $120?", "120 bucks") asks what the thing costs, whether the
+# caller's figure is right or not; the entry's own price is the answer.
+_DOLLAR_SIGN = re.compile(r"\$\s?(?=\d)")
+
+
 # A "when" that opens a sentence asks ("Saturdays get busy. When should I book?"), as it does after
 # "so" (`lexicon.QUESTION_LEADS`); the marks are gone once the text is words.
 _WHEN_OPENING_A_SENTENCE = re.compile(r"([.?!;])\s*when\b")
@@ -248,6 +288,8 @@ def _words(text: str) -> list[str]:
     t = _BEARD_TRIMMED.sub(
         lambda m: f"beard trim {m.group(1) or m.group(2) or ''}", _FIRST_AS_BEFOREHAND.sub(" ", _lowered(text))
     )
+    t = _DOLLAR_SIGN.sub(" dollars ", _SPOKEN_NUMBER.sub(_spoken_number, t))
+    t = _WHAT_IT_RUNS.sub(r"\1 \2 \3cost", t)
     t = _without_the_day_of_my_booking(t)
     t = _PAID_BY_PHONE.sub(r"\1\2 mobilepay", t)
     t = _PERSONAL.sub(lambda m: f"{m.group(0)} personalrecord ", t)
@@ -720,8 +762,29 @@ _TURN_PARTS = re.compile(
 )
 
 
+# Words after which "I" goes on the same clause ("can I", "if I", "what I", "I think I").
+_I_WITHIN = frozenset(
+    {"can", "could", "do", "did", "does", "should", "would", "will", "may", "might", "shall", "must", "am"}
+    | {"if", "when", "whenever", "before", "after", "until", "till", "where", "what", "how", "why", "who"}
+    | {"which", "so", "and", "but", "or", "that", "than", "as", "because", "cause", "cuz", "while", "once"}
+    | {"since", "think", "guess", "hope", "wish", "mean", "say", "know", "unless", "whether", "where"}
+)
+
+
 def _turn_parts(text: str) -> list[str]:
-    return [part for part in _TURN_PARTS.split(text) if part.strip()]
+    """The clauses of a turn: split at punctuation and at a conjunction before the caller speaks
+    of themselves (`_TURN_PARTS`), and, in speech written without marks, where "I" starts a new
+    clause ("how long does a men's cut take i got a lunch break of forty minutes")."""
+    parts = []
+    for part in _TURN_PARTS.split(text):
+        words = part.split(" ")
+        start = 0
+        for i in range(1, len(words)):
+            if words[i] in ("i", "i'm", "i've") and words[i - 1].lower() not in _I_WITHIN and words[i - 1]:
+                parts.append(" ".join(words[start:i]))
+                start = i
+        parts.append(" ".join(words[start:]))
+    return [part for part in parts if part.strip()]
 
 
 # A sentence and the mark that ends it (none at the end of a turn).
@@ -742,6 +805,29 @@ def _stated_parts(text: str) -> list[bool]:
         telling = any(asks) and not asking and not _STATED_ASK.search(sentence)
         stated += [telling] * len(_turn_parts(sentence))
     return stated
+
+
+# A clause that opens like a question ("do you ...", "how long ...", "is it ..."), marked or not.
+_ASKING_OPENING = re.compile(
+    r"^\W*(?:(?:and|but|so|or|also|oh|um|uh|well|okay|ok|hi|hey|hello)\W+)*"
+    r"(?:what|whats|what's|how|when|where|who|whose|which|why|do|does|did|can|could|will|would|is|are|was|were"
+    r"|am|have|has|should|shall|may|might|any|got)\b",
+    re.I,
+)
+
+
+def asides(text: str) -> list[tuple[str, bool]]:
+    """Each of the turn's parts (`_turn_parts`) with whether it could be the caller asking: it ends
+    with a question mark, opens as a question does, or asks in words ("I'd like to know ...").
+    The others only tell ("sorry, the oven's beeping", "I get a bit flustered on the phone")."""
+    out = []
+    for sentence in _SENTENCE.findall(text):
+        parts = _turn_parts(sentence)
+        marked = sentence.rstrip().endswith("?")
+        for i, part in enumerate(parts):
+            asking = (marked and i == len(parts) - 1) or bool(_ASKING_OPENING.match(part) or _STATED_ASK.search(part))
+            out.append((part, asking))
+    return out
 
 
 _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|them|they|those|these|one|ones|such)\b")

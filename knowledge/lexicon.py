@@ -65,6 +65,13 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("how", "far", "ahead"): (WHEN, "@ahead"),
     ("how", "soon"): (WHEN,),
     ("how", "long"): (DURATION,),
+    # "it doesn't take long, does it?", "is it a quick one?": how long it takes, asked yes or no
+    **{
+        (verb, *very, "long"): (DURATION,) for verb in ("take", "takes", "taking") for very in ((), ("very",), ("too",))
+    },
+    ("quick", "one"): (DURATION,),
+    ("it", "quick"): (DURATION,),
+    ("that", "quick"): (DURATION,),
     # choosing among the team asks for a person, not about the team ("which of your stylists ...")
     **{
         (lead, *among, role): (PERSON,)
@@ -284,6 +291,7 @@ NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty"
 ).split()
+TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
 # Whole words looked up before stemming (slots and intents).
 SURFACE: dict[str, tuple[str, ...]] = {
@@ -378,6 +386,8 @@ SURFACE: dict[str, tuple[str, ...]] = {
     "expensive": (PRICE,),
     "cheap": (PRICE,),
     "rate": (PRICE,),
+    # a sum of money said asks for the price ("is it a hundred and twenty dollars?")
+    **{w: (PRICE,) for w in ("dollar", "dollars", "bucks", "usd")},
     "person": (PERSON,),
     "name": (PERSON,),
     "names": (PERSON,),
@@ -860,6 +870,8 @@ STOPWORDS = frozenset(
         "asking",
         "something",
         "anything",
+        "everything",
+        "ought",
         "one",
         "ones",
         "thing",

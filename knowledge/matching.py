@@ -105,8 +105,10 @@ from knowledge.analysis import (
     _turn_parts,
     _words,
     analyse,
+    asides,
     evidence,
     informativeness,
+    meaning_stem,
     respelled,
     stem,
 )
@@ -473,6 +475,9 @@ class Index:
             if refused and not self._read(refused).risky and not self._answers(found):
                 if (reread := self._read(wanted)).intents:  # "how much is just a cut, no wash?", not "can I ..."
                     text, found = wanted, reread
+            if not self._answers(found) and (told := self._without_asides(text)) != text:
+                if self._answers(reread := self._read(told)):
+                    text, found = told, reread
             parts = _turn_parts(text)
             if len(parts) > 1 and not self._answers(found):
                 found = self._asked_part(parts, found, text)
@@ -480,10 +485,42 @@ class Index:
                 found = self._kind_of_denied(found)
             if found.concepts & lexicon.OCCASIONS and not self._answers(found):
                 found = self._for_an_occasion(found, text)
-            found = _with_a_concern(found, text)
+            found = _with_a_concern(found, said)  # harm said anywhere in the turn, an aside too
             if len(self._analysed) < 20_000:
                 self._analysed[text] = found
         return found
+
+    def _without_asides(self, text: str) -> str:
+        """`text` without the caller's asides: clauses that ask nothing (`analysis.asides`) and say
+        nothing any entry says, nor anything that may refuse an answer (`_may_refuse`: "I'm
+        bringing my puppy"): "what's a deep conditioning cost - sorry, the oven's beeping - and is
+        it quick?". One said before the first question stays when a question points back ("I have
+        tape-ins, can you colour them?"), since it may be what they point to."""
+        parts = asides(text)
+        first_asking = next((i for i, (_, asking) in enumerate(parts) if asking), len(parts))
+        pointing = any(_POINTS_BACK.search(_EMPTY_IT.sub(" ", part.lower())) for part, asking in parts if asking)
+        told = text
+        for i, (part, asking) in enumerate(parts):
+            read = self._read(part)
+            if asking or read.intents or not read.concepts or (pointing and i < first_asking):
+                continue
+            if not any(c in self._postings or self._may_refuse(c, read) for c in read.concepts):
+                told = told.replace(part, " ", 1)
+        return told if told.strip(" ,.!?;:-\u2013\u2014") else text
+
+    @staticmethod
+    def _may_refuse(concept: str, asked: Analysis, excused: frozenset[str] = frozenset()) -> bool:
+        """Whether a concept said beside the question may change or refuse its answer: a slot (a
+        day, an audience, an age ...), a safety or complaint word, the caller's own booking, a
+        staff member's availability, a part of the day, an animal, a need of the caller's, or
+        arriving late when a policy is asked."""
+        return (
+            ":" in concept
+            or (concerns.risky(concept) and concept not in excused)
+            or concept in (PERSONAL, AVAILABILITY, DAYPART)
+            or concept in lexicon.ANIMALS | lexicon.NEEDS
+            or (concept == ARRIVE and bool(asked.concepts & lexicon.POLICIES))
+        )
 
     def _corrected(self, text: str) -> str:
         """`text` without what the caller took back: a day, a holiday, a variant or another slot
@@ -565,8 +602,9 @@ class Index:
                 continue
             concept = meaning[0][1:]
             modifier, head = said
-            if concept in self._postings and spelling.only_a_thing(head) and spelling.can_modify(modifier):
-                heads.setdefault(stem(head), set()).add(concept)
+            meant_by = meaning_stem(head)
+            if concept in self._postings and spelling.only_a_thing(head) and spelling.can_modify(modifier) and meant_by:
+                heads.setdefault(meant_by, set()).add(concept)
         return {head: frozenset(concepts) for head, concepts in heads.items()}
 
     def _answers(self, query: Analysis) -> bool:
@@ -591,13 +629,18 @@ class Index:
         answer is kept all the same). "He" or "she" in a turn that names a relative and no one of
         the salon's is that relative ("my mum ..., she usually gets a blow-dry"), whom the family
         words already read, points to nobody else. A sentence stated beside a question that only
-        tells (`_only_tells`: "How long is a men's cut? He'll only go if it's quick.") is never
-        the one asked."""
+        tells (`_only_tells`: "How long is a men's cut? He'll only go if it's quick.") or tells of
+        the caller ("Is the keratin formaldehyde-free? I have curly hair.") is never the one
+        asked."""
         stated = _stated_parts(text)
         in_questions = frozenset().union(*(self._read(p).concepts for p, s in zip(parts, stated, strict=True) if not s))
+        tells = [
+            stated[i] and bool(self._only_tells(self._read(p), in_questions) or _TELLS_OF_THE_CALLER.match(p.lower()))
+            for i, p in enumerate(parts)
+        ]
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
-            if not asked.anchors or (stated[position] and self._only_tells(asked, in_questions)):
+            if not asked.anchors or tells[position]:
                 continue
             said = _EMPTY_IT.sub(" ", parts[position].lower())
             told = [part for i, part in enumerate(parts) if i != position]
@@ -608,17 +651,11 @@ class Index:
             )
             if _POINTS_BACK.search(said) or (_PERSON_PRONOUN.search(said) and not self._relative_only(whole, text)):
                 return self._without_the_story(whole, parts, excused)
-            kept = {
-                c
-                for c in whole.concepts
-                if ":" in c
-                or (concerns.risky(c) and c not in excused)
-                or c in (PERSONAL, AVAILABILITY, DAYPART)
-                or c in lexicon.ANIMALS | lexicon.NEEDS
-                or (c == ARRIVE and asked.concepts & lexicon.POLICIES)  # which policy, not where the salon is
-            }
+            kept = {c for c in whole.concepts if self._may_refuse(c, asked, excused)}
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
-            then_asked = frozenset().union(*(self._read(part).intents for part in parts[position + 1 :]))
+            then_asked = frozenset().union(
+                *(self._read(part).intents for i, part in enumerate(parts) if i > position and not tells[i])
+            )
             asked = replace(
                 asked, concepts=asked.concepts | kept, loose=asked.loose | kept, intents=asked.intents | then_asked
             )

@@ -42,6 +42,12 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+def another_word(form: str, word: str) -> bool:
+    """Whether `form` is a word of English of its own, not `word` or one of its forms ("sit" is
+    not "site"; "hour" is "hours", "wed" is "wedding")."""
+    return bool(getAllLemmas(form)) and not {form, *lemmas(form)} & {word, *lemmas(word)}
+
+
 @lru_cache(maxsize=10_000)
 def only_a_thing(word: str) -> bool:
     """Whether English reads `word` as a noun and never as an adjective or adverb ("voucher",
