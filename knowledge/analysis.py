@@ -223,6 +223,16 @@ _FREE_AS_AVAILABLE = re.compile(
 # "First" ending a clause is an adverb, "beforehand" ("could I talk to somebody about colour first,
 # and would that cost anything?"), and says nothing; before a noun it qualifies it ("my first color
 # appointment").
+# A spoken "-ing" written without its "g" ("havin' a break", "what're you chargin"), with or
+# without the apostrophe: a word English does not know whose "-ing" form it does (`_with_the_g`).
+_DROPPED_G = re.compile(r"\b([a-z]{2,}in)['\u2019]?(?![a-z'\u2019])")
+
+
+def _with_the_g(found: re.Match) -> str:
+    word = found.group(1)
+    return word + "g" if not spelling.is_english(word) and spelling.is_english(word + "g") else found.group(0)
+
+
 _FIRST_AS_BEFOREHAND = re.compile(r"\bfirst\b(?=\s*(?:[,.;:!?)]|$|(?:and|then|or|so|but|before|please|pls|thanks)\b))")
 
 
@@ -285,9 +295,8 @@ _WHEN_OPENING_A_SENTENCE = re.compile(r"([.?!;])\s*when\b")
 
 
 def _words(text: str) -> list[str]:
-    t = _BEARD_TRIMMED.sub(
-        lambda m: f"beard trim {m.group(1) or m.group(2) or ''}", _FIRST_AS_BEFOREHAND.sub(" ", _lowered(text))
-    )
+    t = _DROPPED_G.sub(_with_the_g, _lowered(text))
+    t = _BEARD_TRIMMED.sub(lambda m: f"beard trim {m.group(1) or m.group(2) or ''}", _FIRST_AS_BEFOREHAND.sub(" ", t))
     t = _DOLLAR_SIGN.sub(" dollars ", _SPOKEN_NUMBER.sub(_spoken_number, t))
     t = _WHAT_IT_RUNS.sub(r"\1 \2 \3cost", t)
     t = _without_the_day_of_my_booking(t)

@@ -324,6 +324,9 @@ COMPLAINT = family(
         "not happy", "fed up", "nobody called", "no one called", "never called", "nobody answered",
         "no one answered", "never answered", "never got back", "nobody got back", "never returned",
         "kept me waiting", "had to leave", "an hour late", "hours late", "minutes late",
+        "kept waiting", "left waiting", "rushed out", "rushed me", "treated like", "treated the way",
+        "the way i was treated", "whoever is in charge", "whoevers in charge",
+        "person in charge", "someone in charge", "somebody in charge",
     ],
 )  # fmt: skip
 

@@ -119,6 +119,11 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("an", "opening"): ("@" + AVAILABILITY,),
     # services and things with a hyphen or a space in them
     ("in", "advance"): ("@ahead",),
+    # "48 hours before", "two days ahead": an amount of time (`analysis._DURATION_TEXT`) before something
+    (DURATION_WORD, "before"): ("@" + DURATION_WORD, "@ahead"),
+    (DURATION_WORD, "ahead"): ("@" + DURATION_WORD, "@ahead"),
+    (DURATION_WORD, "beforehand"): ("@" + DURATION_WORD, "@ahead"),
+    (DURATION_WORD, "prior"): ("@" + DURATION_WORD, "@ahead"),
     ("show", "up"): ("@arrive",),
     ("turn", "up"): ("@arrive",),
     ("get", "there"): ("@arrive",),

@@ -154,6 +154,12 @@ UNKNOWN_SHARE_MAX = 0.25
 _DENIAL = re.compile(r"^\W*(?:no\b|nope\b|sorry\b|unfortunately\b|we (?:do not|don't|can ?not|can't) )")
 
 
+# An "or" clause closing a question, opening as a question does ("..., or are you closed then?").
+_OR_GLOSS = re.compile(
+    r"(,?\s+or\s+(?:are|is|do|does|did|will|would|can|could|have|has|was|were|shall|should)\b[^?.!]*)(?=[?.!]|$)",
+    re.IGNORECASE,
+)
+
 # A clause that tells of the caller ("I'm coming from the Marina", "my kids are off school"), after
 # a conjunction or an interjection or none (`Index._asked_part`).
 _TELLS_OF_THE_CALLER = re.compile(
@@ -478,6 +484,9 @@ class Index:
             if not self._answers(found) and (told := self._without_asides(text)) != text:
                 if self._answers(reread := self._read(told)):
                     text, found = told, reread
+            if not self._answers(found) and (plain := self._without_a_gloss(text)) != text:
+                if self._answers(reread := self._read(plain)):
+                    text, found = plain, reread
             parts = _turn_parts(text)
             if len(parts) > 1 and not self._answers(found):
                 found = self._asked_part(parts, found, text)
@@ -507,6 +516,20 @@ class Index:
             if not any(c in self._postings or self._may_refuse(c, read) for c in read.concepts):
                 told = told.replace(part, " ", 1)
         return told if told.strip(" ,.!?;:-\u2013\u2014") else text
+
+    def _without_a_gloss(self, text: str) -> str:
+        """`text` without an "or" question tacked on to a yes-or-no one that only says the
+        caller's guess at the answer in other words ("are you open on Christmas Day, or are you
+        having a break like everyone else?"): one that asks nothing, names nothing any entry says
+        and nothing that may refuse an answer (`_may_refuse`). "Do you take cash, or is it card
+        only?" names what is asked, so it stays."""
+        plain = text
+        for gloss in _OR_GLOSS.finditer(text):
+            read = self._read(gloss.group(1))
+            if read.intents or any(c in self._postings or self._may_refuse(c, read) for c in read.concepts):
+                continue
+            plain = plain.replace(gloss.group(1), " ", 1)
+        return plain
 
     @staticmethod
     def _may_refuse(concept: str, asked: Analysis, excused: frozenset[str] = frozenset()) -> bool:
