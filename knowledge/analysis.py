@@ -24,6 +24,7 @@ each item of a list after the first said with the list's lead.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -255,7 +256,9 @@ _PAID_BY_PHONE = re.compile(
 
 
 def _lowered(text: str) -> str:
-    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    """Lower case, one apostrophe, and letters without their accents ("fiancée" is "fiancee")."""
+    t = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'").replace("\u2018", "'"))
+    t = "".join(ch for ch in t if not unicodedata.combining(ch))
     return _FREE_AS_AVAILABLE.sub(r"\1 \2 available", t)
 
 

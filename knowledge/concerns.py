@@ -364,12 +364,18 @@ ELSEWHERE = family(
 )  # fmt: skip
 
 
+def about_elsewhere(clause: str) -> bool:
+    """Whether a clause is set at another salon or at the caller's home ("at my last salon the
+    owner never cut hair"): the caller's story, not something asked of this salon."""
+    return ELSEWHERE.said_in(words(clause))
+
+
 def complaint_about_elsewhere(clause: str) -> bool:
     """A clause telling of a result gone wrong somewhere else ("my last salon butchered it", "a
     box dye at home went patchy"): no complaint to this salon, so the question it leads to may be
     answered. Never when someone may be hurt or money is in question, wherever it happened."""
     said = words(clause)
-    return ELSEWHERE.said_in(said) and not harm(said) and not money_going_wrong(said)
+    return about_elsewhere(clause) and not harm(said) and not money_going_wrong(said)
 
 
 # --- money going the wrong way ------------------------------------------------------------------

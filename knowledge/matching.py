@@ -154,9 +154,12 @@ UNKNOWN_SHARE_MAX = 0.25
 _DENIAL = re.compile(r"^\W*(?:no\b|nope\b|sorry\b|unfortunately\b|we (?:do not|don't|can ?not|can't) )")
 
 
+# The full stop of a title ("Mr. Harrington") ends no sentence.
+_TITLE_STOP = re.compile(r"\b(Mr|Mrs|Ms|Mx|Dr|Prof|St)\.", re.IGNORECASE)
 # An "or" clause closing a question, opening as a question does ("..., or are you closed then?").
 _OR_GLOSS = re.compile(
-    r"(,?\s+or\s+(?:are|is|do|does|did|will|would|can|could|have|has|was|were|shall|should)\b[^?.!]*)(?=[?.!]|$)",
+    r"(,?\s+or\s+(?:are|is|do|does|did|will|would|can|could|have|has|was|were|shall|should)\b"
+    r"(?:[^?!.]|\.(?!\s+[A-Z]|\s*$))*)(?=[?!.]|$)",
     re.IGNORECASE,
 )
 
@@ -468,7 +471,7 @@ class Index:
         slips corrected toward the salon's words, words unknown to the salon and to English set
         apart as `unknown`, and family words read as an audience only where the index prices by
         audience. Cached per question."""
-        said = self._corrected(question)
+        said = self._corrected(_TITLE_STOP.sub(r"\1", question))
         text = relative_days.resolve(said, self.vocabulary.timezone, now)
         found = self._analysed.get(text)
         if found is None:
@@ -481,15 +484,18 @@ class Index:
             if refused and not self._read(refused).risky and not self._answers(found):
                 if (reread := self._read(wanted)).intents:  # "how much is just a cut, no wash?", not "can I ..."
                     text, found = wanted, reread
-            if not self._answers(found) and (told := self._without_asides(text)) != text:
-                if self._answers(reread := self._read(told)):
-                    text, found = told, reread
-            if not self._answers(found) and (plain := self._without_a_gloss(text)) != text:
+            # What the turn's parts are read from: without its asides and glosses, even when the
+            # rest is not yet answered as a whole.
+            told = text if self._answers(found) else self._without_asides(text)
+            if told != text and self._answers(reread := self._read(told)):
+                text, found = told, reread
+            if not self._answers(found) and (plain := self._without_a_gloss(told)) != told:
+                told = plain
                 if self._answers(reread := self._read(plain)):
                     text, found = plain, reread
-            parts = _turn_parts(text)
+            parts = _turn_parts(told)
             if len(parts) > 1 and not self._answers(found):
-                found = self._asked_part(parts, found, text)
+                found = self._asked_part(parts, found, told)
             if self._denied_kinds(found) and not self._answers(found):
                 found = self._kind_of_denied(found)
             if found.concepts & lexicon.OCCASIONS and not self._answers(found):
@@ -649,7 +655,8 @@ class Index:
         "can you color them?") depends on what it points to, so then the whole turn is kept. A
         clause that tells of the caller ("..., I'm coming from the Marina") and reaches no entry
         is not what is asked: the clause before it is read (what it says that can refuse an
-        answer is kept all the same). "He" or "she" in a turn that names a relative and no one of
+        answer is kept all the same); nor is a stated one set at another salon ("Who owns the
+        salon? At my last place the owner never cut hair."). "He" or "she" in a turn that names a relative and no one of
         the salon's is that relative ("my mum ..., she usually gets a blow-dry"), whom the family
         words already read, points to nobody else. A sentence stated beside a question that only
         tells (`_only_tells`: "How long is a men's cut? He'll only go if it's quick.") or tells of
@@ -658,7 +665,12 @@ class Index:
         stated = _stated_parts(text)
         in_questions = frozenset().union(*(self._read(p).concepts for p, s in zip(parts, stated, strict=True) if not s))
         tells = [
-            stated[i] and bool(self._only_tells(self._read(p), in_questions) or _TELLS_OF_THE_CALLER.match(p.lower()))
+            stated[i]
+            and bool(
+                self._only_tells(self._read(p), in_questions)
+                or _TELLS_OF_THE_CALLER.match(p.lower())
+                or concerns.about_elsewhere(p)
+            )
             for i, p in enumerate(parts)
         ]
         for position in range(len(parts) - 1, -1, -1):
