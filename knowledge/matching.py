@@ -149,6 +149,9 @@ SOFT_WEIGHT = 0.3
 # Words the index finds in neither the salon's vocabulary nor English weigh against a match by
 # their share of the question's mass; past this share the question is about something unknown.
 UNKNOWN_SHARE_MAX = 0.25
+# Words no entry says, around a learned question's whole topic, may weigh up to this share of the
+# caller's question (`Index._without_framing`).
+FRAMING_SHARE_MAX = 0.4
 # A learned answer that says no ("No, sorry, we only do hair.") answers every kind of question
 # about what its question asked: "how much is a perm?" -> "We don't do perms."
 _DENIAL = re.compile(r"^\W*(?:no\b|nope\b|sorry\b|unfortunately\b|we (?:do not|don't|can ?not|can't) )")
@@ -328,6 +331,13 @@ class Index:
             if any(entry.question.slots(kind) for kind in NARROWING_SLOTS):
                 narrowed.update(c for c in entry.question.anchors if ":" not in c)
         self._postings = {term: frozenset(ids) for term, ids in postings.items()}
+        # The learned and manual entries by the words of what their question is about: those a
+        # caller may ask in framing words no entry says (`_without_framing`).
+        keyed_topics: dict[str, set[int]] = {}
+        for position, entry in enumerate(self.entries):
+            for term in entry.topic if entry.keyed else ():
+                keyed_topics.setdefault(term, set()).add(position)
+        self._keyed_topics = {term: frozenset(ids) for term, ids in keyed_topics.items()}
         self._question_postings = {term: frozenset(ids) for term, ids in question_postings.items()}
         self._by_key = by_key
         # How many entries narrow each topic by a slot: "hours" has one per day, "color" only the
@@ -656,7 +666,8 @@ class Index:
         clause that tells of the caller ("..., I'm coming from the Marina") and reaches no entry
         is not what is asked: the clause before it is read (what it says that can refuse an
         answer is kept all the same); nor is a stated one set at another salon ("Who owns the
-        salon? At my last place the owner never cut hair."). "He" or "she" in a turn that names a relative and no one of
+        salon? At my last place the owner never cut hair."), and what only it says refuses no
+        answer here but a harm or a complaint. "He" or "she" in a turn that names a relative and no one of
         the salon's is that relative ("my mum ..., she usually gets a blow-dry"), whom the family
         words already read, points to nobody else. A sentence stated beside a question that only
         tells (`_only_tells`: "How long is a men's cut? He'll only go if it's quick.") or tells of
@@ -673,6 +684,13 @@ class Index:
             )
             for i, p in enumerate(parts)
         ]
+        # What only a stated sentence set at another salon says cannot refuse an answer here
+        # (a harm or a complaint still does).
+        elsewhere = frozenset().union(
+            *(self._read(p).concepts for i, p in enumerate(parts) if stated[i] and concerns.about_elsewhere(p))
+        ) - frozenset().union(
+            *(self._read(p).concepts for i, p in enumerate(parts) if not (stated[i] and concerns.about_elsewhere(p)))
+        )
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
             if not asked.anchors or tells[position]:
@@ -686,7 +704,11 @@ class Index:
             )
             if _POINTS_BACK.search(said) or (_PERSON_PRONOUN.search(said) and not self._relative_only(whole, text)):
                 return self._without_the_story(whole, parts, excused)
-            kept = {c for c in whole.concepts if self._may_refuse(c, asked, excused)}
+            kept = {
+                c
+                for c in whole.concepts
+                if self._may_refuse(c, asked, excused) and (c not in elsewhere or concerns.risky(c))
+            }
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
             then_asked = frozenset().union(
                 *(self._read(part).intents for i, part in enumerate(parts) if i > position and not tells[i])
@@ -913,6 +935,7 @@ class Index:
         the question), plus those asked in the very same words, and the lessons that name no service
         when the question names one (`_for_every_service`). Exact, not a shortlist."""
         found = set(self._by_key.get(query.key, ())) if query.key else set()
+        found |= self._all_named_lessons(query)
         if query.hard:
             # a service named as of a class ("bridal updo") may be covered by what is said of the class
             of_a_class = frozenset(
@@ -937,6 +960,12 @@ class Index:
             without = replace(query, concepts=query.concepts - named, loose=query.loose - named)
             candidates |= self._candidates(without) & self._lessons_for_every_service
         return found | candidates
+
+    def _all_named_lessons(self, query: Analysis) -> set[int]:
+        """The learned or manual entries whose whole topic the caller names, whatever else they
+        say: those `_without_framing` may let answer."""
+        near = set().union(*(self._keyed_topics.get(c, _NOTHING) for c in query.anchors))
+        return {p for p in near if self._named_share(query, self.entries[p]) >= 1.0 - 1e-9}
 
     @cached_property
     def _lessons_for_every_service(self) -> frozenset[int]:
@@ -966,6 +995,8 @@ class Index:
             units = [u for u in entry.units if u.covers(query, self._services)]
             if not units and (general := self._for_every_service(query, entry)) is not None:
                 units = [u for u in entry.units if u.covers(general, self._services)]
+            if not units and (framed := self._without_framing(query, entry)) is not None:
+                units = [u for u in entry.units if u.covers(framed, self._services)]
             if not units:
                 failed = "the entry does not cover every word or what is asked"
         if not failed:
@@ -996,6 +1027,23 @@ class Index:
             return None
         general = replace(query, concepts=query.concepts - named, loose=query.loose - named)
         return general if general.anchors else None
+
+    def _without_framing(self, query: Analysis, entry: _Entry) -> Analysis | None:
+        """A learned or manual answer asked in other words: a caller who names all of what its
+        question is about, and around it words that no entry of the salon says and that may not
+        refuse an answer ("can my gran get inside easily? she uses a wheelchair": "easily",
+        "inside"), asks it all the same, while those words weigh less than a share of the question
+        (`FRAMING_SHARE_MAX`). `query` without them, or None. A word some entry says names
+        something the salon knows of, so it still has to be covered (the "senior" of a senior
+        discount is not framing a student discount)."""
+        extras = query.hard - entry.provides
+        if not entry.keyed or not extras or self._named_share(query, entry) < 1.0 - 1e-9:
+            return None
+        if any(c in self._postings or self._may_refuse(c, query) for c in extras):
+            return None
+        if self._mass(extras) > FRAMING_SHARE_MAX * self._mass(query.terms):
+            return None
+        return replace(query, concepts=query.concepts - extras, loose=query.loose - extras)
 
     def _off_topic_fact(self, query: Analysis, entry: _Entry, units: list[_Unit], about: float) -> str:
         """Why a seed fact that covers the question's words is still about something else, or ""."""
