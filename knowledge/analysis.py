@@ -257,8 +257,9 @@ _PAID_BY_PHONE = re.compile(
 
 def _lowered(text: str) -> str:
     """Lower case, one apostrophe, and letters without their accents ("fiancée" is "fiancee")."""
-    t = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'").replace("\u2018", "'"))
-    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    if not t.isascii():
+        t = "".join(ch for ch in unicodedata.normalize("NFKD", t) if not unicodedata.combining(ch))
     return _FREE_AS_AVAILABLE.sub(r"\1 \2 available", t)
 
 
@@ -488,13 +489,20 @@ def _is_soft(concept: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _bundled_vocabulary() -> Vocabulary:
+    """The vocabulary of a text read without a salon's: the bundled defaults, built once (its
+    phrase tables are read from every term)."""
+    return Vocabulary()
+
+
 @lru_cache(maxsize=50_000)
 def analyse(text: str, vocabulary: Vocabulary | None = None) -> Analysis:
     """Concepts and intents of `text` (a caller's question, an entry's question or a sentence).
 
     Cached: an Analysis is immutable, and the same texts come back again and again (each new
     help request is compared with every pending question, word by word)."""
-    vocabulary = vocabulary or Vocabulary()
+    vocabulary = vocabulary or _bundled_vocabulary()
     words = _words(text)
     analysis = _analyse(words, vocabulary, who=False)
     if vocabulary.asks_who and PERSON in analysis.intents:

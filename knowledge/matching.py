@@ -331,13 +331,6 @@ class Index:
             if any(entry.question.slots(kind) for kind in NARROWING_SLOTS):
                 narrowed.update(c for c in entry.question.anchors if ":" not in c)
         self._postings = {term: frozenset(ids) for term, ids in postings.items()}
-        # The learned and manual entries by the words of what their question is about: those a
-        # caller may ask in framing words no entry says (`_without_framing`).
-        keyed_topics: dict[str, set[int]] = {}
-        for position, entry in enumerate(self.entries):
-            for term in entry.topic if entry.keyed else ():
-                keyed_topics.setdefault(term, set()).add(position)
-        self._keyed_topics = {term: frozenset(ids) for term, ids in keyed_topics.items()}
         self._question_postings = {term: frozenset(ids) for term, ids in question_postings.items()}
         self._by_key = by_key
         # How many entries narrow each topic by a slot: "hours" has one per day, "color" only the
@@ -372,6 +365,16 @@ class Index:
             for concept in unit.own
             if ":" not in concept and not _is_soft(concept) and concept not in INTENTS
         )
+        # The learned and manual entries by the rarest word of what their question is about (and
+        # of what their answer restates of it): a caller who names all of it names that word, so
+        # these are the entries `_without_framing` may let answer, found without a scan.
+        by_rarest: dict[str, set[int]] = {}
+        for position, entry in enumerate(self.entries):
+            for about in (entry.topic, entry.restated) if entry.keyed else ():
+                if about:
+                    rarest = max(sorted(about), key=lambda c: self._idf.get(c, self._unseen_idf))
+                    by_rarest.setdefault(rarest, set()).add(position)
+        self._lessons_by_rarest = {term: frozenset(ids) for term, ids in by_rarest.items()}
         self._weights = {
             id(entry): _Weights(
                 self._mass(c for c in entry.question.concepts if ":" not in c),
@@ -964,7 +967,7 @@ class Index:
     def _all_named_lessons(self, query: Analysis) -> set[int]:
         """The learned or manual entries whose whole topic the caller names, whatever else they
         say: those `_without_framing` may let answer."""
-        near = set().union(*(self._keyed_topics.get(c, _NOTHING) for c in query.anchors))
+        near = set().union(*(self._lessons_by_rarest.get(c, _NOTHING) for c in query.concepts))
         return {p for p in near if self._named_share(query, self.entries[p]) >= 1.0 - 1e-9}
 
     @cached_property
