@@ -488,35 +488,41 @@ class Index:
         text = relative_days.resolve(said, self.vocabulary.timezone, now)
         found = self._analysed.get(text)
         if found is None:
-            found = self._read(text)
-            if text != said and HOURS not in found.concepts:
-                # "can I get in today?" asks for a free chair, not for today's opening hours
-                text = said
-                found = self._read(said)
-            wanted, refused = _only_what_is_wanted(text)
-            if refused and not self._read(refused).risky and not self._answers(found):
-                if (reread := self._read(wanted)).intents:  # "how much is just a cut, no wash?", not "can I ..."
-                    text, found = wanted, reread
-            # What the turn's parts are read from: without its asides and glosses, even when the
-            # rest is not yet answered as a whole.
-            told = text if self._answers(found) else self._without_asides(text)
-            if told != text and self._answers(reread := self._read(told)):
-                text, found = told, reread
-            if not self._answers(found) and (plain := self._without_a_gloss(told)) != told:
-                told = plain
-                if self._answers(reread := self._read(plain)):
-                    text, found = plain, reread
-            parts = _turn_parts(told)
-            if len(parts) > 1 and not self._answers(found):
-                found = self._asked_part(parts, found, told)
-            if self._denied_kinds(found) and not self._answers(found):
-                found = self._kind_of_denied(found)
-            if found.concepts & lexicon.OCCASIONS and not self._answers(found):
-                found = self._for_an_occasion(found, text)
-            found = _with_a_concern(found, said)  # harm said anywhere in the turn, an aside too
+            found = self._reading(text, said)
             if len(self._analysed) < 20_000:
                 self._analysed[text] = found
         return found
+
+    def _reading(self, text: str, said: str) -> Analysis:
+        """`analysis` of `text` (`said` before relative days were resolved), each step tried only
+        while no entry answers yet; whether one does is worked out once per reading."""
+        answers = lru_cache(maxsize=None)(self._answers)
+        found = self._read(text)
+        if text != said and HOURS not in found.concepts:
+            # "can I get in today?" asks for a free chair, not for today's opening hours
+            text = said
+            found = self._read(said)
+        wanted, refused = _only_what_is_wanted(text)
+        if refused and not self._read(refused).risky and not answers(found):
+            if (reread := self._read(wanted)).intents:  # "how much is just a cut, no wash?", not "can I ..."
+                text, found = wanted, reread
+        # What the turn's parts are read from: without its asides and glosses, even when the
+        # rest is not yet answered as a whole.
+        told = text if answers(found) else self._without_asides(text)
+        if told != text and answers(reread := self._read(told)):
+            text, found = told, reread
+        if not answers(found) and (plain := self._without_a_gloss(told)) != told:
+            told = plain
+            if answers(reread := self._read(plain)):
+                text, found = plain, reread
+        parts = _turn_parts(told)
+        if len(parts) > 1 and not answers(found):
+            found = self._asked_part(parts, found, told)
+        if self._denied_kinds(found) and not answers(found):
+            found = self._kind_of_denied(found)
+        if found.concepts & lexicon.OCCASIONS and not answers(found):
+            found = self._for_an_occasion(found, text)
+        return _with_a_concern(found, said)  # harm said anywhere in the turn, an aside too
 
     def _without_asides(self, text: str) -> str:
         """`text` without the caller's asides: clauses that ask nothing (`analysis.asides`) and say
