@@ -684,22 +684,24 @@ class Index:
         asked."""
         stated = _stated_parts(text)
         in_questions = frozenset().union(*(self._read(p).concepts for p, s in zip(parts, stated, strict=True) if not s))
+        set_elsewhere = [stated[i] and concerns.about_elsewhere(p) for i, p in enumerate(parts)]
         tells = [
-            stated[i]
-            and bool(
-                self._only_tells(self._read(p), in_questions)
-                or _TELLS_OF_THE_CALLER.match(p.lower())
-                or concerns.about_elsewhere(p)
+            set_elsewhere[i]
+            or (
+                stated[i]
+                and bool(self._only_tells(self._read(p), in_questions) or _TELLS_OF_THE_CALLER.match(p.lower()))
             )
             for i, p in enumerate(parts)
         ]
         # What only a stated sentence set at another salon says cannot refuse an answer here
         # (a harm or a complaint still does).
-        elsewhere = frozenset().union(
-            *(self._read(p).concepts for i, p in enumerate(parts) if stated[i] and concerns.about_elsewhere(p))
-        ) - frozenset().union(
-            *(self._read(p).concepts for i, p in enumerate(parts) if not (stated[i] and concerns.about_elsewhere(p)))
+        away, here = (
+            frozenset().union(
+                *(self._read(p).concepts for p, there in zip(parts, set_elsewhere, strict=True) if there == side)
+            )
+            for side in (True, False)
         )
+        elsewhere = away - here
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
             if not asked.anchors or tells[position]:
