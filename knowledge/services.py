@@ -74,7 +74,9 @@ def _build(previous: Index | None) -> tuple[Index, dict[int, list[int]]]:
             for seed_id in conflicts or []:
                 preferred.setdefault(seed_id, []).append(pk)
     vocabulary = Vocabulary.from_profile(profile.profile if profile else None, terms=_vocabulary_terms())
-    return Index(documents, vocabulary, previous=previous), preferred
+    index = Index(documents, vocabulary, previous=previous)
+    index.prepare_corrections()  # while lookups wait on the rebuild anyway, not on one caller's slip
+    return index, preferred
 
 
 def _vocabulary_terms() -> list[Term] | None:

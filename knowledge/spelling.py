@@ -19,6 +19,8 @@ question the caller never asked, while no correction only costs an escalation.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib.resources import files
@@ -101,6 +103,35 @@ def max_edits(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
 
 
+class _Dictionary:
+    """Every salon word any corrector of this process was given, in one SymSpell dictionary that
+    only grows. Building one costs seconds at 20,000 learned entries, and the index is rebuilt on
+    every learned answer: growing the one dictionary by that answer's new words costs nothing a
+    caller would notice. A corrector takes from it only the candidates it holds itself."""
+
+    def __init__(self):
+        self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        self._held: set[str] = set()
+        self._lock = threading.Lock()  # SymSpell's tables are plain dicts: no reading mid-growth
+
+    def add(self, words: Iterable[str]) -> None:
+        new = {w for w in words if w.isalpha() and len(w) >= 4} - self._held
+        if new:
+            with self._lock:
+                for word in new:
+                    self._symspell.create_dictionary_entry(word, 1)
+                self._held |= new
+
+    def near(self, word: str, limit: int) -> list[tuple[int, str]]:
+        """Every held word within `limit` edits of `word`: (distance, word)."""
+        with self._lock:
+            found = self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=limit)
+        return [(s.distance, s.term) for s in found]
+
+
+_DICTIONARY = _Dictionary()
+
+
 class Corrector:
     """Corrects a slip toward the salon's own words (its lexicon, its entries, its vocabulary).
 
@@ -109,10 +140,7 @@ class Corrector:
 
     def __init__(self, words: dict[str, frozenset[str]]):
         self._meaning = words
-        self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
-        for word in words:
-            if word.isalpha() and len(word) >= 4:
-                self._symspell.create_dictionary_entry(word, 1)
+        _DICTIONARY.add(words)
         self._cache: dict[str, str | None] = {}
 
     def correct(self, word: str) -> str | None:
@@ -121,11 +149,13 @@ class Corrector:
         if word in self._cache:
             return self._cache[word]
         result = None
-        limit = max_edits(word)
-        if limit:
-            suggestions = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=limit)
-            if suggestions and not (suggestions[0].distance > 1 and near_english(word)):
-                result = _clearly_closest(word, [s.term for s in suggestions], self._meaning)
+        if limit := max_edits(word):
+            near = [(distance, term) for distance, term in _DICTIONARY.near(word, limit) if term in self._meaning]
+            if near:
+                closest = min(distance for distance, _ in near)
+                if not (closest > 1 and near_english(word)):
+                    candidates = [term for distance, term in near if distance == closest]
+                    result = _clearly_closest(word, candidates, self._meaning)
         if len(self._cache) < 50_000:
             self._cache[word] = result
         return result

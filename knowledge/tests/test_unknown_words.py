@@ -9,9 +9,10 @@ an evaluation file.
 
 import pytest
 
-from knowledge import spelling
+from knowledge import matching, spelling
 from knowledge.analysis import informativeness
-from knowledge.matching import MATCH_THRESHOLD, UNKNOWN_SHARE_MAX
+from knowledge.matching import MATCH_THRESHOLD, UNKNOWN_SHARE_MAX, Document, Index
+from knowledge.tests.support import seed_index
 
 # The probes of issue 14: each scored 0.0 before; the plain wording beside it was answered.
 ISSUE_PROBES = [
@@ -131,6 +132,31 @@ def test_a_slip_is_corrected_only_when_one_salon_word_is_clearly_meant():
     assert corrector.correct("colr") in ("color", "colour")  # two spellings, one meaning
     assert corrector.correct("carx") is None  # cart or card: ambiguous
     assert corrector.correct("ab") is None  # too short to guess
+
+
+def test_a_corrector_corrects_only_toward_its_own_words_though_the_dictionary_is_shared():
+    """Correctors share one growing dictionary (a rebuild adds only a new entry's words); what
+    another corrector of the process holds is no candidate for this one."""
+    spelling.Corrector({"heights": frozenset({"height"}), "highlights": frozenset({"highlight"})})
+    only_highlights = spelling.Corrector({"highlights": frozenset({"highlight"})})
+    assert only_highlights.correct("heigths") is None  # "heights" is another corrector's word
+    assert only_highlights.correct("hilights") == "highlights"
+
+
+def test_a_rebuilt_index_reads_the_meaning_of_only_the_words_a_new_entry_brought(monkeypatch):
+    first = seed_index(Document(9001, "Do you sell quorbex shampoo?", "No, we do not sell quorbex.", "learned"))
+    first.prepare_corrections()
+    read: list[str] = []
+    concepts_of = matching._concepts_of
+    monkeypatch.setattr(
+        matching, "_concepts_of", lambda word, vocabulary: read.append(word) or concepts_of(word, vocabulary)
+    )
+    documents = [entry.document for entry in first.entries]
+    learned = Document(9002, "Do you sell zenthrope hair wax?", "Yes, zenthrope wax is on the shelf.", "learned")
+    rebuilt = Index([*documents, learned], first.vocabulary, previous=first)
+    rebuilt.prepare_corrections()
+    assert sorted(read) == ["shelf", "zenthrope"]  # "sell", "hair" and "wax" were read before
+    assert rebuilt.best("do you sell zenthrpoe wax").document == learned  # the new word is a slip's target
 
 
 # --- a long turn, read as its question ---------------------------------------------------------
