@@ -28,6 +28,7 @@ INTENTS = frozenset({PRICE, DURATION, WHEN, PERSON, LOCATION, PHONE, COUNT})
 
 # --- concepts with a special role -------------------------------------------------------------
 BOOK = "book"  # booking an appointment
+WALKIN = "walkin"  # coming in without one
 HOURS = "hours"  # opening hours: open, close, hours
 AVAILABILITY = "availability"  # a person's or a slot's availability: never a static fact
 WORK = "work"  # becomes AVAILABILITY next to a person's name, else dropped
@@ -530,7 +531,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "telephone", "call", "calls", "calling", "ring"),  # "what number do I ring?"
     "email": ("email", "emails"),
     "website": ("website", "websites", "site", "online", "webpage", "url"),
-    "walkin": ("walkin", "walkins"),
+    WALKIN: ("walkin", "walkins"),
     "noshow": ("noshow", "noshows", "miss", "missed", "misses"),
     "purchase": (
         "sale",
@@ -578,7 +579,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "hair": ("hair", "hairs"),
     "service": ("service", "services"),
     "policy": ("policy", "policies", "rule", "rules"),
-    "client": ("client", "clients", "customer", "customers", "people", "folks"),
+    "client": ("client", "clients", "customer", "customers", "people", "folks", "guest", "guests", "patron", "patrons"),
     "day": ("day", "days", "daily"),
     "week": ("week", "weeks", "weekly"),
     "time": ("time", "times"),
@@ -623,7 +624,7 @@ NEEDS = frozenset(
 # Rules that hold whatever the day: a cancellation, walk-in, deposit, lateness or payment policy.
 # "Today" changes no answer about them ("can I walk in today?" is the walk-in policy), while it
 # does about opening hours (read as the weekday) and anything about a free chair or a person.
-POLICIES = frozenset({"cancel", "walkin", "deposit", "late", "noshow", "pay", "tip"})
+POLICIES = frozenset({"cancel", WALKIN, "deposit", "late", "noshow", "pay", "tip"})
 
 # What a concept implies, added wherever it is read (questions and answers alike): a cheque or a
 # card is a way to pay, a no-show is about an appointment, a neighborhood is a location.
@@ -725,6 +726,7 @@ FILLERS = frozenset(
         "like",
         "well",
         "hey",
+        "true",  # a tag question: "you shut at four, true?"
         "hi",
         "hello",
         "yeah",
@@ -783,6 +785,11 @@ STOPWORDS = frozenset(
         "our",
         "ours",
         "ourselves",
+        "yourselves",
+        "itself",
+        "himself",
+        "herself",
+        "themselves",
         "they",
         "them",
         "their",

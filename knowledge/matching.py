@@ -115,11 +115,13 @@ from knowledge.analysis import (
 from knowledge.lexicon import (
     ARRIVE,
     AVAILABILITY,
+    BOOK,
     DAYPART,
     HOURS,
     INTENTS,
     PERSON,
     PERSONAL,
+    WALKIN,
 )
 
 # An entry is matched at or above this score. Passing every gate gives at least 0.5; the
@@ -166,11 +168,12 @@ _OR_GLOSS = re.compile(
     re.IGNORECASE,
 )
 
-# A clause that tells of the caller ("I'm coming from the Marina", "my kids are off school"), after
-# a conjunction or an interjection or none (`Index._asked_part`).
+# A clause that tells of the caller ("I'm coming from the Marina", "my kids are off school", "got
+# a party at six" with its "I've" dropped), after a conjunction or an interjection or none
+# (`Index._asked_part`).
 _TELLS_OF_THE_CALLER = re.compile(
     r"^\s*(?:(?:and|but|so|oh|well|also|anyway|because|cause|cuz)\s+)*"
-    r"(?:i|i'm|im|i\u2019m|i've|ive|i'd|i'll|we|we're|we've|my|our)\b"
+    r"(?:i|i'm|im|i\u2019m|i've|ive|i'd|i'll|we|we're|we've|my|our|got|gotta)\b"
 )
 
 
@@ -188,19 +191,25 @@ _ONLY_NOT = re.compile(
     r"\b(?:just|only|simply)\b[^.?!]*?[\s,](?P<not>(?:not|no|nothing)\s+(?P<what>[^.?!,;:]+))", re.IGNORECASE
 )
 _NOT_WANTED_WORDS = 5
+_REFUSALS_MAX = 3
 
 
 def _only_what_is_wanted(text: str) -> tuple[str, str]:
-    """`text` without what the caller said they do not want after saying what they only want
-    ("I only want the roots done, not the whole head", "just a beard tidy, nothing on top"), and
-    that refused phrase: what is refused is not asked about. Only a short phrase up to the next
-    mark is refused; ("text", "") when there is none. Whether the salon does the one without
-    the other ("can I get just a cut, no wash?") is another question, so the caller must ask a
-    price, a time or a person of what is wanted (`Index.analysis`)."""
-    found = _ONLY_NOT.search(text)
-    if not found or len(found.group("what").split()) > _NOT_WANTED_WORDS:
-        return text, ""
-    return text[: found.start("not")] + text[found.end("not") :], found.group("not")
+    """`text` without what the caller said they do not want after saying what they only want ("I
+    only want the roots done, not the whole head", "just a beard tidy, nothing on top", "just one
+    colour, nothing fancy, no streaks"), and those refused phrases: what is refused is not asked
+    about. Only a short phrase up to the next mark is refused; ("text", "") when there is none.
+    Whether the salon does the one without the other ("can I get just a cut, no wash?") is another
+    question, so the caller must ask a price, a time or a person of what is wanted
+    (`Index.analysis`)."""
+    refused = []
+    for _ in range(_REFUSALS_MAX):
+        found = _ONLY_NOT.search(text)
+        if not found or len(found.group("what").split()) > _NOT_WANTED_WORDS:
+            break
+        text = text[: found.start("not")] + text[found.end("not") :]
+        refused.append(found.group("not"))
+    return text, ", ".join(refused)
 
 
 # What a question carries when it says harm or money going wrong only in a phrase: a risk word.
@@ -303,6 +312,13 @@ class _Weights:
 
 
 _NOTHING: frozenset[int] = frozenset()
+# Two words side by side, each of two letters or more (`Index._rejoined`); the second is looked
+# at again as the first of the next pair.
+_WORD_PAIR = re.compile(r"\b([A-Za-z]{2,})\s+(?=([A-Za-z]{2,})\b)")
+# Coming to the salon: booked, or walking in ("pop in", "come by").
+_VISITS = frozenset({BOOK, WALKIN})
+# An answer saying the salon is closed (on a day, a holiday).
+_CLOSED = re.compile(r"\b(?:closed|shut)\b", re.IGNORECASE)
 
 
 class Index:
@@ -491,7 +507,7 @@ class Index:
         slips corrected toward the salon's words, words unknown to the salon and to English set
         apart as `unknown`, and family words read as an audience only where the index prices by
         audience. Cached per question."""
-        said = self._corrected(_TITLE_STOP.sub(r"\1", question))
+        said = self._corrected(self._rejoined(_TITLE_STOP.sub(r"\1", question)))
         text = relative_days.resolve(said, self.vocabulary.timezone, now)
         found = self._analysed.get(text)
         if found is None:
@@ -529,6 +545,8 @@ class Index:
             found = self._kind_of_denied(found)
         if found.concepts & lexicon.OCCASIONS and not answers(found):
             found = self._for_an_occasion(found, text)
+        if not answers(found):
+            found = self._a_visit_on_a_closed_day(found)
         return _with_a_concern(found, said)  # harm said anywhere in the turn, an aside too
 
     def _without_asides(self, text: str) -> str:
@@ -591,6 +609,23 @@ class Index:
                 return text
             text = before[: slip.start()] + after
         return text
+
+    def _rejoined(self, text: str) -> str:
+        """`text` with a salon word speech-to-text split in two joined again ("fill more street"
+        for "Fillmore Street", "kera tin" for "keratin"): two words that together are one, and
+        that are neither both salon words themselves ("hair cut") nor said together in a phrase
+        the lexicon or the vocabulary knows ("walk in"): those are read as they are."""
+        words = self._salon_meanings
+
+        def joined(found: re.Match) -> str:
+            first, second = found.group(1), found.group(2)
+            whole = (first + second).lower()
+            pair = (first.lower(), second.lower())
+            if whole in words and pair not in self._phrase_pairs and not (pair[0] in words and pair[1] in words):
+                return first  # the space goes; the second word stays where it is
+            return found.group(0)
+
+        return _WORD_PAIR.sub(joined, text)
 
     def _slot_kinds(self, text: str) -> set[str]:
         return {c.partition(":")[0] for c in self._read(text).concepts if ":" in c and not c.startswith("num:")}
@@ -798,6 +833,20 @@ class Index:
             return reread
         return query
 
+    def _a_visit_on_a_closed_day(self, query: Analysis) -> Analysis:
+        """A visit or a booking asked of a day or a holiday and of nothing else ("can I come in on
+        Christmas?", "could I get an appointment on a Monday?") is asked of the salon's hours
+        that day when those say it is closed: a closed door answers any visit. Open hours say
+        nothing of a free chair, so then the question stays with a person."""
+        days = {c for c in query.anchors if c.startswith(("day:", "holiday:"))}
+        if not days or query.intents or query.anchors - days - _VISITS:
+            return query
+        reread = replace(query, concepts=query.concepts - _VISITS | {HOURS}, loose=query.loose - _VISITS)
+        ranked = self._ranked(reread, every=False)
+        if ranked and ranked[0][1].matched and _CLOSED.search(ranked[0][1].document.answer):
+            return reread
+        return query
+
     def _for_an_occasion(self, query: Analysis, text: str) -> Analysis:
         """A service asked for an occasion the salon offers it for no differently ("how much is a
         blowout for prom?", "... for our anniversary dinner") is that service: what it is for says
@@ -854,6 +903,16 @@ class Index:
             loose=query.loose - family | meant,
             modifiers=frozenset(m for m in query.modifiers if m[0] not in family),
         )
+
+    @cached_property
+    def _salon_meanings(self) -> dict[str, frozenset[str]]:
+        return dict(self._salon_words)
+
+    @cached_property
+    def _phrase_pairs(self) -> frozenset[tuple[str, str]]:
+        """Every two words said side by side in a phrase of the lexicon or the vocabulary."""
+        phrases = [*lexicon.PHRASES, *self.vocabulary.phrases(who=True)]
+        return frozenset(pair for said in phrases for pair in zip(said, said[1:], strict=False))
 
     @cached_property
     def _salon_words(self) -> frozenset[tuple[str, frozenset[str]]]:

@@ -95,3 +95,44 @@ def test_a_day_said_without_a_relative_day_stays_said():
 def test_the_day_the_caller_says_it_is_answers_for_that_day(index):
     match = index.best("it's Sunday today, are you open tomorrow?", now=SATURDAY_NIGHT_IN_SF)
     assert match.matched and "closed on Mondays" in match.document.answer, match.reason
+
+
+# --- dates said with their month ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("are you open on the first of January?", "are you open on new years day?"),
+        ("open jan 1st", "open new years day"),
+        ("what about Dec. 25", "what about christmas day"),
+        ("the twenty-fifth of December", "christmas day"),
+        ("open on 24 December?", "open on christmas eve?"),
+        ("open on the 4th of July", "open on independence day"),
+        ("hours on March 3rd", "hours on wednesday"),  # 2027-03-03, the next March 3rd
+        ("are you open December 12", "are you open saturday"),  # this year's, still to come
+        ("open on the 7th of may?", "open on friday?"),
+    ],
+)
+def test_a_date_said_with_its_month_is_its_holiday_or_its_weekday(said, meant):
+    assert relative_days.resolve(said, LA, SATURDAY_NIGHT_IN_SF) == meant
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("open on November 26, 2026?", "open on thanksgiving day?"),  # the fourth Thursday
+        ("open on November 26 2027?", "open on black friday?"),  # the day after it, that year
+        ("open on April 5 2026", "open on easter sunday"),
+        ("open on March 26, 2027", "open on good friday"),
+        ("May 31st 2027", "memorial day"),  # the last Monday of May
+        ("the 6th of September 2027", "labor day"),
+    ],
+)
+def test_holidays_that_move_are_found_in_the_year_said(said, meant):
+    assert relative_days.resolve(said, LA, SATURDAY_NIGHT_IN_SF) == meant
+
+
+@pytest.mark.parametrize("said", ["may 2 of us come together", "open on the 31st?", "is Feb 30 free"])
+def test_what_is_not_a_date_of_a_month_stays_as_said(said):
+    assert relative_days.resolve(said, LA, SATURDAY_NIGHT_IN_SF) == said

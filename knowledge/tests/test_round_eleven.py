@@ -1,0 +1,136 @@
+"""Round 11 of recall (issue 14), from the blind set dev_voices_9: days and dates, how a turn is
+read, and learned answers asked in other words, as general rules, each specified on wordings
+written for these tests (none is from an evaluation file).
+
+- A visit or a booking asked of a day or a holiday the salon is closed on is answered by that:
+  a closed door answers any visit (an open day's hours say nothing of a free chair).
+- A date said with its month is its holiday or weekday (`knowledge.relative_days`).
+- More than one thing may be refused beside what the caller only wants.
+- A salon word speech-to-text split in two ("fill more") is joined again.
+- A stated sentence whose "I've" is dropped ("Got an hour for lunch.") tells of the caller.
+- Vocabulary: reflexive pronouns, hearsay from the web, wanting someone to do a thing, polite
+  requests, navigation apps, booking ahead, why a caller is late, colour gone wrong, where on
+  the caller a service goes, a child "her age", and what salons are asked and learn (presents
+  and gift cards, getting through the door, getting online).
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from knowledge.matching import Document
+from knowledge.tests.support import answer_to, seed_index
+
+LEARNED_ID = 900
+# Saturday 2026-12-05, noon in San Francisco.
+SATURDAY_IN_SF = datetime(2026, 12, 5, 20, 0, tzinfo=UTC)
+
+
+def answer_then(index, question: str) -> str | None:
+    match = index.best(question, now=SATURDAY_IN_SF)
+    return match.document.answer if match.matched else None
+
+
+# --- days and dates ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("visit", "fact"),
+    [
+        ("could we pop in on Thanksgiving?", "Thanksgiving"),
+        ("any chance of an appointment on a Monday?", "closed on Mondays"),
+        ("can I come by on New Year's?", "New Year"),
+    ],
+)
+def test_a_visit_on_a_day_the_salon_is_closed_is_answered_by_its_being_closed(index, visit, fact):
+    assert fact in (answer_to(index, visit) or "")
+
+
+@pytest.mark.parametrize("visit", ["can I book for a Sunday?", "could I get an appointment on Thursday?"])
+def test_a_booking_on_a_day_the_salon_is_open_stays_with_a_person(index, visit):
+    assert answer_to(index, visit) is None  # its hours say nothing of a free chair
+
+
+def test_a_date_is_its_holiday_and_its_weekday_otherwise(index):
+    assert "Christmas" in (answer_then(index, "do you open on the twenty-fifth of December?") or "")
+    assert "7 PM" in (answer_then(index, "what are your hours on March 3rd?") or "")  # a Wednesday
+    assert answer_then(index, "are you open on the 24th of December?") is None  # its eve: not in the file
+
+
+# --- reading a turn ------------------------------------------------------------------------------
+
+
+def test_more_than_one_thing_refused_beside_what_is_wanted_is_not_asked(index):
+    assert "$55" in (answer_to(index, "just a blowout please, no wash, no curls, what's the price?") or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("what do you charge for a bal ayage", "$240"),
+        ("where on fill more street are you?", "2150 Fillmore"),
+    ],
+)
+def test_a_salon_word_split_in_two_is_joined_again(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_a_stated_sentence_without_its_i_tells_of_the_caller(index):
+    assert "30 minutes" in (answer_to(index, "Men's cut. How long? Got an hour for lunch.") or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("how much is the beard trim itself?", "$20"),
+        ("Yelp says you shut at four on Sundays, true?", "4 PM"),
+        ("I need someone to shape up my beard, how much is that?", "$20"),
+        ("Kindly share the salon's email address.", "hello@glowandshear.example"),
+        ("what address do I put in waze", "2150 Fillmore"),
+        ("Do I have to book in advance?", "Walk-ins"),
+        ("hey im stuck on the highway gonna be like ten minutes late is that gonna be a problem", "15 minutes"),
+        ("who handles colour disasters?", "Jordan"),
+        ("how much is a colour all over my head?", "$120"),
+        ("She's seven and has bangs in her eyes. How much is a cut for a girl her age?", "$30"),
+    ],
+)
+def test_vocabulary_of_round_eleven(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_how_far_ahead_to_book_is_not_the_booking_policy(index):
+    assert answer_to(index, "how far in advance should I book?") is None
+
+
+# --- learned answers asked in other words ----------------------------------------------------------
+
+LESSONS = [
+    (
+        "Do you offer gift vouchers?",
+        "Yes, gift cards in any amount at the front desk.",
+        [
+            "Can I get my aunt a present she can spend at your salon?",
+            "Do you have a voucher I could give somebody as a christmas present?",
+        ],
+    ),
+    (
+        "Can a wheelchair user get into the salon?",
+        "Yes, the entrance is step-free.",
+        ["Can my mother get through your front door using her walker without trouble?"],
+    ),
+    (
+        "Is there wifi for clients?",
+        "Yes, free guest wifi.",
+        [
+            "Can guests connect to a wireless network while the colour develops?",
+            "Could I get online with my laptop during my appointment?",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("taught", "answer", "asked"), LESSONS)
+def test_a_learned_answer_is_found_in_other_words(taught, answer, asked):
+    index = seed_index(Document(LEARNED_ID, taught, answer, "learned"))
+    for question in asked:
+        assert answer_to(index, question) == answer, question
