@@ -246,6 +246,11 @@ _BEARD_TRIMMED = re.compile(
     r"((?:(?:my|his|her|your|their|our|the|[a-z]+'s)\s+){0,2})beards?\b"
 )
 
+# A beard said first and groomed by pronoun after ("his beard's out of hand, what to tidy it up?").
+_BEARD_POINTED_TO = re.compile(
+    r"\bbeards?\b(?P<between>[^.?!]{0,80}?)\b(?:trim|tidy|neaten|shape|clean)\s+(?:it|that|them)(?:\s+up)?\b"
+)
+
 
 # A phone a caller pays with is a wallet on it, not the salon's number ("use Google Pay on our
 # phones", "tap to pay with my phone").
@@ -301,6 +306,7 @@ _WHEN_OPENING_A_SENTENCE = re.compile(r"([.?!;])\s*when\b")
 def _words(text: str) -> list[str]:
     t = _DROPPED_G.sub(_with_the_g, _lowered(text))
     t = _BEARD_TRIMMED.sub(lambda m: f"beard trim {m.group(1) or m.group(2) or ''}", _FIRST_AS_BEFOREHAND.sub(" ", t))
+    t = _BEARD_POINTED_TO.sub(r"beard\g<between>beard trim", t)
     t = _DOLLAR_SIGN.sub(" dollars ", _SPOKEN_NUMBER.sub(_spoken_number, t))
     t = _WHAT_IT_RUNS.sub(r"\1 \2 \3cost", t)
     t = _without_the_day_of_my_booking(t)
@@ -810,7 +816,11 @@ def _turn_parts(text: str) -> list[str]:
 # A sentence and the mark that ends it (none at the end of a turn).
 _SENTENCE = re.compile(r"[^.?!]*(?:[.?!]+|$)")
 # A stated sentence that still asks: "I'd like to know ...", "I need a price for ...".
-_STATED_ASK = re.compile(r"\b(?:know|wonder\w*|tell|need|want|looking|like|interested|ask\w*|please|pls)\b", re.I)
+_STATED_ASK = re.compile(
+    r"\b(?:know|wonder\w*|tell|need|want|looking|interested|please|pls"
+    r"|(?:would|'d|\u2019d|i)\s+like|ask(?:ing|ed)?\s+(?:about|for|if|whether|you|what|how|when|who))\b",
+    re.I,
+)
 
 
 def _stated_parts(text: str) -> list[bool]:

@@ -73,12 +73,16 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("quick", "one"): (DURATION,),
     ("it", "quick"): (DURATION,),
     ("that", "quick"): (DURATION,),
-    # choosing among the team asks for a person, not about the team ("which of your stylists ...")
+    # choosing among the team asks for a person, not about the team ("which of your stylists ...",
+    # "which of your people ..."; a group said only as one of them)
     **{
         (lead, *among, role): (PERSON,)
         for lead in ("which", "what", "any", "one")
         for among in ((), ("of", "your"), ("of", "the"), ("of", "you"))
-        for role in ("stylist", "stylists", "hairdresser", "hairdressers", "colorist", "colorists")
+        for role in (
+            *("stylist", "stylists", "hairdresser", "hairdressers", "colorist", "colorists", "barber", "barbers"),
+            *(("people", "staff", "team", "guys", "girls", "ladies") if among else ()),
+        )
         if lead != "one" or among
     },
     **{

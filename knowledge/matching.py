@@ -190,21 +190,27 @@ _CORRECTIONS_MAX = 3
 _ONLY_NOT = re.compile(
     r"\b(?:just|only|simply)\b[^.?!]*?[\s,](?P<not>(?:not|no|nothing)\s+(?P<what>[^.?!,;:]+))", re.IGNORECASE
 )
+# "No X, just Y": what they do not want said first ("no cut, just edge me up").
+_NO_BUT_ONLY = re.compile(
+    r"\b(?P<not>(?:(?:i\s+)?(?:don'?t|don\u2019t|do\s+not)\s+(?:need|want)|not|no)\s+(?P<what>[^.?!,;:]+?))"
+    r"\s*[,;:.\-\u2013\u2014]+\s*(?:i\s+)?(?:just|only|simply)\b",
+    re.IGNORECASE,
+)
 _NOT_WANTED_WORDS = 5
 _REFUSALS_MAX = 3
 
 
 def _only_what_is_wanted(text: str) -> tuple[str, str]:
-    """`text` without what the caller said they do not want after saying what they only want ("I
-    only want the roots done, not the whole head", "just a beard tidy, nothing on top", "just one
-    colour, nothing fancy, no streaks"), and those refused phrases: what is refused is not asked
-    about. Only a short phrase up to the next mark is refused; ("text", "") when there is none.
-    Whether the salon does the one without the other ("can I get just a cut, no wash?") is another
-    question, so the caller must ask a price, a time or a person of what is wanted
-    (`Index.analysis`)."""
+    """`text` without what the caller said they do not want after or before saying what they only
+    want ("I only want the roots done, not the whole head", "just a beard tidy, nothing on top",
+    "just one colour, nothing fancy, no streaks", "no cut, just edge me up"), and those refused
+    phrases: what is refused is not asked about. Only a short phrase up to the next mark is
+    refused; ("text", "") when there is none. Whether the salon does the one without the other
+    ("can I get just a cut, no wash?") is another question, so the caller must ask a price, a time
+    or a person of what is wanted (`Index.analysis`)."""
     refused = []
     for _ in range(_REFUSALS_MAX):
-        found = _ONLY_NOT.search(text)
+        found = _ONLY_NOT.search(text) or _NO_BUT_ONLY.search(text)
         if not found or len(found.group("what").split()) > _NOT_WANTED_WORDS:
             break
         text = text[: found.start("not")] + text[found.end("not") :]
@@ -315,6 +321,8 @@ _NOTHING: frozenset[int] = frozenset()
 # Two words side by side, each of two letters or more (`Index._rejoined`); the second is looked
 # at again as the first of the next pair.
 _WORD_PAIR = re.compile(r"\b([A-Za-z]{2,})\s+(?=([A-Za-z]{2,})\b)")
+# What an age may change of a service: its price and its length (`Index._family_read`).
+_OF_A_SERVICE = frozenset({lexicon.PRICE, lexicon.DURATION})
 # Coming to the salon: booked, or walking in ("pop in", "come by").
 _VISITS = frozenset({BOOK, WALKIN})
 # An answer saying the salon is closed (on a day, a holiday).
@@ -888,14 +896,18 @@ class Index:
 
     def _family_read(self, query: Analysis) -> Analysis:
         """A family word names an audience where the index prices by audience, or when an age is
-        said ("my 15 year old daughter"); elsewhere it is only who the service is for."""
+        said of a service ("my 15 year old daughter"); elsewhere it is only who the service is
+        for."""
         family = {c for c in query.concepts if c.startswith(FAMILY)}
         if not family and not query.slots("audience") and any(age < ADULT_AGE for age in _ages(query)):
             family = {FAMILY + "children"}  # "for my 8 year old": a child, whoever it is
             query = replace(query, concepts=query.concepts | family)
         if not family:
             return query
-        narrows = bool(query.anchors & self._audience_split) or bool(_ages(query))
+        # An age narrows whether a service is done, what it costs and how long it takes ("colour
+        # for a ten year old" may be another price), not who is best at it ("my son is 14, who's
+        # good with curls?") nor when a policy asks something of it ("how far ahead" a test).
+        narrows = bool(query.anchors & self._audience_split) or bool(_ages(query) and query.intents <= _OF_A_SERVICE)
         meant = {"audience:" + c[len(FAMILY) :] for c in family} if narrows else {"relative"}
         return replace(
             query,

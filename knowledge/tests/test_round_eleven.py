@@ -5,7 +5,12 @@ written for these tests (none is from an evaluation file).
 - A visit or a booking asked of a day or a holiday the salon is closed on is answered by that:
   a closed door answers any visit (an open day's hours say nothing of a free chair).
 - A date said with its month is its holiday or weekday (`knowledge.relative_days`).
-- More than one thing may be refused beside what the caller only wants.
+- More than one thing may be refused beside what the caller only wants, and what is refused
+  first ("no cut, just ...") is never the question.
+- An age narrows a service's price and length, not who is best at it.
+- A sentence saying why the caller asks ("I ask because ...") tells; it does not ask in words.
+- A beard said first and groomed by pronoun after ("his beard ..., to neaten it") is a beard trim.
+- "Which of your people (staff, guys) ..." asks for a person.
 - A salon word speech-to-text split in two ("fill more") is joined again.
 - A stated sentence whose "I've" is dropped ("Got an hour for lunch.") tells of the caller.
 - Vocabulary: reflexive pronouns, hearsay from the web, wanting someone to do a thing, polite
@@ -100,6 +105,29 @@ def test_vocabulary_of_round_eleven(index, turn, fact):
 
 def test_how_far_ahead_to_book_is_not_the_booking_policy(index):
     assert answer_to(index, "how far in advance should I book?") is None
+
+
+def test_what_is_refused_first_is_never_the_question(index):
+    # "No cut" must not be read as the question: the shave is a service the salon does not list
+    assert answer_to(index, "How much for a hot towel shave? No cut, just the shave.") is None
+
+
+def test_an_age_narrows_a_price_not_who_is_best_at_it(index):
+    assert "Priya" in (answer_to(index, "my daughter is 13 and her hair is very curly, who should she see?") or "")
+    assert answer_to(index, "how much is colour for my 9 year old?") is None  # a child's colour may cost otherwise
+
+
+def test_a_sentence_saying_why_the_caller_asks_tells(index):
+    turn = "What time do you close on Thursdays? I ask because I finish my shift at six and it is a long drive."
+    assert "8 PM" in (answer_to(index, turn) or "")
+
+
+def test_a_beard_groomed_by_pronoun_is_a_beard_trim(index):
+    assert "$20" in (answer_to(index, "my dad's beard is overgrown, what do you charge to neaten it?") or "")
+
+
+def test_one_of_your_people_is_a_person_asked_for(index):
+    assert "Priya" in (answer_to(index, "Which of your people does keratin?") or "")
 
 
 # --- learned answers asked in other words ----------------------------------------------------------
