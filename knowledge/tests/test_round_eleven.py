@@ -10,7 +10,8 @@ written for these tests (none is from an evaluation file).
 - An age narrows a service's price and length, not who is best at it.
 - A sentence saying why the caller asks ("I ask because ...") tells; it does not ask in words.
 - A beard said first and groomed by pronoun after ("his beard ..., to neaten it") is a beard trim.
-- "Which of your people (staff, guys) ..." asks for a person.
+- "Which of your people (staff, guys) ..." asks for a person; "can somebody ..." asks whether
+  the salon does a thing.
 - A salon word speech-to-text split in two ("fill more") is joined again.
 - A stated sentence whose "I've" is dropped ("Got an hour for lunch.") tells of the caller.
 - Vocabulary: reflexive pronouns, hearsay from the web, wanting someone to do a thing, polite
@@ -130,6 +131,23 @@ def test_one_of_your_people_is_a_person_asked_for(index):
     assert "Priya" in (answer_to(index, "Which of your people does keratin?") or "")
 
 
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("When do you shut the doors on a Saturday?", "6 PM"),
+        ("ok so my friend texted me to ask you this she says what is your phone number", "555-0142"),
+        ("How much is a standard blowout?", "$55"),
+        ("With regard to tipping, what is your policy?", "Tips are appreciated"),
+        ("How much is a haircut for my small daughter?", "$30"),
+        ("What's the address? I need to give it to my cab driver.", "2150 Fillmore"),
+        ("Who on your team fixes a dye disaster?", "Jordan"),
+        ("Will you take a personal cheque?", "do not accept checks"),
+    ],
+)
+def test_vocabulary_of_round_eleven_in_other_voices(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
 # --- learned answers asked in other words ----------------------------------------------------------
 
 LESSONS = [
@@ -154,6 +172,17 @@ LESSONS = [
             "Could I get online with my laptop during my appointment?",
         ],
     ),
+    (
+        "Are there student discounts?",
+        "Yes, 10% off with a student card.",
+        ["I'm at uni and on a budget, any deals if I show my college ID?"],
+    ),
+    (
+        "Is my dog welcome at the salon?",
+        "Yes, small dogs are welcome.",
+        ["Can my poodle sit with me while I'm in the chair?"],
+    ),
+    ("Do you fit hair extensions?", "Yes, tape-ins and clip-ins.", ["Could somebody do tape-ins for me?"]),
 ]
 
 
@@ -162,3 +191,8 @@ def test_a_learned_answer_is_found_in_other_words(taught, answer, asked):
     index = seed_index(Document(LEARNED_ID, taught, answer, "learned"))
     for question in asked:
         assert answer_to(index, question) == answer, question
+
+
+def test_a_learned_answer_is_not_given_to_a_question_whose_verb_asks_what_it_does_not_say():
+    index = seed_index(Document(LEARNED_ID, "Is there parking nearby?", "A public garage two blocks away.", "learned"))
+    assert answer_to(index, "Should I use the garage nearby, and would the salon validate my parking?") is None
