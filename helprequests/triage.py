@@ -38,6 +38,11 @@ EVENT = family(
     ],
     phrases=["photo shoot", "big day", "bar mitzvah", "bat mitzvah"],
 )  # fmt: skip
+# How many minutes or hours away an event starting soon is said to be ("in ninety minutes").
+SOON = (
+    "two", "three", "four", "five", "ten", "fifteen", "twenty", "thirty", "forty", "forty five", "fifty",
+    "sixty", "ninety", "a few", "a couple of", *map(str, (2, 3, 4, 5, 10, 15, 20, 30, 40, 45, 50, 60, 90)),
+)  # fmt: skip
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend")
 DEADLINE = family(
     "deadline",
@@ -46,6 +51,7 @@ DEADLINE = family(
         "this evening", "this afternoon", "in the morning", "next week", "in a few days", "in two days",
         "in a couple of days", "in a couple days", "in an hour", "in a few hours", "later today",
         *(f"{when} {day}" for when in ("on", "this", "by", "before", "next", "until") for day in WEEKDAYS),
+        *(f"in {count} {unit}" for count in SOON for unit in ("minutes", "mins", "hours", "hrs")),
     ],
 )  # fmt: skip
 # The caller's own result ("my colour", "her cut") and wanting it put right.
@@ -67,7 +73,8 @@ TODAYS_APPOINTMENT = family(
     phrases=[
         "todays appointment", "appointment today", "appointment is today", "appointment was today",
         "appt today", "running late", "stuck in traffic", "late for my appointment", "delayed for my appointment",
-        "missed my appointment", "right now",
+        "missed my appointment", "right now", "right away", "straight away", "as soon as possible",
+        "as soon as you can",
     ],
 )  # fmt: skip
 # A person must decide something about this caller's booking or account.

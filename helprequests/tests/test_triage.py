@@ -114,6 +114,8 @@ def test_a_risk_asked_about_beforehand_is_a_question_not_an_emergency(question):
         "I need someone to redo my color before my event",
         "the smoothing left it frizzier than ever and prom is Friday",  # a comparative of how it came out
         "the cut made it look thinner, my interview is tomorrow",
+        "my curls have gone flat and the party starts in two hours",  # gone, fallen: how it came out
+        "the blow-dry fell flat, can someone see me right away?",
     ],
 )
 def test_a_result_gone_wrong_is_high_and_before_an_event_too(question):
@@ -165,6 +167,8 @@ def test_billing_errors_refunds_and_todays_appointment_are_high(question):
         ("Who is Nick?", {"low"}),
         ("How long does a perm last?", {"low"}),
         ("Can I go orange for a party on Friday?", {"low"}),
+        ("My party starts in two hours, how long is a blowout?", {"low"}),
+        ("Has the bridal updo gone up in price?", {"low"}),
         ("Do you do red hair?", {"low"}),
         ("can you waive the no-show fee, I was stuck in the hospital", {"medium", "high"}),
     ],
