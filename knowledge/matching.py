@@ -510,12 +510,14 @@ class Index:
         return 2 * self._mass(a & b) / total if total else 0.0
 
     def analysis(self, question: str, now: datetime | None = None) -> Analysis:
-        """`question` read against this index: without what the caller took back, relative days
-        as the weekday they are in the salon's timezone at `now` (default: the current time),
+        """`question` read against this index: without what the caller took back, dates and
+        relative days as the holiday or weekday they are in the salon's timezone at `now`
+        (default: the current time),
         slips corrected toward the salon's words, words unknown to the salon and to English set
         apart as `unknown`, and family words read as an audience only where the index prices by
         audience. Cached per question."""
         said = self._corrected(self._rejoined(_TITLE_STOP.sub(r"\1", question)))
+        said = relative_days.named_dates(said, self.vocabulary.timezone, now)
         text = relative_days.resolve(said, self.vocabulary.timezone, now)
         found = self._analysed.get(text)
         if found is None:
@@ -754,7 +756,7 @@ class Index:
         elsewhere = away - here
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
-            if not asked.anchors or tells[position]:
+            if not asked.anchors or tells[position] or self._restates(asked, parts, position):
                 continue
             said = _EMPTY_IT.sub(" ", parts[position].lower())
             told = [part for i, part in enumerate(parts) if i != position]
@@ -782,6 +784,15 @@ class Index:
             if not _TELLS_OF_THE_CALLER.match(parts[position].lower()):
                 return whole
         return whole
+
+    def _restates(self, part: Analysis, parts: list[str], position: int) -> bool:
+        """Whether a part only says again a day, a holiday or another slot that another part says,
+        and asks nothing itself ("open on New Year's Day, the first of January?"): a gloss, not
+        the question ("what do you charge for kids?" asks, though "my son" said who)."""
+        if part.intents or not all(":" in c for c in part.anchors):
+            return False
+        others = frozenset().union(*(self._read(p).concepts for i, p in enumerate(parts) if i != position))
+        return part.anchors <= others
 
     def _only_tells(self, part: Analysis, in_questions: frozenset[str]) -> bool:
         """Whether a stated sentence beside a question only tells ("Can I pay by cheque? I've
@@ -847,8 +858,8 @@ class Index:
         that day when those say it is closed: a closed door answers any visit. Open hours say
         nothing of a free chair, so then the question stays with a person."""
         days = {c for c in query.anchors if c.startswith(("day:", "holiday:"))}
-        if not days or query.intents or query.anchors - days - _VISITS:
-            return query
+        if not days or not query.anchors & _VISITS or query.intents or query.anchors - days - _VISITS:
+            return query  # a holiday alone may be what a thing is for ("a present for Christmas")
         reread = replace(query, concepts=query.concepts - _VISITS | {HOURS}, loose=query.loose - _VISITS)
         ranked = self._ranked(reread, every=False)
         if ranked and ranked[0][1].matched and _CLOSED.search(ranked[0][1].document.answer):

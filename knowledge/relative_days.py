@@ -61,10 +61,7 @@ def resolve(text: str, tz_name: str, now: datetime | None = None) -> str:
     """`text` with each relative day replaced by its weekday: on a Friday in the salon's
     timezone, "open tomorrow?" -> "open saturday?", "tonight" -> "friday evening". When the
     caller says which day it is ("it's Sunday today, ..."), that is today, and the saying goes:
-    it only anchored the relative day. A date said with its month is its holiday or weekday."""
-    if _DATE.search(text):
-        today = today_in(tz_name, now)
-        text = _DATE.sub(lambda found: _date_said(found, today), text)
+    it only anchored the relative day."""
     said = _TODAY_SAID.search(text)
     if said and _PATTERN.search(rest := text[: said.start()] + text[said.end() :]):
         text, today = rest, WEEKDAYS.index(said.group(1).lower())
@@ -128,6 +125,17 @@ _MAY_ORDINAL = rf"(?P<m4>may)\s+(?:the\s+)?(?P<d4>{_ORDINAL}|\d{{1,2}}(?:st|nd|r
 _DATE = re.compile(
     rf"\b(?:{_DAY_FIRST}|{_DAY_OF_MAY}|{_MONTH_FIRST}|{_MAY_ORDINAL})(?:,?\s+(?P<year>20\d\d))?\b", re.IGNORECASE
 )
+
+
+def named_dates(text: str, tz_name: str, now: datetime | None = None) -> str:
+    """`text` with each date said with its month replaced by the holiday it is, or else its
+    weekday, at its next coming in the salon's timezone at `now`: "the first of January" -> "new
+    years day", "March 3rd" -> "wednesday". Unlike a relative day, a date means the same day
+    whatever is asked of it."""
+    if not _DATE.search(text):
+        return text
+    today = today_in(tz_name, now)
+    return _DATE.sub(lambda found: _date_said(found, today), text)
 
 
 def _date_said(found: re.Match, today: date) -> str:

@@ -115,7 +115,7 @@ def test_the_day_the_caller_says_it_is_answers_for_that_day(index):
     ],
 )
 def test_a_date_said_with_its_month_is_its_holiday_or_its_weekday(said, meant):
-    assert relative_days.resolve(said, LA, SATURDAY_NIGHT_IN_SF) == meant
+    assert relative_days.named_dates(said, LA, SATURDAY_NIGHT_IN_SF) == meant
 
 
 @pytest.mark.parametrize(
@@ -130,9 +130,9 @@ def test_a_date_said_with_its_month_is_its_holiday_or_its_weekday(said, meant):
     ],
 )
 def test_holidays_that_move_are_found_in_the_year_said(said, meant):
-    assert relative_days.resolve(said, LA, SATURDAY_NIGHT_IN_SF) == meant
+    assert relative_days.named_dates(said, LA, SATURDAY_NIGHT_IN_SF) == meant
 
 
 @pytest.mark.parametrize("said", ["may 2 of us come together", "open on the 31st?", "is Feb 30 free"])
 def test_what_is_not_a_date_of_a_month_stays_as_said(said):
-    assert relative_days.resolve(said, LA, SATURDAY_NIGHT_IN_SF) == said
+    assert relative_days.named_dates(said, LA, SATURDAY_NIGHT_IN_SF) == said

@@ -4,7 +4,8 @@ written for these tests (none is from an evaluation file).
 
 - A visit or a booking asked of a day or a holiday the salon is closed on is answered by that:
   a closed door answers any visit (an open day's hours say nothing of a free chair).
-- A date said with its month is its holiday or weekday (`knowledge.relative_days`).
+- A date said with its month is its holiday or weekday (`knowledge.relative_days`), and a day
+  said again in other words ("Saturday, the 12th of December") is a gloss, not the question.
 - More than one thing may be refused beside what the caller only wants, and what is refused
   first ("no cut, just ...") is never the question.
 - An age narrows a service's price and length, not who is best at it.
@@ -61,6 +62,12 @@ def test_a_date_is_its_holiday_and_its_weekday_otherwise(index):
     assert "Christmas" in (answer_then(index, "do you open on the twenty-fifth of December?") or "")
     assert "7 PM" in (answer_then(index, "what are your hours on March 3rd?") or "")  # a Wednesday
     assert answer_then(index, "are you open on the 24th of December?") is None  # its eve: not in the file
+
+
+def test_a_day_said_again_in_other_words_is_a_gloss_not_the_question(index):
+    assert "9 AM" in (answer_then(index, "what time do you open on Saturday, the 12th of December?") or "")
+    assert "New Year" in (answer_then(index, "could I book something on January 1st, New Year's Day itself?") or "")
+    assert "New Year" in (answer_then(index, "so are you open on New Year's Day, January the first?") or "")
 
 
 # --- reading a turn ------------------------------------------------------------------------------
@@ -196,3 +203,14 @@ def test_a_learned_answer_is_found_in_other_words(taught, answer, asked):
 def test_a_learned_answer_is_not_given_to_a_question_whose_verb_asks_what_it_does_not_say():
     index = seed_index(Document(LEARNED_ID, "Is there parking nearby?", "A public garage two blocks away.", "learned"))
     assert answer_to(index, "Should I use the garage nearby, and would the salon validate my parking?") is None
+
+
+def test_treating_oneself_and_a_holiday_a_present_is_for_are_not_what_is_asked():
+    taught = Document(LEARNED_ID, "Do you offer gift vouchers?", "Yes, gift cards in any amount.", "learned")
+    index = seed_index(taught)
+    # neither the treatments nor the holiday's hours answer a question about a voucher
+    for asked in (
+        "could I buy my aunt a voucher for her birthday, so she can treat herself?",
+        "is there some kind of voucher i could get my dad for thanksgiving",
+    ):
+        assert answer_to(index, asked) in (taught.answer, None), asked
