@@ -149,6 +149,9 @@ def test_one_of_your_people_is_a_person_asked_for(index):
         ("What's the address? I need to give it to my cab driver.", "2150 Fillmore"),
         ("Who on your team fixes a dye disaster?", "Jordan"),
         ("Will you take a personal cheque?", "do not accept checks"),
+        ("Could I have your electronic mail address please?", "hello@glowandshear.example"),
+        ("Could I go over it with someone first? I am thinking of going darker, is that chat free?", "free"),
+        ("I should like to know the exact time you open on Sundays.", "10 AM"),
     ],
 )
 def test_vocabulary_of_round_eleven_in_other_voices(index, turn, fact):
