@@ -15,7 +15,8 @@ written for these tests (none is from an evaluation file).
   the salon does a thing.
 - A salon word speech-to-text split in two ("fill more") is joined again.
 - A stated sentence whose "I've" is dropped ("Got an hour for lunch.") tells of the caller.
-- Vocabulary: reflexive pronouns, hearsay from the web, wanting someone to do a thing, polite
+- Vocabulary (its "round 11" blocks; the last from dev_voices_11 after it was scored blind):
+  reflexive pronouns, hearsay from the web, wanting someone to do a thing, polite
   requests, navigation apps, booking ahead, why a caller is late, colour gone wrong, where on
   the caller a service goes, a child "her age", and what salons are asked and learn (presents
   and gift cards, getting through the door, getting online).
@@ -152,6 +153,8 @@ def test_one_of_your_people_is_a_person_asked_for(index):
         ("Could I have your electronic mail address please?", "hello@glowandshear.example"),
         ("Could I go over it with someone first? I am thinking of going darker, is that chat free?", "free"),
         ("I should like to know the exact time you open on Sundays.", "10 AM"),
+        ("Does a consultation cost extra?", "free"),
+        ("Can I book on the computer?", "on our website"),
     ],
 )
 def test_vocabulary_of_round_eleven_in_other_voices(index, turn, fact):
@@ -193,6 +196,12 @@ LESSONS = [
         ["Can my poodle sit with me while I'm in the chair?"],
     ),
     ("Do you fit hair extensions?", "Yes, tape-ins and clip-ins.", ["Could somebody do tape-ins for me?"]),
+    (
+        "Do you have a senior discount?",
+        "Yes, 10% off for over-65s.",
+        ["Is there money off for pensioners?", "do older folks get a deal?"],
+    ),
+    ("Can I get my nails done there?", "No, we only do hair.", ["Can I get gel polish on my fingernails?"]),
 ]
 
 
