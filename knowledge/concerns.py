@@ -168,7 +168,8 @@ HARM = family(
     slips=True,
 )  # fmt: skip
 # Someone cut ("I got cut", "she was cut by the razor"); not the hair said right before it ("the
-# fringe was cut way too short", "my hair got cut uneven"): that is a result.
+# fringe was cut way too short", "my hair got cut uneven"): that is a result; nor anything "cut
+# short" ("my appointment was cut short"): that was shortened.
 CUT_OF_SOMEONE = family("cut of someone", phrases=["got cut", "was cut", "been cut", "get cut", "getting cut"])
 HAIR = family(
     "hair",
@@ -239,10 +240,19 @@ def _harm_positions(said: tuple[str, ...]) -> list[int]:
     hair = HAIR.positions(said)
     return [
         *(i for i in HARM.positions(said) if i not in of_a_test),
-        *(i for i in CUT_OF_SOMEONE.positions(said) if not any(0 < i - j <= 2 for j in hair)),
+        *(
+            i
+            for i in CUT_OF_SOMEONE.positions(said)
+            if not any(0 < i - j <= 2 for j in hair) and not _cut_short(said, i)
+        ),
         *(i for i in HARM_OF_A_BODY_PART.positions(said) if any(abs(i - j) <= 3 for j in parts)),
         *(i for i in CARE.positions(said) if any(abs(i - j) <= 6 for j in treatments)),
     ]
+
+
+def _cut_short(said: tuple[str, ...], position: int) -> bool:
+    """Whether the "got cut" at `position` is "cut short": a visit shortened, not a person hurt."""
+    return said[position + 2 : position + 3] == ("short",)
 
 
 def harm(said: tuple[str, ...]) -> bool:

@@ -138,6 +138,13 @@ def test_a_person_who_was_cut_is_urgent(question):
 
 
 @pytest.mark.parametrize(
+    "question", ["my session was cut short and I still paid in full", "I got cut short on the phone"]
+)
+def test_a_visit_cut_short_is_no_injury(question):
+    assert triage(question).priority != "urgent"
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "there's a charge on my card for a service I never had",
