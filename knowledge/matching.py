@@ -170,9 +170,9 @@ _OR_GLOSS = re.compile(
 
 # A clause that tells of the caller ("I'm coming from the Marina", "my kids are off school", "got
 # a party at six" with its "I've" dropped), after a conjunction or an interjection or none
-# (`Index._asked_part`).
+# ("..., since I have a wedding to go to") (`Index._asked_part`).
 _TELLS_OF_THE_CALLER = re.compile(
-    r"^\s*(?:(?:and|but|so|oh|well|also|anyway|because|cause|cuz)\s+)*"
+    r"^\s*(?:(?:and|but|so|so that|oh|well|also|anyway|because|cause|cuz|since|as)\s+)*"
     r"(?:i|i'm|im|i\u2019m|i've|ive|i'd|i'll|we|we're|we've|my|our|got|gotta)\b"
 )
 
@@ -754,6 +754,14 @@ class Index:
             for side in (True, False)
         )
         elsewhere = away - here
+        # A day said only in the caller's story ("How long is a root touch-up? My boss gives me a
+        # long lunch on Thursdays.") does not qualify a price or a length asked; one said in the
+        # question itself does ("how much is a blowout on Saturday?" stays with a person).
+        told, asking = (
+            frozenset().union(*(self._read(p).concepts for p, t in zip(parts, tells, strict=True) if t == side))
+            for side in (True, False)
+        )
+        story_days = {c for c in told - asking if c.startswith("day:") or c == DAYPART}
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
             if not asked.anchors or tells[position] or self._restates(asked, parts, position):
@@ -770,7 +778,9 @@ class Index:
             kept = {
                 c
                 for c in whole.concepts
-                if self._may_refuse(c, asked, excused) and (c not in elsewhere or concerns.risky(c))
+                if self._may_refuse(c, asked, excused)
+                and (c not in elsewhere or concerns.risky(c))
+                and not (c in story_days and asked.intents and asked.intents <= _OF_A_SERVICE)
             }
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
             then_asked = frozenset().union(

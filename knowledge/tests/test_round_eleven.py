@@ -9,7 +9,9 @@ written for these tests (none is from an evaluation file).
 - More than one thing may be refused beside what the caller only wants, and what is refused
   first ("no cut, just ...") is never the question.
 - An age narrows a service's price and length, not who is best at it.
-- A sentence saying why the caller asks ("I ask because ...") tells; it does not ask in words.
+- A sentence saying why the caller asks ("I ask because ...") tells; it does not ask in words;
+  nor does a reason after the question (", since I have a wedding to go to"), and a day said only
+  in the caller's story does not qualify a price or a length asked.
 - A beard said first and groomed by pronoun after ("his beard ..., to neaten it") is a beard trim.
 - "Which of your people (staff, guys) ..." asks for a person; "can somebody ..." asks whether
   the salon does a thing.
@@ -129,6 +131,28 @@ def test_an_age_narrows_a_price_not_who_is_best_at_it(index):
 def test_a_sentence_saying_why_the_caller_asks_tells(index):
     turn = "What time do you close on Thursdays? I ask because I finish my shift at six and it is a long drive."
     assert "8 PM" in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("How much is a blowout, since I have a wedding to go to?", "$55"),
+        ("How long does balayage take, as I need to pick up my kids at three?", "180 minutes"),
+    ],
+)
+def test_a_reason_said_after_the_question_tells_of_the_caller(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_a_day_said_only_in_the_callers_story_does_not_qualify_a_price_or_a_length(index):
+    assert "$95" in (
+        answer_to(index, "How long is a root touch-up? My boss only gives me a long lunch on Thursdays.") or ""
+    )
+    assert "$55" in (answer_to(index, "What does a blowout cost? I'm going to a christening on Sunday") or "")
+    # said in the question itself, the day stays: weekend prices are not in the salon's file
+    assert answer_to(index, "How much is a blowout on Saturday?") is None
+    # and a day in the story still says which hours are asked
+    assert "6 PM" in (answer_to(index, "What time do you close? I am coming on Saturday.") or "")
 
 
 def test_a_beard_groomed_by_pronoun_is_a_beard_trim(index):
