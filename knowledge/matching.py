@@ -177,6 +177,10 @@ _TELLS_OF_THE_CALLER = re.compile(
 )
 
 
+# A clause that sets the condition of the question after it ("if I cancel the same day, ...").
+_CONDITION = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|well)\s+)?(?:if|when|whenever|in case|suppose|say)\b", re.I)
+
+
 # A caller correcting themselves: "Tuesday - no, sorry, I mean Monday", "Wednesday, sorry, Friday".
 _CORRECTION = re.compile(
     r"\s*(?:[-\u2013\u2014,.;]+\s*)+(?:no|sorry|oops|wait|actually|i mean|i meant)\b"
@@ -775,6 +779,13 @@ class Index:
             )
             if _POINTS_BACK.search(said) or (_PERSON_PRONOUN.search(said) and not self._relative_only(whole, text)):
                 return self._without_the_story(whole, parts, excused)
+            # the condition said right before the question is part of it ("if I cancel the same
+            # day, do I pay?"): what it names is asked too
+            if position and _CONDITION.match(parts[position - 1]) and not tells[position - 1]:
+                condition = self._read(parts[position - 1])
+                asked = replace(
+                    asked, concepts=asked.concepts | condition.concepts, loose=asked.loose | condition.loose
+                )
             kept = {
                 c
                 for c in whole.concepts
@@ -973,10 +984,28 @@ class Index:
     def best(self, question: str, now: datetime | None = None) -> Match:
         """The best entry for `question`; `matched` only when it passes every gate and the threshold.
         `now`: the moment "tomorrow" is counted from (default: the current time)."""
-        ranked = self._ranked(self.analysis(question, now), every=False)
+        query = self.analysis(question, now)
+        ranked = self._ranked(query, every=False)
         if not ranked:
             return Match(None, 0.0, False, "no entry has every word, intent and topic of the question")
-        return ranked[0][1]
+        match = ranked[0][1]
+        if match.matched and self._another_staff_member_answers(query, match):
+            return replace(match, matched=False, reason="two staff members answer: which one is for a person to say")
+        return match
+
+    def _another_staff_member_answers(self, query: Analysis, match: Match) -> bool:
+        """Whether a "who" question naming no one is answered by the entries of two staff members
+        ("who should I see for a haircut?": Sam's men's cuts and Maya's precision cuts), so that
+        giving either one's entry would choose for the caller."""
+        if PERSON not in query.intents or query.slots("person"):
+            return False
+        person = self._prepared[match.document].question.slots("person")
+        if not person:
+            return False
+        return any(
+            other.matched and (staff := self._prepared[other.document].question.slots("person")) and staff != person
+            for _, other in self._ranked(query, every=True)
+        )
 
     def matches(self, question: str, now: datetime | None = None) -> list[Match]:
         """Every entry that answers `question` (score at or above the threshold), best first."""

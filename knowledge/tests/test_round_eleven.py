@@ -14,7 +14,8 @@ written for these tests (none is from an evaluation file).
   in the caller's story does not qualify a price or a length asked.
 - A beard said first and groomed by pronoun after ("his beard ..., to neaten it") is a beard trim.
 - "Which of your people (staff, guys) ..." asks for a person; "can somebody ..." asks whether
-  the salon does a thing.
+  the salon does a thing; a "who" question two staff members' entries answer goes to a person.
+- A condition said before the question ("if I cancel the same day, do I pay?") is part of it.
 - A salon word speech-to-text split in two ("fill more") is joined again.
 - A stated sentence whose "I've" is dropped ("Got an hour for lunch.") tells of the caller.
 - Vocabulary (its "round 11" blocks; the last from dev_voices_11 after it was scored blind):
@@ -153,6 +154,18 @@ def test_a_day_said_only_in_the_callers_story_does_not_qualify_a_price_or_a_leng
     assert answer_to(index, "How much is a blowout on Saturday?") is None
     # and a day in the story still says which hours are asked
     assert "6 PM" in (answer_to(index, "What time do you close? I am coming on Saturday.") or "")
+
+
+def test_a_condition_said_before_the_question_is_part_of_it(index):
+    # not the payment methods: the question is what a same-day cancellation costs
+    assert "We accept" not in (answer_to(index, "If I cancel the same day, do I pay?") or "")
+    assert "15 minutes" in (answer_to(index, "if I'm 20 minutes late, will you still see me?") or "")
+
+
+def test_a_who_question_two_staff_members_answer_is_for_a_person_to_decide(index):
+    # Sam does men's cuts and Maya precision cuts: either alone would choose for the caller
+    assert answer_to(index, "Who should I see for a haircut?") is None
+    assert "Sam" in (answer_to(index, "who does fades?") or "")
 
 
 def test_a_beard_groomed_by_pronoun_is_a_beard_trim(index):
