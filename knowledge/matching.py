@@ -514,12 +514,12 @@ class Index:
         return 2 * self._mass(a & b) / total if total else 0.0
 
     def analysis(self, question: str, now: datetime | None = None) -> Analysis:
-        """`question` read against this index: without what the caller took back, dates and
-        relative days as the holiday or weekday they are in the salon's timezone at `now`
-        (default: the current time),
-        slips corrected toward the salon's words, words unknown to the salon and to English set
-        apart as `unknown`, and family words read as an audience only where the index prices by
-        audience. Cached per question."""
+        """`question` read against this index: without what the caller took back, a salon word
+        split in two joined again, dates and relative days as the holiday or weekday they are in
+        the salon's timezone at `now` (default: the current time), slips corrected toward the
+        salon's words, words unknown to the salon and to English set apart as `unknown`, and
+        family words read as an audience only where the index prices by audience. Cached per
+        question."""
         said = self._corrected(self._rejoined(_TITLE_STOP.sub(r"\1", question)))
         said = relative_days.named_dates(said, self.vocabulary.timezone, now)
         text = relative_days.resolve(said, self.vocabulary.timezone, now)
@@ -761,11 +761,11 @@ class Index:
         # A day said only in the caller's story ("How long is a root touch-up? My boss gives me a
         # long lunch on Thursdays.") does not qualify a price or a length asked; one said in the
         # question itself does ("how much is a blowout on Saturday?" stays with a person).
-        told, asking = (
+        story, questions = (
             frozenset().union(*(self._read(p).concepts for p, t in zip(parts, tells, strict=True) if t == side))
             for side in (True, False)
         )
-        story_days = {c for c in told - asking if c.startswith("day:") or c == DAYPART}
+        story_days = {c for c in story - questions if c.startswith("day:") or c == DAYPART}
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
             if not asked.anchors or tells[position] or self._restates(asked, parts, position):
@@ -874,7 +874,7 @@ class Index:
         return query
 
     def _a_visit_on_a_closed_day(self, query: Analysis) -> Analysis:
-        """A visit or a booking asked of a day or a holiday and of nothing else ("can I come in on
+        """A visit or a booking asked of a day or a holiday and of nothing else ("can we pop in on
         Christmas?", "could I get an appointment on a Monday?") is asked of the salon's hours
         that day when those say it is closed: a closed door answers any visit. Open hours say
         nothing of a free chair, so then the question stays with a person."""
