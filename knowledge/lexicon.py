@@ -593,6 +593,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "now": ("today", "tonight", "tomorrow", "tmrw", "now"),
 }
 
+# Words that only join the services one question names ("a men's cut and a beard trim together",
+# "the total for both"): asked of each service, they are said of none (`matching.Index.answers_in_parts`).
+JOINING = frozenset({"together", "altogether", "total", "combin", "plus"})
+# Services that are a kind of something another service's name may hold: a blowout is a style,
+# so "a women's haircut and blow dry" is the "women's haircut and style", not that and a blowout.
+KIND_OF: dict[str, str] = {"blowout": "style", "updo": "style"}
+
 # Concepts that count as weak evidence: a question made only of these matches nothing unless it
 # is nearly the entry's own question, and they need not appear in an answer.
 SOFT = frozenset(

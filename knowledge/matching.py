@@ -87,6 +87,7 @@ from functools import cached_property, lru_cache
 
 from knowledge import concerns, lexicon, relative_days, spelling
 from knowledge.analysis import (
+    _ASKING_OPENING,
     _EMPTY_IT,
     _PERSON_PRONOUN,
     _POINTS_BACK,
@@ -237,6 +238,20 @@ def _with_a_concern(query: Analysis, text: str) -> Analysis:
     if not (concerns.harm(said) or concerns.money_going_wrong(said)):
         return query
     return replace(query, concepts=query.concepts | {CONCERN})
+
+
+# Where a turn that asks two things at once divides (`Index.answers_in_parts`): after a sentence,
+# and before a second question joined to the first ("..., and do you take Google Pay?", "how
+# long is a men's cut and do you do beards as well").
+_ANOTHER_QUESTION = re.compile(
+    r"(?<=\?)\s*|(?<=[.!])\s+|,?\s+(?:and|also|plus|&)\s+(?=(?:also\s+)?(?:what|whats|what's|how|when|where|who|which"
+    r"|do|does|can|could|will|would|is|are|should)\b)",
+    re.IGNORECASE,
+)
+# Words that join the services of one question, or compare them: "and", "or", "than", "vs".
+_JOINS_SERVICES = re.compile(r"\b(?:and|or|than|vs|versus|plus|both|each)\b|&", re.IGNORECASE)
+# Most things one turn is answered in parts for: beyond this the caller is better served by a person.
+PARTS_MAX = 3
 
 
 # --- the index ----------------------------------------------------------------------------------
@@ -992,6 +1007,88 @@ class Index:
         if match.matched and self._another_staff_member_answers(query, match):
             return replace(match, matched=False, reason="two staff members answer: which one is for a person to say")
         return match
+
+    def answers_in_parts(self, question: str, now: datetime | None = None) -> list[Match]:
+        """When no entry answers a turn that asks two or more things at once, the best entry for
+        each, in the order asked; empty unless every part is matched by an entry of its own.
+
+        The parts are the turn's questions ("What time do you open Saturday, and do you take
+        Google Pay?"), each read with what the turn only tells, or else the menu's services one
+        question names together ("how much is a men's haircut and a beard trim?", "is balayage
+        more expensive than full highlights?"), each asked what the question asks. A part no entry
+        answers leaves the whole turn to a person: half an answer would look like all of it."""
+        for parts in (self._questions_of(question, now), self._services_of(question, now)):
+            if not 2 <= len(parts) <= PARTS_MAX or not all(match.matched for match in parts):
+                continue
+            answered = list({match.document: match for match in parts}.values())
+            if len(answered) == len(parts):
+                return answered
+        return []
+
+    def _questions_of(self, question: str, now: datetime | None) -> list[Match]:
+        """The best match of each question of the turn, read after what the turn tells. A question
+        naming only a day, a variant or another slot ("and on Sunday?", "how much would a full
+        head be?") is said of what the turn asked before, so then the turn is not read in parts."""
+        pieces = [piece.strip(" ,") for piece in _ANOTHER_QUESTION.split(question) if piece and piece.strip(" ,.")]
+        asking = [bool(_ASKING_OPENING.match(piece) or piece.rstrip().endswith("?")) for piece in pieces]
+        if sum(asking) < 2:
+            return []
+        told = " ".join(piece for piece, asks in zip(pieces, asking, strict=True) if not asks)
+        asked = [f"{told} {piece}".strip() for piece, asks in zip(pieces, asking, strict=True) if asks]
+        if any(all(":" in c for c in self.analysis(text, now).anchors) for text in asked):
+            return []
+        return [self.best(text, now) for text in asked]
+
+    def _services_of(self, question: str, now: datetime | None) -> list[Match]:
+        """The best match of the question asked of each service it names with "and", "or" or
+        "than", when those services (as the entries' own questions name them) are all it names
+        but for words that join them: "the two together", "each"."""
+        query = self.analysis(question, now)
+        if not query.intents or not query.intents <= _OF_A_SERVICE or not _JOINS_SERVICES.search(question):
+            return []
+        named = query.hard - lexicon.JOINING
+        items = {
+            entry.question.hard
+            for entry in self.entries
+            if entry.question.hard & self._services
+            and entry.question.hard <= named
+            and entry.question.intents & query.intents
+        }
+        items = [item for item in items if not any(item < other for other in items)]
+        if len(items) < 2 or frozenset().union(*items) != named:
+            return []
+        if any(item <= frozenset().union(*(other for other in items if other != item)) for item in items):
+            return []  # each must name something the others do not
+        said = [analyse(word, self.vocabulary).concepts for word in _words(question)]
+        items.sort(key=lambda item: next((i for i, concepts in enumerate(said) if concepts & item), len(said)))
+        ranked = [self._ranked(self._of_one_service(query, item), every=False) for item in items]
+        parts = [found[0][1] if found else Match(None, 0.0, False) for found in ranked]
+        if any(self._holds_another(part, items) for part in parts):
+            return []
+        return parts
+
+    def _holds_another(self, part: Match, items: list[frozenset[str]]) -> bool:
+        """Whether the entry answering one part names, in its own question, what another part's
+        service is a kind of (`lexicon.KIND_OF`): the "women's haircut and style" holds a blowout."""
+        if part.document is None:
+            return False
+        own = self._prepared[part.document].question.concepts
+        return any(lexicon.KIND_OF.get(c) in own for item in items if not item <= own for c in item)
+
+    @staticmethod
+    def _of_one_service(query: Analysis, item: frozenset[str]) -> Analysis:
+        """`query` asked of one of the services it names, `item`."""
+        concepts = item | (query.concepts - query.hard)
+        return replace(
+            query,
+            key="",
+            concepts=concepts,
+            loose=query.loose & concepts,
+            modifiers=frozenset(pair for pair in query.modifiers if pair[0] in concepts),
+            unlisted=frozenset(pair for pair in query.unlisted if pair[0] in concepts),
+            kinds=frozenset(pair for pair in query.kinds if set(pair) <= concepts),
+            alternatives=False,
+        )
 
     def _another_staff_member_answers(self, query: Analysis, match: Match) -> bool:
         """Whether a "who" question naming no one is answered by the entries of two staff members

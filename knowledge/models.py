@@ -1,6 +1,7 @@
 """What the receptionist knows: the salon's profile and question/answer entries."""
 
 import secrets
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -220,25 +221,31 @@ class LookupRecord(models.Model):
         *,
         index_stamp: int | None,
         decided_by: str = "matcher",
+        also: Sequence[int] = (),
     ) -> bool | None:
-        """Keep one lookup and, when entry `entry_id` answered it, count the use.
+        """Keep one lookup and, when entry `entry_id` answered it, count the use (of each entry
+        `also` too: the rest of an answer given in parts, `knowledge.services.Decision`).
 
         `index_stamp` is the `KnowledgeVersion` stamp the answering index was built at. If the
         knowledge has changed since, nothing is written and the result is None: the caller
         rebuilds its index and asks again. So the version check costs no round trip of its own
         (None: no check). Otherwise the result is whether the answer may be given. It is False,
-        with the lookup kept as unanswered, when the entry is gone or no longer active and live.
+        with the lookup kept as unanswered, when the entry (or one of `also`) is gone or no longer
+        active and live.
 
         This runs on every lookup, so it is plain SQL. On PostgreSQL it is one atomic statement,
         prepared (`core.sql`): one round trip instead of six separate ones (version,
         BEGIN, UPDATE, INSERT, COMMIT). Elsewhere it is one transaction."""
         entries, records = KnowledgeEntry._meta.db_table, cls._meta.db_table
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        use = (
-            f"UPDATE {entries} SET times_used = times_used + 1, last_used_at = %s "
-            "WHERE id = %s AND active AND review_status = %s"
-        )
-        use_params = [now, entry_id, KnowledgeEntry.ReviewStatus.LIVE.value]
+        ids = [] if entry_id is None else [entry_id, *also]
+        live = f"id IN ({', '.join(['%s'] * len(ids)) or 'NULL'}) AND active AND review_status = %s"
+        live_params = [*ids, KnowledgeEntry.ReviewStatus.LIVE.value]
+        use = f"UPDATE {entries} SET times_used = times_used + 1, last_used_at = %s WHERE {live}"
+        use_params = [now, *live_params]
+        if len(ids) > 1:  # an answer in parts is given whole or not at all
+            use += f" AND (SELECT count(*) FROM {entries} WHERE {live}) = {len(ids)}"
+            use_params += live_params
         columns = "(question, matched, entry_id, score, decided_by, created_at)"
         with prepared_cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -248,10 +255,11 @@ class LookupRecord(models.Model):
                     f"WITH version AS (SELECT %s::bigint IS NULL OR (SELECT stamp = %s "
                     f"FROM {KnowledgeVersion._meta.db_table} WHERE id = 1) AS fresh), "
                     f"used AS ({use} AND (SELECT fresh FROM version) RETURNING id), "
-                    f"kept AS (INSERT INTO {records} {columns} SELECT %s, count(*) > 0, max(id), %s, %s, %s "
+                    f"kept AS (INSERT INTO {records} {columns} SELECT %s, count(*) > 0, "
+                    "CASE WHEN count(*) > 0 THEN %s::bigint END, %s, %s, %s "
                     "FROM used HAVING (SELECT fresh FROM version) RETURNING matched) "
                     "SELECT (SELECT fresh FROM version), (SELECT matched FROM kept)",
-                    [index_stamp, index_stamp, *use_params, question, score, decided_by, now],
+                    [index_stamp, index_stamp, *use_params, question, entry_id, score, decided_by, now],
                 )
                 fresh, matched = cursor.fetchone()
                 return matched if fresh else None
@@ -259,7 +267,7 @@ class LookupRecord(models.Model):
                 if index_stamp is not None and KnowledgeVersion.current() != index_stamp:
                     return None
                 cursor.execute(use, use_params)
-                used = cursor.rowcount == 1
+                used = bool(ids) and cursor.rowcount == len(ids)
                 cursor.execute(
                     f"INSERT INTO {records} {columns} VALUES (%s, %s, %s, %s, %s, %s)",
                     [question, used, entry_id if used else None, score, decided_by, now],

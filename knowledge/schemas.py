@@ -31,6 +31,11 @@ class LookupOut(Schema):
         "matcher",
         description='"matcher", or "model" when a configured model chose among the matcher\'s candidates.',
     )
+    entry_ids: list[int] = Field(
+        default_factory=list,
+        description="Every entry the answer is made of, entry_id first: more than one when the caller asked "
+        "two or more things at once and each was answered by an entry of its own.",
+    )
 
 
 class EntryIn(Schema):

@@ -46,6 +46,34 @@ class LookupResult:
     score: float
     source: str | None
     decided_by: str = grounding.MATCHER  # or grounding.MODEL: it chose among the matcher's candidates
+    # Every entry the answer is made of, `entry_id` first: one, or one per part of a turn that
+    # asks two or more things at once (`Index.answers_in_parts`), whose answers are said in turn.
+    entry_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, decision: Decision) -> LookupResult:
+        given = decision.given
+        if not given:
+            return cls(False, None, None, decision.score, None, decision.decided_by)
+        answer = " ".join(document.answer for document in given)
+        ids = tuple(document.id for document in given)
+        return cls(True, answer, ids[0], decision.score, given[0].source, decision.decided_by, ids)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a lookup gives: the matcher's best candidate for the whole question (`match`), and the
+    entries that answer it (`given`: one, one per part of the turn, or none), and who decided."""
+
+    match: Match
+    given: tuple[Document, ...]
+    decided_by: str = grounding.MATCHER
+    part_scores: tuple[float, ...] = ()  # the matcher's score of each part, when `given` is one per part
+
+    @property
+    def score(self) -> float:
+        """The matcher's score: of the whole question, or of the weakest part answered."""
+        return min(self.part_scores) if self.part_scores else self.match.score
 
 
 # --- the cached index ---------------------------------------------------------------------------
@@ -125,32 +153,53 @@ def lookup(question: str) -> LookupResult:
     stamp, index, preferred = _current() if grounding.model_configured() else (_cached or _current())
     asked: grounding.Memo = {}
     for attempt in range(1, LOOKUP_TRIES + 1):
-        match, decision = _decide(index, preferred, question, asked)
-        document = decision.document
+        decision = _decide(index, preferred, question, asked)
+        ids = [document.id for document in decision.given]
         checked = stamp if attempt < LOOKUP_TRIES else None
         used = LookupRecord.record(
-            question, document and document.id, match.score, index_stamp=checked, decided_by=decision.decided_by
+            question,
+            ids[0] if ids else None,
+            decision.score,
+            index_stamp=checked,
+            decided_by=decision.decided_by,
+            also=ids[1:],
         )
         if used is not None:
             break
         stamp, index, preferred = _current()  # the knowledge changed: rebuild, and match again
     if not used:
-        return LookupResult(False, None, None, match.score, None, decision.decided_by)
-    return LookupResult(True, document.answer, document.id, match.score, document.source, decision.decided_by)
+        return LookupResult(False, None, None, decision.score, None, decision.decided_by)
+    return LookupResult.of(decision)
 
 
 def _decide(
     index: Index, preferred: dict[int, list[int]], question: str, asked: grounding.Memo, *, ask_model: bool = True
-) -> tuple[Match, grounding.Decision]:
+) -> Decision:
     """The matcher's best candidate and what is given: the matcher's decision, an approved answer
-    over the seed fact it overrules, or (with a model configured and `ask_model`) the model's choice."""
+    over the seed fact it overrules, (with a model configured and `ask_model`) the model's choice,
+    or, when none answers the whole turn, an entry for each thing it asks."""
     match = index.best(question)
     approved = match.matched and match.document is not None and match.document.id in preferred
     if approved:
         match = _approved_instead(index, question, match, preferred[match.document.id])
     if not ask_model:
-        return match, grounding.Decision(match.document if match.matched else None, grounding.MATCHER)
-    return match, grounding.decide(index, question, match, contestable=not approved, memo=asked)
+        chosen = grounding.Decision(match.document if match.matched else None, grounding.MATCHER)
+    else:
+        chosen = grounding.decide(index, question, match, contestable=not approved, memo=asked)
+    if chosen.document is not None:
+        return Decision(match, (chosen.document,), chosen.decided_by)
+    parts = [_approved(index, preferred, part) for part in index.answers_in_parts(question)]
+    if parts:
+        return Decision(match, tuple(part.document for part in parts), grounding.MATCHER, tuple(p.score for p in parts))
+    return Decision(match, (), chosen.decided_by)
+
+
+def _approved(index: Index, preferred: dict[int, list[int]], part: Match) -> Match:
+    """`part`, or an approved answer that overrules its seed fact and answers that fact's own
+    question (a part may have no words of its own: "a beard trim" of "a men's cut and a beard trim")."""
+    if part.document is None or part.document.id not in preferred:
+        return part
+    return _approved_instead(index, part.document.question, part, preferred[part.document.id])
 
 
 @dataclass(frozen=True)
@@ -169,12 +218,10 @@ def preview(question: str, *, ask_model: bool = True) -> Preview:
     the analytics it sits beside. `ask_model=False`: the matcher's decision alone, for pages that
     check many questions at once and cannot wait seconds for a model on each."""
     _stamp, index, preferred = _current()
-    match, decision = _decide(index, preferred, question, {}, ask_model=ask_model)
-    document = decision.document
-    if document is None:
-        result = LookupResult(False, None, None, match.score, None, decision.decided_by)
-        return Preview(result, match.document, match.reason)
-    result = LookupResult(True, document.answer, document.id, match.score, document.source, decision.decided_by)
+    decision = _decide(index, preferred, question, {}, ask_model=ask_model)
+    result = LookupResult.of(decision)
+    if not result.matched:
+        return Preview(result, decision.match.document, decision.match.reason)
     return Preview(result, None, "")
 
 

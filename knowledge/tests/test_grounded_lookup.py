@@ -226,6 +226,7 @@ def test_the_api_says_who_decided(entries, model, api):
         "score": response.data["score"],
         "source": "manual",
         "decided_by": "model",
+        "entry_ids": [entries["gift"].id],
     }
     assert (
         api.post("/api/v1/knowledge/lookup", {"question": "Is there parking for customers?"}).data["decided_by"]

@@ -20,7 +20,17 @@ def test_lookup_answers_a_known_question_and_abstains_otherwise(api, salon):
         "score": unknown["score"],
         "source": None,
         "decided_by": "matcher",
+        "entry_ids": [],
     }
+
+
+def test_two_things_asked_at_once_are_answered_by_an_entry_each(api, salon):
+    body = api.post(
+        "/api/v1/knowledge/lookup", {"question": "When do you open on Sunday, and is Apple Pay all right?"}
+    ).data
+    assert body["matched"] is True and body["entry_ids"][0] == body["entry_id"] and len(body["entry_ids"]) == 2
+    assert "Sunday" in body["answer"] and "Apple Pay" in body["answer"]
+    assert [api.get(f"/api/v1/knowledge/{i}").data["times_used"] for i in body["entry_ids"]] == [1, 1]
 
 
 @pytest.mark.parametrize("body", [{}, {"question": "   "}, {"question": None}, {"question": "x" * 5000}])
