@@ -783,7 +783,7 @@ def _lead(first: str, vocabulary: Vocabulary) -> str:
 # nightmare with colour and I'm looking for someone ...").
 _TURN_PARTS = re.compile(
     r"[.?!;:,]+|\s[-\u2013\u2014]+\s|\u2014"
-    r"|\s(?:and|but|so|because|cause|cuz)\s+(?=(?:i|i'm|i\u2019m|i've|i'd|we|we're|my|our)\b)",
+    r"|\s(?:and|but|so|because|cause|cuz|cos|coz)\s+(?=(?:i|i'm|i\u2019m|i've|i'd|we|we're|my|our)\b)",
     re.IGNORECASE,
 )
 
@@ -792,7 +792,23 @@ _TURN_PARTS = re.compile(
 _I_WITHIN = frozenset(
     {"can", "could", "do", "did", "does", "should", "would", "will", "may", "might", "shall", "must", "am"}
     | {"if", "when", "whenever", "before", "after", "until", "till", "where", "what", "how", "why", "who"}
-    | {"which", "so", "and", "but", "or", "that", "than", "as", "because", "cause", "cuz", "while", "once"}
+    | {
+        "which",
+        "so",
+        "and",
+        "but",
+        "or",
+        "that",
+        "than",
+        "as",
+        "because",
+        "cause",
+        "cuz",
+        "cos",
+        "coz",
+        "while",
+        "once",
+    }
     | {"since", "think", "guess", "hope", "wish", "mean", "say", "know", "unless", "whether", "where"}
 )
 
@@ -815,9 +831,15 @@ def _turn_parts(text: str) -> list[str]:
 
 # A sentence and the mark that ends it (none at the end of a turn).
 _SENTENCE = re.compile(r"[^.?!]*(?:[.?!]+|$)")
-# A stated sentence that still asks: "I'd like to know ...", "I need a price for ...".
+# A stated sentence that still asks: "I'd like to know ...", "I need a price for ...", "I was
+# hoping someone ...", "I wanted to check how late ...".
+# Knowing is asked for ("I'd like to know if ...", "let me know"), not said ("I don't know this
+# holiday"); a need asks unless it is the caller's own errand ("I'll need to sort childcare").
 _STATED_ASK = re.compile(
-    r"\b(?:know|wonder\w*|tell|need|want|looking|interested|please|pls"
+    r"\b(?:(?:to|me|us)\s+know|know\s+(?:if|whether|what|when|where|how|who|which|why|about)"
+    r"|need(?!\s+(?:to|tae|ta)\s+(?!know|find|check|ask|book|get\s+(?:a|an|my|the)\s))"
+    r"|wonder\w*|tell|want(?:ed|s)?|looking|interested|please|pls|hoping|find\s+out"
+    r"|check(?:ing)?\s+(?:if|whether|what|when|where|how|who|about|on)"
     r"|(?:would|'d|\u2019d|i)\s+like|ask(?:ing|ed)?\s+(?:about|for|if|whether|you|what|how|when|who))\b",
     re.I,
 )

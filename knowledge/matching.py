@@ -123,6 +123,7 @@ from knowledge.lexicon import (
     PERSON,
     PERSONAL,
     WALKIN,
+    WHEN,
 )
 
 # An entry is matched at or above this score. Passing every gate gives at least 0.5; the
@@ -173,9 +174,13 @@ _OR_GLOSS = re.compile(
 # a party at six" with its "I've" dropped), after a conjunction or an interjection or none
 # ("..., since I have a wedding to go to") (`Index._asked_part`).
 _TELLS_OF_THE_CALLER = re.compile(
-    r"^\s*(?:(?:and|but|so|so that|oh|well|also|anyway|because|cause|cuz|since|as)\s+)*"
+    r"^\s*(?:(?:and|but|so|so that|oh|well|also|anyway|because|cause|cuz|cos|coz|since|as)\s+)*"
     r"(?:i|i'm|im|i\u2019m|i've|ive|i'd|i'll|we|we're|we've|my|our|got|gotta)\b"
 )
+
+
+# "Is the salon open or is it closed?": an "it" after the salon in the same clause is the salon.
+_IT_OF_THE_SALON = re.compile(r"\b(salon|shop|place)\b(.*?)\bit\b")
 
 
 # A clause that sets the condition of the question after it ("if I cancel the same day, ...").
@@ -340,8 +345,12 @@ _NOTHING: frozenset[int] = frozenset()
 # Two words side by side, each of two letters or more (`Index._rejoined`); the second is looked
 # at again as the first of the next pair.
 _WORD_PAIR = re.compile(r"\b([A-Za-z]{2,})\s+(?=([A-Za-z]{2,})\b)")
+# "ght" said as "t" ("web sight" is heard for "website"), `Index._heard_as_two`.
+_SILENT_GH = re.compile(r"ght")
 # What an age may change of a service: its price and its length (`Index._family_read`).
 _OF_A_SERVICE = frozenset({lexicon.PRICE, lexicon.DURATION})
+# What a day or a part of the day can change the answer to (`_a_day_changes_nothing`).
+_TIMED = frozenset({HOURS, BOOK, WALKIN, AVAILABILITY, ARRIVE, lexicon.NOW})
 # Coming to the salon: booked, or walking in ("pop in", "come by").
 _VISITS = frozenset({BOOK, WALKIN})
 # An answer saying the salon is closed (on a day, a holiday).
@@ -654,7 +663,46 @@ class Index:
                 return first  # the space goes; the second word stays where it is
             return found.group(0)
 
-        return _WORD_PAIR.sub(joined, text)
+        return self._heard_as_two(_WORD_PAIR.sub(joined, text))
+
+    def _heard_as_two(self, text: str) -> str:
+        """`text` with a salon word speech-to-text heard as two words of English joined again when
+        the two together are a slip of it ("cancel nation" for "cancellation", "web sight" for
+        "website", a silent "gh" said as none): a string English does not know, one slip from a
+        salon word that means something and begins as the first word does (but for its last
+        letter; "cut run" is no "lutrun"), that the corrector (`spelling.Corrector`) clearly takes
+        it to, made of two words of content (no small word: "on Saturday" is no slip of
+        "Saturdays") that are not both the salon's, and neither a form of it ("open new" is not
+        "opened")."""
+        words = self._salon_meanings
+        out, end = [], 0
+        for found in _WORD_PAIR.finditer(text):
+            first, second = found.group(1), found.group(2)
+            after = found.end() + len(second)
+            if found.start() < end or text[after : after + 1] in ("'", "\u2019"):  # "isn't" is no word "isn"
+                continue
+            pair = (first.lower(), second.lower())
+            whole = _SILENT_GH.sub("t", pair[0] + pair[1])
+            if (
+                len(whole) < spelling.REJOINED_MIN_LENGTH
+                or min(map(len, pair)) < 3
+                or any(word in lexicon.STOPWORDS | lexicon.FILLERS | lexicon.QUESTION_LEADS for word in pair)
+                or pair in self._phrase_pairs
+                or (pair[0] in words and pair[1] in words)
+                or spelling.is_english(whole)
+            ):
+                continue
+            fixed = _corrector(self._salon_words).correct(whole)
+            if (
+                fixed
+                and words[fixed]
+                and fixed.startswith(pair[0][:-1])  # the slip is in how the rest was heard
+                and spelling.one_edit(whole, fixed)
+                and stem(fixed) not in map(stem, pair)
+            ):
+                out.append(text[end : found.start()] + fixed)
+                end = after
+        return "".join(out) + text[end:]
 
     def _slot_kinds(self, text: str) -> set[str]:
         return {c.partition(":")[0] for c in self._read(text).concepts if ":" in c and not c.startswith("num:")}
@@ -764,6 +812,13 @@ class Index:
             )
             for i, p in enumerate(parts)
         ]
+        # In a turn with no question mark, a clause telling of the caller that asks nothing tells
+        # ("Kindly share the salon's number, I will call back in the evening.").
+        if "?" not in text:
+            tells = [
+                told or (i > 0 and not asking and bool(_TELLS_OF_THE_CALLER.match(p.lower())))
+                for i, (p, told, (_, asking)) in enumerate(zip(parts, tells, _asking_parts(parts), strict=True))
+            ]
         # What only a stated sentence set at another salon says cannot refuse an answer here
         # (a harm or a complaint still does).
         away, here = (
@@ -774,8 +829,10 @@ class Index:
         )
         elsewhere = away - here
         # A day said only in the caller's story ("How long is a root touch-up? My boss gives me a
-        # long lunch on Thursdays.") does not qualify a price or a length asked; one said in the
-        # question itself does ("how much is a blowout on Saturday?" stays with a person).
+        # long lunch on Thursdays.") does not qualify a price or a length asked, nor anything but
+        # a question of time (hours, a visit, a booking, a free chair: "I'll call back in the
+        # evening" says nothing of the phone number); one said in the question itself does ("how
+        # much is a blowout on Saturday?" stays with a person).
         story, questions = (
             frozenset().union(*(self._read(p).concepts for p, t in zip(parts, tells, strict=True) if t == side))
             for side in (True, False)
@@ -785,14 +842,17 @@ class Index:
             asked = self._read(parts[position])
             if not asked.anchors or tells[position] or self._restates(asked, parts, position):
                 continue
-            said = _EMPTY_IT.sub(" ", parts[position].lower())
+            said = _IT_OF_THE_SALON.sub(r"\1\2", _EMPTY_IT.sub(" ", parts[position].lower()))
             told = [part for i, part in enumerate(parts) if i != position]
             excused = frozenset().union(
                 *(self._read(part).risky for part in told if concerns.complaint_about_elsewhere(part))
             ) - frozenset().union(
                 *(self._read(part).risky for part in told if not concerns.complaint_about_elsewhere(part))
             )
-            if _POINTS_BACK.search(said) or (_PERSON_PRONOUN.search(said) and not self._relative_only(whole, text)):
+            if _POINTS_BACK.search(said):
+                pointed = self._pointed_to(asked, parts, position, excused)
+                return pointed if pointed is not None else self._without_the_story(whole, parts, excused)
+            if _PERSON_PRONOUN.search(said) and not self._relative_only(whole, text):
                 return self._without_the_story(whole, parts, excused)
             # the condition said right before the question is part of it ("if I cancel the same
             # day, do I pay?"): what it names is asked too
@@ -806,7 +866,7 @@ class Index:
                 for c in whole.concepts
                 if self._may_refuse(c, asked, excused)
                 and (c not in elsewhere or concerns.risky(c))
-                and not (c in story_days and asked.intents and asked.intents <= _OF_A_SERVICE)
+                and not (c in story_days and _a_day_changes_nothing(asked))
             }
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
             then_asked = frozenset().union(
@@ -820,6 +880,26 @@ class Index:
             if not _TELLS_OF_THE_CALLER.match(parts[position].lower()):
                 return whole
         return whole
+
+    def _pointed_to(self, asked: Analysis, parts: list[str], position: int, excused: frozenset[str]) -> Analysis | None:
+        """The question of a clause that points back ("how much is it?", "is there a charge for
+        it?") read with what it points to: the topics of the nearest clause before it that names
+        what an entry's own question may name ("it's his first proper haircut" -> the haircut),
+        with what the rest of the turn says that may refuse an answer; None when nothing before
+        it names one, or no entry has all of that, or another clause complains of this salon
+        ("my colour faded in a week, I want it fixed": a person answers that)."""
+        told = [p for i, p in enumerate(parts) if i != position]
+        if any(concerns.complaint(concerns.words(p)) and not concerns.complaint_about_elsewhere(p) for p in told):
+            return None
+        for before in range(position - 1, -1, -1):
+            named = frozenset(c for c in self._read(parts[before]).anchors if c in self._question_postings)
+            if not named:
+                continue
+            others = frozenset().union(*(self._read(p).concepts for p in told))
+            kept = {c for c in others if self._may_refuse(c, asked, excused)}
+            read = replace(asked, concepts=asked.concepts | named | kept, loose=asked.loose | named | kept)
+            return read if self._candidates(read) else None
+        return None
 
     def _restates(self, part: Analysis, parts: list[str], position: int) -> bool:
         """Whether a part only says again a day, a holiday or another slot that another part says,
@@ -1354,6 +1434,19 @@ class Index:
         unless every topic they share is narrowed by this entry alone in the whole index."""
         shared = [c for c in query.anchors & entry.question.concepts if ":" not in c]
         return not shared or any(self._narrowed[c] > 1 for c in shared)
+
+
+def _asking_parts(parts: list[str]) -> list[tuple[str, bool]]:
+    """Each part with whether it could be the caller asking (`analysis.asides`, per part)."""
+    return [next(iter(asides(part)), (part, False)) for part in parts]
+
+
+def _a_day_changes_nothing(asked: Analysis) -> bool:
+    """Whether a question asks something a day cannot change: a price or a length, or anything
+    but the hours, a visit, a booking, a free chair or arriving (`_TIMED`)."""
+    if asked.intents and asked.intents <= _OF_A_SERVICE:
+        return True
+    return WHEN not in asked.intents and not asked.concepts & _TIMED
 
 
 def _kinds_of_classes(query: Analysis, classes: frozenset[str], services: frozenset[str]) -> frozenset[str]:

@@ -90,11 +90,21 @@ def _edits1(word: str) -> set[str]:
     return set(deletes + transposes + replaces + inserts) - {word}
 
 
+def one_edit(word: str, other: str) -> bool:
+    """Whether `other` is one deletion, transposition, substitution or insertion from `word`."""
+    return other in _edits1(word)
+
+
 @lru_cache(maxsize=100_000)
 def near_english(word: str) -> bool:
     """Whether an English word is one edit away: the caller likely misspelled that word."""
     english = _english()
     return any(candidate in english for candidate in _edits1(word))
+
+
+# Two words heard for one salon word are joined only when together this long: shorter strings
+# are a slip's distance from too many words.
+REJOINED_MIN_LENGTH = 6
 
 
 def max_edits(word: str) -> int:
