@@ -834,11 +834,12 @@ _SENTENCE = re.compile(r"[^.?!]*(?:[.?!]+|$)")
 # A stated sentence that still asks: "I'd like to know ...", "I need a price for ...", "I was
 # hoping someone ...", "I wanted to check how late ...".
 # Knowing is asked for ("I'd like to know if ...", "let me know"), not said ("I don't know this
-# holiday"); a need asks unless it is the caller's own errand ("I'll need to sort childcare").
+# holiday"); a need asks unless it is the caller's own errand ("I'll need to sort childcare");
+# not wanting something ("I don't want to get charged") asks nothing.
 _STATED_ASK = re.compile(
     r"\b(?:(?:to|me|us)\s+know|know\s+(?:if|whether|what|when|where|how|who|which|why|about)"
     r"|need(?!\s+(?:to|tae|ta)\s+(?!know|find|check|ask|book|get\s+(?:a|an|my|the)\s))"
-    r"|wonder\w*|tell|want(?:ed|s)?|looking|interested|please|pls|hoping|find\s+out"
+    r"|wonder\w*|tell|(?<!n't\s)(?<!n\u2019t\s)(?<!not\s)want(?:ed|s)?|looking|interested|please|pls|hoping|find\s+out"
     r"|check(?:ing)?\s+(?:if|whether|what|when|where|how|who|about|on)"
     r"|(?:would|'d|\u2019d|i)\s+like|ask(?:ing|ed)?\s+(?:about|for|if|whether|you|what|how|when|who))\b",
     re.I,

@@ -179,6 +179,10 @@ _TELLS_OF_THE_CALLER = re.compile(
 )
 
 
+# A clause that only refuses something ("not a haircut", "no colour"): never the one asked.
+_REFUSED = re.compile(r"^\W*(?:(?:but|and|just)\s+)?(?:not|no|nothing|never)\s+(?!sure\b|certain\b|really\b)", re.I)
+
+
 # "Is the salon open or is it closed?": an "it" after the salon in the same clause is the salon.
 _IT_OF_THE_SALON = re.compile(r"\b(salon|shop|place)\b(.*?)\bit\b")
 
@@ -842,6 +846,8 @@ class Index:
             asked = self._read(parts[position])
             if not asked.anchors or tells[position] or self._restates(asked, parts, position):
                 continue
+            if _REFUSED.match(parts[position]):  # "..., not a haircut": what is refused is not asked
+                continue
             said = _IT_OF_THE_SALON.sub(r"\1\2", _EMPTY_IT.sub(" ", parts[position].lower()))
             told = [part for i, part in enumerate(parts) if i != position]
             excused = frozenset().union(
@@ -868,9 +874,15 @@ class Index:
                 and (c not in elsewhere or concerns.risky(c))
                 and not (c in story_days and _a_day_changes_nothing(asked))
             }
-            # what the clauses after it ask is asked about it ("the keratin thing, how long does it take")
+            # what the clauses after it ask is asked about it ("the keratin thing, how long does it
+            # take"), and so is what a clause before it asks that names nothing ("which one takes
+            # longer, a root touch-up or ...?")
             then_asked = frozenset().union(
-                *(self._read(part).intents for i, part in enumerate(parts) if i > position and not tells[i])
+                *(
+                    self._read(part).intents
+                    for i, (part, asking) in enumerate(_asking_parts(parts))
+                    if not tells[i] and (i > position or (i < position and asking and not self._read(part).anchors))
+                )
             )
             asked = replace(
                 asked, concepts=asked.concepts | kept, loose=asked.loose | kept, intents=asked.intents | then_asked

@@ -112,3 +112,33 @@ def test_two_words_are_not_joined_into_a_form_of_one_or_across_a_small_word(inde
 )
 def test_words_of_other_voices(index, turn, fact):
     assert fact in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("Do you do beard trims at all? I'd only want the beard tidied, not a haircut.", "$20"),
+        ("How much for a men's cut? Not the beard.", "$45"),
+        ("Not sure if you do balayage, how much is it?", "$240"),
+        ("How much? A men's cut.", "$45"),
+    ],
+)
+def test_a_clause_that_only_refuses_is_never_the_question_and_a_frame_before_asks_of_the_next(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "facts"),
+    [
+        ("Which one is quicker, a beard trim or a men's cut?", ["15 minutes", "30 minutes"]),
+        ("is a kids cut cheaper than a men's cut", ["$30", "$45"]),
+    ],
+)
+def test_a_comparison_of_two_services_is_answered_by_each_ones_figure(index, turn, facts):
+    answers = " ".join(match.document.answer for match in index.answers_in_parts(turn))
+    assert all(fact in answers for fact in facts)
+
+
+def test_not_wanting_something_asks_nothing(index):
+    turn = "Something came up and I don't want to get charged, how much notice do you need if I cancel?"
+    assert "24 hours" in (answer_to(index, turn) or "")
