@@ -1139,12 +1139,11 @@ class Index:
         if not query.intents or not query.intents <= _OF_A_SERVICE or not _JOINS_SERVICES.search(question):
             return []
         named = query.hard - lexicon.JOINING
+        asked_of = frozenset().union(*(self._question_postings.get(c, _NOTHING) for c in named & self._services))
         items = {
-            entry.question.hard
-            for entry in self.entries
-            if entry.question.hard & self._services
-            and entry.question.hard <= named
-            and entry.question.intents & query.intents
+            read.hard
+            for position in asked_of
+            if (read := self.entries[position].question).hard <= named and read.intents & query.intents
         }
         items = [item for item in items if not any(item < other for other in items)]
         if len(items) < 2 or frozenset().union(*items) != named:
