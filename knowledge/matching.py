@@ -87,7 +87,6 @@ from functools import cached_property, lru_cache
 
 from knowledge import concerns, lexicon, relative_days, spelling
 from knowledge.analysis import (
-    _ASKING_OPENING,
     _EMPTY_IT,
     _PERSON_PRONOUN,
     _POINTS_BACK,
@@ -1101,8 +1100,8 @@ class Index:
         return match
 
     def answers_in_parts(self, question: str, now: datetime | None = None) -> list[Match]:
-        """When no entry answers a turn that asks two or more things at once, the best entry for
-        each, in the order asked; empty unless every part is matched by an entry of its own.
+        """For a turn that asks two or more things at once, the best entry for each, in the order
+        asked; empty unless every part is matched by an entry of its own.
 
         The parts are the turn's questions ("What time do you open Saturday, and do you take
         Google Pay?"), each read with what the turn only tells, or else the menu's services one
@@ -1122,7 +1121,7 @@ class Index:
         naming only a day, a variant or another slot ("and on Sunday?", "how much would a full
         head be?") is said of what the turn asked before, so then the turn is not read in parts."""
         pieces = [piece.strip(" ,") for piece in _ANOTHER_QUESTION.split(question) if piece and piece.strip(" ,.")]
-        asking = [bool(_ASKING_OPENING.match(piece) or piece.rstrip().endswith("?")) for piece in pieces]
+        asking = [piece.rstrip().endswith("?") or any(asks for _, asks in asides(piece)) for piece in pieces]
         if sum(asking) < 2:
             return []
         told = " ".join(piece for piece, asks in zip(pieces, asking, strict=True) if not asks)

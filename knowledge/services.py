@@ -186,11 +186,14 @@ def _decide(
         chosen = grounding.Decision(match.document if match.matched else None, grounding.MATCHER)
     else:
         chosen = grounding.decide(index, question, match, contestable=not approved, memo=asked)
+    parts = [_approved(index, preferred, part) for part in index.answers_in_parts(question)]
+    given = tuple(part.document for part in parts)
+    # A turn asking two things whose whole reading reached the entry of one of them ("what's a
+    # blowout, and when do you open Thursday?" read as its last question) is answered in full.
+    if parts and (chosen.document is None or chosen.document in given):
+        return Decision(match, given, grounding.MATCHER, tuple(part.score for part in parts))
     if chosen.document is not None:
         return Decision(match, (chosen.document,), chosen.decided_by)
-    parts = [_approved(index, preferred, part) for part in index.answers_in_parts(question)]
-    if parts:
-        return Decision(match, tuple(part.document for part in parts), grounding.MATCHER, tuple(p.score for p in parts))
     return Decision(match, (), chosen.decided_by)
 
 

@@ -9,6 +9,8 @@ since half an answer sounds like all of it (`Index.answers_in_parts`, `services.
 - Never in parts: a question naming only a slot ("and Sundays?"), which is said of the one
   before it; services named with something no service's entry holds ("for men"); a service the
   other's name already holds (a "haircut and style" holds a blow-dry); one entry for both.
+- A turn whose whole reading reached the entry of one of its questions only ("..., and when do
+  you open on Sunday?" read as its last question) is answered in full, in parts.
 - An answer in parts counts a use of each entry, or of none when one has gone.
 
 The wordings are written for these tests; none is from an evaluation file.
@@ -98,3 +100,17 @@ def test_an_answer_in_parts_is_given_whole_or_not_at_all(seeded):
     record = LookupRecord.objects.latest("id")
     assert not record.matched and record.entry_id is None
     assert second not in services.lookup("how much is a kid's cut, and what time do you open Saturdays?").entry_ids
+
+
+def test_a_turn_read_as_one_of_its_questions_is_answered_in_full(seeded):
+    turn = "How much is a beard trim, and when do you open on Sunday?"
+    assert "Sunday" in services.current_index().best(turn).document.answer  # read as its last question
+
+    result = services.lookup(turn)
+
+    assert len(result.entry_ids) == 2 and "$20" in result.answer and "Sunday" in result.answer
+
+
+def test_a_question_after_an_apology_still_asks(seeded):
+    result = services.lookup("Sorry, sorry, quick one - do you take cash, and where are you based?")
+    assert len(result.entry_ids) == 2 and "cash" in result.answer and "Fillmore" in result.answer
