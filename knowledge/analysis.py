@@ -839,7 +839,7 @@ _SENTENCE = re.compile(r"[^.?!]*(?:[.?!]+|$)")
 _STATED_ASK = re.compile(
     r"\b(?:(?:to|me|us)\s+know|know\s+(?:if|whether|what|when|where|how|who|which|why|about)"
     r"|need(?!\s+(?:to|tae|ta)\s+(?!know|find|check|ask|book|get\s+(?:a|an|my|the)\s))"
-    r"|wonder\w*|tell|(?<!n't\s)(?<!n\u2019t\s)(?<!not\s)want(?:ed|s)?|looking|interested|please|pls|hoping|find\s+out"
+    r"|wonder\w*|tell|(?<!n't\s)(?<!n\u2019t\s)(?<!not\s)want(?:ed)?|looking|interested|please|pls|hoping|find\s+out"
     r"|check(?:ing)?\s+(?:if|whether|what|when|where|how|who|about|on)"
     r"|(?:would|'d|\u2019d|i)\s+like|ask(?:ing|ed)?\s+(?:about|for|if|whether|you|what|how|when|who))\b",
     re.I,

@@ -11,7 +11,7 @@ test_answers_in_parts.py.
   not knowing something ("I don't know the holidays here"), a reason after "cos"; and, in a turn
   with no question mark, a clause telling of the caller ("..., I will ring back in the
   afternoon"), whose day or part of the day qualifies only a question of time. Hoping, wanting
-  to check and finding out still ask.
+  to check and finding out still ask; what someone else wants ("my nan wants ...") tells.
 - A salon word speech-to-text heard as two words ("cancel nation", "web sight") is joined again;
   two words with a small one among them never are ("on Saturday"), nor into a form of one of
   them ("open new").
@@ -67,6 +67,7 @@ def test_a_complaint_or_an_unknown_day_still_goes_to_a_person(index, turn):
         ("Please give me the phone number of the salon, I will ring back in the afternoon.", "555-0142"),
         ("I was hoping to find out how late you're open on Thursdays.", "8 PM"),
         ("I wanted to check whether you take Apple Pay, I'll call back.", "Apple Pay"),
+        ("Are you open on Christmas Day? My nan wants her hair done before the whole family arrives.", "closed"),
     ],
 )
 def test_what_only_tells_of_the_caller_does_not_change_the_question(index, turn, fact):
