@@ -70,6 +70,10 @@ left and is compared with a threshold calibrated on labelled questions
    seed fact, then the newest. A question whose normalised text equals an entry's question scores
    1.0 (a learned answer always matches the wording it was learned from). An entry that fails a
    gate scores below 0.5 (a share of the question-to-question overlap, to help debugging).
+5. Parts: a turn that asks two or three things at once ("when do you open Sunday, and do you
+   take cash?", "a men's cut and a beard trim, how much?") is answered by an entry for each
+   (`Index.answers_in_parts`), or by none when any part is unknown; `services.lookup` gives
+   their answers in turn, also when the whole turn's reading reached only one of them.
 
 Everything works on plain `Document`s, so it is testable without a database; `services.py`
 builds the index from the matchable `KnowledgeEntry` rows and caches it.
