@@ -177,7 +177,8 @@ def _decide(
 ) -> Decision:
     """The matcher's best candidate and what is given: the matcher's decision, an approved answer
     over the seed fact it overrules, (with a model configured and `ask_model`) the model's choice,
-    or, when none answers the whole turn, an entry for each thing it asks."""
+    or an entry for each thing a turn asks at once, when none answers the whole turn or the one
+    that does answers only one of its questions."""
     match = index.best(question)
     approved = match.matched and match.document is not None and match.document.id in preferred
     if approved:
