@@ -1125,6 +1125,8 @@ class Index:
         naming only a day, a variant or another slot ("and on Sunday?", "how much would a full
         head be?") is said of what the turn asked before, so then the turn is not read in parts."""
         pieces = [piece.strip(" ,") for piece in _ANOTHER_QUESTION.split(question) if piece and piece.strip(" ,.")]
+        if len(pieces) < 2:
+            return []  # one question, as most lookups are: nothing more to read
         asking = [piece.rstrip().endswith("?") or any(asks for _, asks in asides(piece)) for piece in pieces]
         if sum(asking) < 2:
             return []
@@ -1138,8 +1140,10 @@ class Index:
         """The best match of the question asked of each service it names with "and", "or" or
         "than", when those services (as the entries' own questions name them) are all it names
         but for words that join them: "the two together", "each"."""
+        if not _JOINS_SERVICES.search(question):
+            return []
         query = self.analysis(question, now)
-        if not query.intents or not query.intents <= _OF_A_SERVICE or not _JOINS_SERVICES.search(question):
+        if not query.intents or not query.intents <= _OF_A_SERVICE:
             return []
         named = query.hard - lexicon.JOINING
         asked_of = frozenset().union(*(self._question_postings.get(c, _NOTHING) for c in named & self._services))
