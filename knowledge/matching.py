@@ -821,10 +821,11 @@ class Index:
         ]
         # In a turn with no question mark, a clause telling of the caller that asks nothing tells
         # ("Kindly share the salon's number, I will call back in the evening.").
+        asking_parts = _asking_parts(parts)
         if "?" not in text:
             tells = [
                 told or (i > 0 and not asking and bool(_TELLS_OF_THE_CALLER.match(p.lower())))
-                for i, (p, told, (_, asking)) in enumerate(zip(parts, tells, _asking_parts(parts), strict=True))
+                for i, (p, told, (_, asking)) in enumerate(zip(parts, tells, asking_parts, strict=True))
             ]
         # What only a stated sentence set at another salon says cannot refuse an answer here
         # (a harm or a complaint still does).
@@ -883,7 +884,7 @@ class Index:
             then_asked = frozenset().union(
                 *(
                     self._read(part).intents
-                    for i, (part, asking) in enumerate(_asking_parts(parts))
+                    for i, (part, asking) in enumerate(asking_parts)
                     if not tells[i] and (i > position or (i < position and asking and not self._read(part).anchors))
                 )
             )
