@@ -55,6 +55,7 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("could", "you", "tell", "me"): (),
     ("do", "you", "know"): (),
     ("i", "would", "like", "to", "know"): (),
+    ("go", "ahead"): (),  # handing the turn over ("... Go ahead."), or "can I go ahead and book?"
     # intents
     ("how", "much", "time"): (DURATION,),
     ("how", "many", "minutes"): (DURATION,),
@@ -722,6 +723,16 @@ MODIFIERS = frozenset(
         "free",
     }
 )
+
+# Question words that speech-to-text writes as a word that sounds the same, with the words after
+# which the heard word can only be the question word ("wood you" is "would you", while "wood
+# floors" stays wood).
+QUESTION_HOMOPHONES: dict[str, tuple[str, frozenset[str]]] = {
+    "wood": ("would", frozenset({"you", "i", "it", "we", "they", "he", "she", "there", "that"})),
+    "wear": ("where", frozenset({"are", "is", "do", "can", "abouts"})),
+    "witch": ("which", frozenset({"one", "ones", "stylist", "stylists", "day", "days", "of", "is", "do"})),
+    "weather": ("whether", frozenset({"or", "you", "i", "it", "the", "there", "they", "we"})),
+}
 
 # Words said to a receptionist that carry no meaning for matching.
 FILLERS = frozenset(

@@ -166,6 +166,13 @@ _DENIAL = re.compile(r"^\W*(?:no\b|nope\b|sorry\b|unfortunately\b|we (?:do not|d
 
 # The full stop of a title ("Mr. Harrington") ends no sentence.
 _TITLE_STOP = re.compile(r"\b(Mr|Mrs|Ms|Mx|Dr|Prof|St)\.", re.IGNORECASE)
+# A question word heard as its homophone, and the word after it (`lexicon.QUESTION_HOMOPHONES`).
+_HOMOPHONE = re.compile(r"\b(" + "|".join(lexicon.QUESTION_HOMOPHONES) + r")(?=\s+([a-z]+))", re.IGNORECASE)
+# Who speaks, as a transcript or a relayed message labels a turn ("The caller says: ...",
+# "Customer: ..."): not part of what is asked.
+_SPEAKER_LABEL = re.compile(
+    r"^\W*(?:the\s+)?(?:caller|customer|client)(?:\s+(?:says|said|asks|asked|writes|wrote))?\s*:", re.IGNORECASE
+)
 # An "or" clause closing a question, opening as a question does ("..., or are you closed then?").
 _OR_GLOSS = re.compile(
     r"(,?\s+or\s+(?:are|is|do|does|did|will|would|can|could|have|has|was|were|shall|should)\b"
@@ -551,7 +558,7 @@ class Index:
         salon's words, words unknown to the salon and to English set apart as `unknown`, and
         family words read as an audience only where the index prices by audience. Cached per
         question."""
-        said = self._corrected(self._rejoined(_TITLE_STOP.sub(r"\1", question)))
+        said = self._corrected(self._rejoined(_as_heard(question)))
         said = relative_days.named_dates(said, self.vocabulary.timezone, now)
         text = relative_days.resolve(said, self.vocabulary.timezone, now)
         found = self._analysed.get(text)
@@ -1113,6 +1120,7 @@ class Index:
         question names together ("how much is a men's haircut and a beard trim?", "is balayage
         more expensive than full highlights?"), each asked what the question asks. A part no entry
         answers leaves the whole turn to a person: half an answer would look like all of it."""
+        question = _as_heard(question)
         for parts in (self._questions_of(question, now), self._services_of(question, now)):
             if not 2 <= len(parts) <= PARTS_MAX or not all(match.matched for match in parts):
                 continue
@@ -1453,6 +1461,18 @@ class Index:
         unless every topic they share is narrowed by this entry alone in the whole index."""
         shared = [c for c in query.anchors & entry.question.concepts if ":" not in c]
         return not shared or any(self._narrowed[c] > 1 for c in shared)
+
+
+def _as_heard(question: str) -> str:
+    """`question` as the caller said it: without a speaker's label, with a question word heard as
+    its homophone put back, and a title's full stop ending no sentence."""
+    return _TITLE_STOP.sub(r"\1", _HOMOPHONE.sub(_question_word, _SPEAKER_LABEL.sub(" ", question)))
+
+
+def _question_word(heard: re.Match) -> str:
+    """The question word a homophone stands for, when the word after it says it is one."""
+    meant, before = lexicon.QUESTION_HOMOPHONES[heard.group(1).lower()]
+    return meant if heard.group(2).lower() in before else heard.group(1)
 
 
 def _asking_parts(parts: list[str]) -> list[tuple[str, bool]]:
