@@ -746,7 +746,22 @@ class Index:
                     modifiers=frozenset(m for m in query.modifiers if m[0] not in dropped),
                     unknown=frozenset(w for _, w in unknown),
                 )
-        return self._family_read(self._by_head(query))
+        return self._family_read(self._by_head(self._visit_as_the_service(query)))
+
+    def _visit_as_the_service(self, query: Analysis) -> Analysis:
+        """A question of what a service's visit costs or how long it is ("how long is a balayage
+        appointment?", "how much is an appointment for a beard trim?") asks it of the service: the
+        appointment said next to the service is the service, not booking. Only when the question
+        names nothing else, so "how far ahead should I book a balayage?" still asks of booking."""
+        if BOOK not in query.concepts or not query.intents or not query.intents <= _OF_A_SERVICE:
+            return query
+        named = query.anchors - {BOOK}
+        beside = {kind for kind, head in query.kinds if head == BOOK} | {
+            head for kind, head in query.kinds if kind == BOOK
+        }
+        if not named or not named <= self._services | frozenset(query.slots("variant")) or not beside & self._services:
+            return query
+        return replace(query, concepts=query.concepts - {BOOK}, loose=query.loose - {BOOK})
 
     def _by_head(self, query: Analysis) -> Analysis:
         """A word no entry says, said alone, that is the head of just one of the salon's compound

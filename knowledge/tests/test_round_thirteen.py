@@ -8,6 +8,11 @@ an evaluation file).
 - A question word speech-to-text writes as its homophone ("wood you", "wear is", "witch day") is
   read as the question word when the word after it says it is one; elsewhere the word stays
   ("wood floors").
+- What a service's appointment costs or how long it is ("how long is a blowout appointment?")
+  is asked of the service, not of booking (which once answered with the deposit policy); a
+  question of booking ahead still asks of booking.
+- Vocabulary (its "round 13" block and beside it): the caller's boss is someone they book for,
+  not the salon's owner; time set aside in someone else's calendar; booking "by the internet".
 """
 
 import pytest
@@ -63,3 +68,35 @@ def test_a_turn_of_two_questions_is_split_at_a_homophone_of_the_question_word(in
 )
 def test_the_homophone_stays_itself_elsewhere(index, turn, word):
     assert word in index.analysis(turn).concepts
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("I'm the PA booking for my boss: how long is a balayage appointment?", "180 minutes"),
+        ("how long should I block out in his diary for a men's cut", "30 minutes"),
+        ("can I book via the internet or only by phone?", "website"),
+    ],
+)
+def test_someone_the_caller_books_for_and_how_they_book(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_the_boss_of_the_salon_is_still_its_owner(index):
+    assert "Maya Chen" in (answer_to(index, "who's the boss at your place?") or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("what does a balayage appointment cost?", "$240"),
+        ("roughly how long is a keratin appointment", "180 minutes"),
+        ("how long will my root touch-up appointment be", "75 minutes"),
+    ],
+)
+def test_a_services_appointment_is_the_service(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_booking_a_service_ahead_still_asks_of_booking(index):
+    assert "$240" not in (answer_to(index, "how many days ahead should I book a balayage appointment?") or "")
