@@ -12,7 +12,9 @@ an evaluation file).
   is asked of the service, not of booking (which once answered with the deposit policy); a
   question of booking ahead still asks of booking.
 - Vocabulary (its "round 13" block and beside it): the caller's boss is someone they book for,
-  not the salon's owner; time set aside in someone else's calendar; booking "by the internet".
+  not the salon's owner; time set aside in someone else's calendar; booking "by the internet";
+  what a caller "would pay" for a service (its price; how they would pay is the payment policy);
+  time to "allow for"; a surprise or a treat as an occasion; "finally" in the caller's story.
 """
 
 import pytest
@@ -100,3 +102,24 @@ def test_a_services_appointment_is_the_service(index, turn, fact):
 
 def test_booking_a_service_ahead_still_asks_of_booking(index):
     assert "$240" not in (answer_to(index, "how many days ahead should I book a balayage appointment?") or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("how much will I be paying for a root touch-up?", "$95"),
+        ("how much time do I allow for partial highlights", "120 minutes"),
+        ("my sister's getting a blowout as a surprise from me, what's that cost?", "$55"),
+        ("I've finally decided on full highlights, how long are they?", "150 minutes"),
+    ],
+)
+def test_what_a_caller_pays_and_allows_for_a_service(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_how_a_caller_would_pay_is_still_the_payment_policy(index):
+    assert "Apple Pay" in (answer_to(index, "how would I pay you, by card?") or "")
+
+
+def test_a_surprise_that_is_not_a_service_still_goes_to_a_person(index):
+    assert answer_to(index, "could you host a surprise party for my mum at the salon?") is None
