@@ -14,7 +14,10 @@ an evaluation file).
 - Vocabulary (its "round 13" block and beside it): the caller's boss is someone they book for,
   not the salon's owner; time set aside in someone else's calendar; booking "by the internet";
   what a caller "would pay" for a service (its price; how they would pay is the payment policy);
-  time to "allow for"; a surprise or a treat as an occasion; "finally" in the caller's story.
+  time to "allow for"; a surprise or a treat as an occasion; "finally" in the caller's story;
+  "any idea" and "possibly" as ways of asking; details to send; how quick a service is; the
+  latest or earliest appointment as a free slot, which a person knows (it once got the
+  late-arrival policy), while the latest the salon is open is its hours.
 """
 
 import pytest
@@ -123,3 +126,24 @@ def test_how_a_caller_would_pay_is_still_the_payment_policy(index):
 
 def test_a_surprise_that_is_not_a_service_still_goes_to_a_person(index):
     assert answer_to(index, "could you host a surprise party for my mum at the salon?") is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("any idea how long a deep conditioning takes?", "20 minutes"),
+        ("could you possibly say what a children's haircut costs", "$30"),
+        ("what email do I send my details to?", "hello@glowandshear.example"),
+        ("how quick is a beard trim", "15 minutes"),
+        ("what's the latest you're open on a Saturday?", "6 PM"),
+    ],
+)
+def test_ways_of_asking_and_how_quick(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    "turn", ["what is the latest appointment I could get?", "what's the last appointment you have on Friday?"]
+)
+def test_the_latest_or_earliest_appointment_is_a_free_slot_for_a_person(index, turn):
+    assert answer_to(index, turn) is None
