@@ -17,7 +17,8 @@ an evaluation file).
   time to "allow for"; a surprise or a treat as an occasion; "finally" in the caller's story;
   "any idea" and "possibly" as ways of asking; details to send; how quick a service is; the
   latest or earliest appointment as a free slot, which a person knows (it once got the
-  late-arrival policy), while the latest the salon is open is its hours.
+  late-arrival policy), while the latest the salon is open is its hours; hair "blown out" or
+  "blow-dried" as a blowout; a caller excusing the question ("not to be rude, but ...").
 """
 
 import pytest
@@ -147,3 +148,16 @@ def test_ways_of_asking_and_how_quick(index, turn, fact):
 )
 def test_the_latest_or_earliest_appointment_is_a_free_slot_for_a_person(index, turn):
     assert answer_to(index, turn) is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("I just want it blow-dried, what do you charge?", "$55"),
+        ("how long does it take to get my hair blown out", "45 minutes"),
+        ("sorry, silly question, but do you take Google Pay?", "Google Pay"),
+        ("I don't want to be rude but is a tip expected?", "never required"),
+    ],
+)
+def test_a_blowout_in_other_words_and_a_question_excused(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
