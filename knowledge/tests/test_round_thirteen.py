@@ -136,6 +136,7 @@ def test_a_surprise_that_is_not_a_service_still_goes_to_a_person(index):
         ("could you possibly say what a children's haircut costs", "$30"),
         ("what email do I send my details to?", "hello@glowandshear.example"),
         ("how quick is a beard trim", "15 minutes"),
+        ("wats the number for the salon", "555-0142"),
         ("what's the latest you're open on a Saturday?", "6 PM"),
     ],
 )
@@ -161,3 +162,18 @@ def test_the_latest_or_earliest_appointment_is_a_free_slot_for_a_person(index, t
 )
 def test_a_blowout_in_other_words_and_a_question_excused(index, turn, fact):
     assert fact in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "wood you do eyelash extensions",
+        "any idea if there's parking nearby",
+        "what would I pay for a perm",
+        "how long is a perm appointment",
+        "Customer: do you sell shampoo? Go ahead.",
+        "my wife wants a surprise spa day, do you do massages",
+    ],
+)
+def test_what_the_salon_does_not_say_still_goes_to_a_person_in_these_words(index, turn):
+    assert answer_to(index, turn) is None
