@@ -18,7 +18,8 @@ an evaluation file).
   "any idea" and "possibly" as ways of asking; details to send; how quick a service is; the
   latest or earliest appointment as a free slot, which a person knows (it once got the
   late-arrival policy), while the latest the salon is open is its hours; hair "blown out" or
-  "blow-dried" as a blowout; a caller excusing the question ("not to be rude, but ...").
+  "blow-dried" as a blowout; a caller excusing the question ("not to be rude, but ..."); adverbs
+  of how a caller asks ("realistically", "hopefully", "to be honest").
 """
 
 import pytest
@@ -137,6 +138,8 @@ def test_a_surprise_that_is_not_a_service_still_goes_to_a_person(index):
         ("what email do I send my details to?", "hello@glowandshear.example"),
         ("how quick is a beard trim", "15 minutes"),
         ("wats the number for the salon", "555-0142"),
+        ("I finish work at five, so realistically, when do you shut on Thursdays?", "8 PM"),
+        ("to be honest, what's a partial highlights going to cost", "$140"),
         ("what's the latest you're open on a Saturday?", "6 PM"),
     ],
 )
