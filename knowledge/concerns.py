@@ -373,6 +373,9 @@ ELSEWHERE = family(
         "box dye", "box kit", "home kit", "home dye", "did it myself", "dyed it myself", "cut it myself",
         "supermarket dye", "drugstore dye", "my bathroom", "my kitchen sink", "most people", "most salons",
         "most stylists", "most hairdressers", "other people", "everyone else", "everywhere else",
+        # the caller's day around the visit ("the traffic is terrible", "work has been awful")
+        "traffic", "the bus", "the buses", "the train", "the trains", "my commute", "the commute",
+        "the weather", "at work", "my job", "my work", "work has been",
     ],
 )  # fmt: skip
 

@@ -20,6 +20,8 @@ an evaluation file).
   late-arrival policy), while the latest the salon is open is its hours; hair "blown out" or
   "blow-dried" as a blowout; a caller excusing the question ("not to be rude, but ..."); adverbs
   of how a caller asks ("realistically", "hopefully", "to be honest").
+- A bad word about the caller's day around the visit ("the traffic is awful", "work has been
+  terrible") is their story, not a complaint to this salon; money or harm still goes to a person.
 """
 
 import pytest
@@ -180,3 +182,21 @@ def test_a_blowout_in_other_words_and_a_question_excused(index, turn, fact):
 )
 def test_what_the_salon_does_not_say_still_goes_to_a_person_in_these_words(index, turn):
     assert answer_to(index, turn) is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("the traffic round here is awful, so which street are you on?", "Fillmore Street"),
+        ("work has been terrible this week, I need a treat: how much is a deep conditioning?", "$40"),
+    ],
+)
+def test_a_bad_day_around_the_visit_is_the_callers_story(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_money_back_after_a_bad_day_still_goes_to_a_person(index):
+    assert (
+        answer_to(index, "the traffic was awful, I was late and you charged me for the whole blowout, how much is it?")
+        is None
+    )
