@@ -422,6 +422,7 @@ class Index:
         )
         self._analysed: dict[str, Analysis] = {}
         # What a learned "no" is about ("extension" for "No, we don't offer extensions"), with it
+        self._closed_days: dict[str, bool] = {}  # `_closed_on`, worked out once per day
         self._denied: dict[str, set[int]] = {}
         for position, entry in enumerate(self.entries):
             if entry.denies:
@@ -893,12 +894,21 @@ class Index:
                 asked = replace(
                     asked, concepts=asked.concepts | condition.concepts, loose=asked.loose | condition.loose
                 )
+            # so is one said in a clause of the question's own sentence that tells of the caller
+            # and asks nothing ("we've got a christening on Sunday, so how much is an updo?")
+            told_days = {
+                c
+                for i, (part, asking) in enumerate(asking_parts)
+                if i != position and not asking and _TELLS_OF_THE_CALLER.match(part.lower())
+                for c in self._read(part).concepts
+                if c.startswith("day:") or c == DAYPART
+            } - asked.concepts
             kept = {
                 c
                 for c in whole.concepts
                 if self._may_refuse(c, asked, excused)
                 and (c not in elsewhere or concerns.risky(c))
-                and not (c in story_days and _a_day_changes_nothing(asked))
+                and not (c in story_days | told_days and _a_day_changes_nothing(asked) and not self._closed_on(c))
             }
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it
             # take"), and so is what a clause before it asks that names nothing ("which one takes
@@ -918,6 +928,19 @@ class Index:
             if not _TELLS_OF_THE_CALLER.match(parts[position].lower()):
                 return whole
         return whole
+
+    def _closed_on(self, day: str) -> bool:
+        """Whether the salon's hours say it is closed on `day` (a weekday): a caller who tells of
+        coming then is told so by a person, not given a price for a day the door is shut."""
+        if day not in self._closed_days:
+            asked = Analysis(
+                key="", concepts=frozenset({HOURS, day}), intents=frozenset(), loose=frozenset({HOURS, day})
+            )
+            ranked = self._ranked(asked, every=False)
+            self._closed_days[day] = bool(
+                ranked and ranked[0][1].matched and _CLOSED.search(ranked[0][1].document.answer)
+            )
+        return self._closed_days[day]
 
     def _pointed_to(self, asked: Analysis, parts: list[str], position: int, excused: frozenset[str]) -> Analysis | None:
         """The question of a clause that points back ("how much is it?", "is there a charge for

@@ -22,6 +22,10 @@ an evaluation file).
   of how a caller asks ("realistically", "hopefully", "to be honest").
 - A bad word about the caller's day around the visit ("the traffic is awful", "work has been
   terrible") is their story, not a complaint to this salon; money or harm still goes to a person.
+- A day said in a clause that tells of the caller and asks nothing, in the question's own
+  sentence ("we've a christening on Sunday, so how long is an updo?"), does not qualify a price or
+  a length, as a day said in a sentence of the story already did not; unless the salon is closed
+  that day: then a person says so.
 """
 
 import pytest
@@ -200,3 +204,18 @@ def test_money_back_after_a_bad_day_still_goes_to_a_person(index):
         answer_to(index, "the traffic was awful, I was late and you charged me for the whole blowout, how much is it?")
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("we've a christening on Sunday, so how long would an updo take?", "90 minutes"),
+        ("my girls are off school on Thursday, so what's a kids haircut?", "$30"),
+    ],
+)
+def test_a_day_in_the_callers_story_does_not_qualify_a_price_or_a_length(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_a_story_day_the_salon_is_closed_goes_to_a_person(index):
+    assert answer_to(index, "I'm off work on Monday, so how much is a beard trim?") is None
