@@ -26,6 +26,8 @@ an evaluation file).
   sentence ("we've a christening on Sunday, so how long is an updo?"), does not qualify a price or
   a length, as a day said in a sentence of the story already did not; unless the salon is closed
   that day: then a person says so.
+- A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
+  weekday's hours: a person knows the breaks.
 """
 
 import pytest
@@ -219,3 +221,14 @@ def test_a_day_in_the_callers_story_does_not_qualify_a_price_or_a_length(index, 
 
 def test_a_story_day_the_salon_is_closed_goes_to_a_person(index):
     assert answer_to(index, "I'm off work on Monday, so how much is a beard trim?") is None
+
+
+@pytest.mark.parametrize(
+    "turn", ["do you shut for a fortnight in August?", "do you close for a week at all?", "when is your summer break?"]
+)
+def test_a_closure_of_weeks_goes_to_a_person(index, turn):
+    assert answer_to(index, turn) is None
+
+
+def test_the_hours_for_the_week_are_still_the_hours(index):
+    assert "Tuesday" in (answer_to(index, "what are your opening times through the week?") or "")
