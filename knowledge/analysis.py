@@ -591,8 +591,12 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
 
 def _relative_where(tokens: list[str], i: int, vocabulary: Vocabulary) -> bool:
     """Whether the "where" at `i` begins a relative clause ("a site online where I can look things
-    up"): a thing named right before it, a subject right after. It asks for no place."""
+    up"): a thing named right before it, a subject right after. It asks for no place. Not when
+    only "is" or "are" follows the subject: "the salon, where it is?" asks where, in the word order
+    of other languages."""
     if tokens[i] != "where" or not 0 < i < len(tokens) - 1 or tokens[i + 1] not in lexicon.RELATIVE_SUBJECTS:
+        return False
+    if tokens[i + 2 : i + 3] in (["is"], ["are"]) and len(tokens) <= i + 4:
         return False
     before = tokens[i - 1]
     named = _concepts_of(before, vocabulary)

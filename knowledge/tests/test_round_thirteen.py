@@ -26,6 +26,8 @@ an evaluation file).
   sentence ("we've a christening on Sunday, so how long is an updo?"), does not qualify a price or
   a length, as a day said in a sentence of the story already did not; unless the salon is closed
   that day: then a person says so.
+- "The salon, where it is?": a "where" with only "is" or "are" after its subject asks where, in
+  the word order of other languages; "a site where I can look things up" still describes.
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -232,3 +234,8 @@ def test_a_closure_of_weeks_goes_to_a_person(index, turn):
 
 def test_the_hours_for_the_week_are_still_the_hours(index):
     assert "Tuesday" in (answer_to(index, "what are your opening times through the week?") or "")
+
+
+@pytest.mark.parametrize("turn", ["The shop, where it is?", "your salon, where it is exactly?"])
+def test_where_it_is_asks_where(index, turn):
+    assert "Fillmore Street" in (answer_to(index, turn) or "")
