@@ -28,6 +28,9 @@ an evaluation file).
   that day: then a person says so.
 - "The salon, where it is?": a "where" with only "is" or "are" after its subject asks where, in
   the word order of other languages; "a site where I can look things up" still describes.
+- The formal register of an assistant ("please advise the lead time", "the duration of",
+  "arranging an appointment", "where the salon is situated", "on behalf of X, who would like to
+  know"), "the missus", and the greetings of chat English ("yo what's good").
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -239,3 +242,18 @@ def test_the_hours_for_the_week_are_still_the_hours(index):
 @pytest.mark.parametrize("turn", ["The shop, where it is?", "your salon, where it is exactly?"])
 def test_where_it_is_asks_where(index, turn):
     assert "Fillmore Street" in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("I'm phoning for Dr. Osei, who would like to know the duration of a root touch-up.", "75 minutes"),
+        ("Please advise the lead time for cancelling.", "24 hours"),
+        ("I'm arranging an appointment for my manager; please confirm the cancellation terms.", "24 hours"),
+        ("Kindly advise where the salon is situated.", "Fillmore Street"),
+        ("the missus wants a blowout, what's that cost", "$55"),
+        ("yo what's good, how long is a beard trim", "15 minutes"),
+    ],
+)
+def test_the_formal_register_and_chat_greetings(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
