@@ -30,7 +30,8 @@ an evaluation file).
   the word order of other languages; "a site where I can look things up" still describes.
 - The formal register of an assistant ("please advise the lead time", "the duration of",
   "arranging an appointment", "where the salon is situated", "on behalf of X, who would like to
-  know"), "the missus", and the greetings of chat English ("yo what's good").
+  know"), "the missus", and the greetings of chat English ("yo what's good"); calling or ringing
+  "to see", "to ask" or "to find out" asks neither for the phone number nor anything else.
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -253,6 +254,7 @@ def test_where_it_is_asks_where(index, turn):
         ("Kindly advise where the salon is situated.", "Fillmore Street"),
         ("the missus wants a blowout, what's that cost", "$55"),
         ("yo what's good, how long is a beard trim", "15 minutes"),
+        ("hiya, I'm just ringing to see, um, what a kids haircut costs", "$30"),
     ],
 )
 def test_the_formal_register_and_chat_greetings(index, turn, fact):
