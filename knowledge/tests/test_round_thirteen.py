@@ -254,7 +254,7 @@ def test_where_it_is_asks_where(index, turn):
         ("Kindly advise where the salon is situated.", "Fillmore Street"),
         ("the missus wants a blowout, what's that cost", "$55"),
         ("yo what's good, how long is a beard trim", "15 minutes"),
-        ("hiya, I'm just ringing to see, um, what a kids haircut costs", "$30"),
+        ("I was ringing to ask how much a kids cut is", "$30"),
     ],
 )
 def test_the_formal_register_and_chat_greetings(index, turn, fact):
