@@ -31,7 +31,8 @@ an evaluation file).
 - The formal register of an assistant ("please advise the lead time", "the duration of",
   "arranging an appointment", "where the salon is situated", "on behalf of X, who would like to
   know"), "the missus", and the greetings of chat English ("yo what's good"); calling or ringing
-  "to see", "to ask" or "to find out" asks neither for the phone number nor anything else.
+  "to see", "to ask" or "to find out" asks neither for the phone number nor anything else; asking
+  again what was said ("what did you say ...", "can you repeat ...", "wait, so ...").
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -259,3 +260,20 @@ def test_where_it_is_asks_where(index, turn):
 )
 def test_the_formal_register_and_chat_greetings(index, turn, fact):
     assert fact in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("sorry, what time did you say you shut on Sunday?", "4 PM"),
+        ("could you repeat the email address?", "hello@glowandshear.example"),
+        ("wait so is a colour consultation free?", "free"),
+        ("and who did you say is best for balayage?", "Jordan"),
+    ],
+)
+def test_asking_again_what_was_said(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_the_wait_for_a_walk_in_still_goes_to_a_person(index):
+    assert answer_to(index, "how long is the wait for a walk-in on a Saturday?") is None
