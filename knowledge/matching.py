@@ -269,6 +269,8 @@ _ANOTHER_QUESTION = re.compile(
 )
 # Words that join the services of one question, or compare them: "and", "or", "than", "vs".
 _JOINS_SERVICES = re.compile(r"\b(?:and|or|than|vs|versus|plus|both|each)\b|&", re.IGNORECASE)
+# From how many days named the hours asked are the week's (`_the_week`).
+_DAYS_OF_THE_WEEK = 3
 # Most things one turn is answered in parts for: beyond this the caller is better served by a person.
 PARTS_MAX = 3
 
@@ -560,7 +562,7 @@ class Index:
         family words read as an audience only where the index prices by audience. Cached per
         question."""
         said = self._corrected(self._rejoined(_as_heard(question)))
-        said = relative_days.named_dates(said, self.vocabulary.timezone, now)
+        said = relative_days.day_runs(relative_days.named_dates(said, self.vocabulary.timezone, now))
         text = relative_days.resolve(said, self.vocabulary.timezone, now)
         found = self._analysed.get(text)
         if found is None:
@@ -600,6 +602,8 @@ class Index:
             found = self._for_an_occasion(found, text)
         if not answers(found):
             found = self._a_visit_on_a_closed_day(found)
+        if not answers(found):
+            found = _the_week(found)
         return _with_a_concern(found, said)  # harm said anywhere in the turn, an aside too
 
     def _without_asides(self, text: str) -> str:
@@ -1516,6 +1520,15 @@ def _question_word(heard: re.Match) -> str:
 def _asking_parts(parts: list[str]) -> list[tuple[str, bool]]:
     """Each part with whether it could be the caller asking (`analysis.asides`, per part)."""
     return [next(iter(asides(part)), (part, False)) for part in parts]
+
+
+def _the_week(query: Analysis) -> Analysis:
+    """The hours of three days or more ("are you open weekdays?", "Monday to Friday?") are asked
+    of the week: its hours say each of them, where no one clause of them names them all."""
+    days = query.slots("day")
+    if HOURS not in query.concepts or len(days) < _DAYS_OF_THE_WEEK:
+        return query
+    return replace(query, concepts=query.concepts - days, loose=query.loose - days)
 
 
 def _a_day_changes_nothing(asked: Analysis) -> bool:

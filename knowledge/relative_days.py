@@ -196,3 +196,23 @@ def _easter(year: int) -> date:
     m = (a + 11 * h + 22 * el) // 451
     month, day = divmod(h + el - 7 * m + 114, 31)
     return date(year, month, day + 1)
+
+
+# "Monday to Friday", "tues thru sat": a run of weekdays said by its ends.
+_DAY_NAME = r"(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?"
+_DAY_RUN = re.compile(rf"\b{_DAY_NAME}s?\s*(?:-|\u2013|to|through|thru|till|until)\s*{_DAY_NAME}s?\b", re.IGNORECASE)
+
+
+def day_runs(text: str) -> str:
+    """`text` with each run of weekdays said by its ends spelled out day by day ("Monday to
+    Friday" -> "Monday Tuesday Wednesday Thursday Friday"), so the days between are said too."""
+
+    def spelled(found: re.Match) -> str:
+        first, last = (
+            next(i for i, d in enumerate(WEEKDAYS) if d.startswith(end.lower()[:3])) for end in found.groups()
+        )
+        if last <= first:
+            return found.group(0)
+        return " ".join(WEEKDAYS[first : last + 1])
+
+    return _DAY_RUN.sub(spelled, text)

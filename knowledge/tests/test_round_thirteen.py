@@ -33,12 +33,16 @@ an evaluation file).
   know"), "the missus", and the greetings of chat English ("yo what's good"); calling or ringing
   "to see", "to ask" or "to find out" asks neither for the phone number nor anything else; asking
   again what was said ("what did you say ...", "can you repeat ...", "wait, so ...").
+- The hours of three days or more ("are you open weekdays?") are the week's hours, which say each
+  of them though no one clause names them all; a run of days said by its ends ("Monday to
+  Friday", "tues-sat") says the days between too.
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
 
 import pytest
 
+from knowledge import relative_days
 from knowledge.tests.support import answer_to, seed_index
 
 
@@ -277,3 +281,27 @@ def test_asking_again_what_was_said(index, turn, fact):
 
 def test_the_wait_for_a_walk_in_still_goes_to_a_person(index):
     assert answer_to(index, "how long is the wait for a walk-in on a Saturday?") is None
+
+
+@pytest.mark.parametrize(
+    "turn", ["are you open weekdays?", "what are your hours Tuesday to Friday", "you open wed thru sat?"]
+)
+def test_the_hours_of_several_days_are_the_weeks(index, turn):
+    answer = answer_to(index, turn) or ""
+    assert "Tuesday and Wednesday from 10 AM to 7 PM" in answer and "closed on Mondays" in answer
+
+
+@pytest.mark.parametrize(
+    ("said", "spelled"),
+    [
+        ("open Monday to Wednesday?", "open monday tuesday wednesday?"),
+        ("tues-thurs", "tuesday wednesday thursday"),
+        ("from Friday to Monday", "from Friday to Monday"),  # no run backwards round the week
+    ],
+)
+def test_a_run_of_days_says_the_days_between(said, spelled):
+    assert relative_days.day_runs(said) == spelled
+
+
+def test_a_price_on_weekdays_still_goes_to_a_person(index):
+    assert answer_to(index, "is a blowout cheaper on weekdays?") is None
