@@ -35,7 +35,8 @@ an evaluation file).
   again what was said ("what did you say ...", "can you repeat ...", "wait, so ...").
 - The hours of three days or more ("are you open weekdays?") are the week's hours, which say each
   of them though no one clause names them all; a run of days said by its ends ("Monday to
-  Friday", "tues-sat") says the days between too.
+  Friday", "tues-sat") says the days between too; lunchtime is a part of the day, and when the
+  salon finishes or stops is when it closes.
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -305,3 +306,15 @@ def test_a_run_of_days_says_the_days_between(said, spelled):
 
 def test_a_price_on_weekdays_still_goes_to_a_person(index):
     assert answer_to(index, "is a blowout cheaper on weekdays?") is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("what time do you finish on a Friday?", "8 PM"),
+        ("when do you stop on Sundays", "4 PM"),
+        ("are you open at lunchtime on Saturday?", "9 AM to 6 PM"),
+    ],
+)
+def test_when_the_salon_finishes_and_lunchtime(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
