@@ -36,7 +36,8 @@ an evaluation file).
 - The hours of three days or more ("are you open weekdays?") are the week's hours, which say each
   of them though no one clause names them all; a run of days said by its ends ("Monday to
   Friday", "tues-sat") says the days between too; lunchtime is a part of the day, and when the
-  salon finishes or stops is when it closes.
+  salon finishes or stops is when it closes; which stylists the salon has, asked of nothing else,
+  is the team.
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -318,3 +319,8 @@ def test_a_price_on_weekdays_still_goes_to_a_person(index):
 )
 def test_when_the_salon_finishes_and_lunchtime(index, turn, fact):
     assert fact in (answer_to(index, turn) or "")
+
+
+def test_which_stylists_the_salon_has_is_the_team(index):
+    assert "Sam Okafor" in (answer_to(index, "hi, which hairdressers do you have?") or "")
+    assert "Priya" in (answer_to(index, "what stylists do you have who know curly hair?") or "")
