@@ -37,7 +37,8 @@ an evaluation file).
   of them though no one clause names them all; a run of days said by its ends ("Monday to
   Friday", "tues-sat") says the days between too; lunchtime is a part of the day, and when the
   salon finishes or stops is when it closes; which stylists the salon has, asked of nothing else,
-  is the team.
+  is the team; forgetting an appointment is missing it, moving or changing one is rescheduling,
+  and whether the caller "still pays" asks a price.
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -324,3 +325,14 @@ def test_when_the_salon_finishes_and_lunchtime(index, turn, fact):
 def test_which_stylists_the_salon_has_is_the_team(index):
     assert "Sam Okafor" in (answer_to(index, "hi, which hairdressers do you have?") or "")
     assert "Priya" in (answer_to(index, "what stylists do you have who know curly hair?") or "")
+
+
+@pytest.mark.parametrize(
+    "turn", ["what if I forgot to turn up, would I still have to pay?", "is it possible to move my booking?"]
+)
+def test_forgetting_or_moving_an_appointment_is_the_cancellation_policy(index, turn):
+    assert "24 hours" in (answer_to(index, turn) or "")
+
+
+def test_moving_an_appointment_to_a_staff_members_day_goes_to_a_person(index):
+    assert answer_to(index, "can I move my booking to Saturday with Jordan?") is None
