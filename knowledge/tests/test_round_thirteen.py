@@ -38,7 +38,8 @@ an evaluation file).
   Friday", "tues-sat") says the days between too; lunchtime is a part of the day, and when the
   salon finishes or stops is when it closes; which stylists the salon has, asked of nothing else,
   is the team; forgetting an appointment is missing it, moving or changing one is rescheduling,
-  and whether the caller "still pays" asks a price.
+  and whether the caller "still pays" asks a price; the full or exact address is the address (not
+  full highlights), where one books is how, and contacting the salon is calling it.
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -336,3 +337,15 @@ def test_forgetting_or_moving_an_appointment_is_the_cancellation_policy(index, t
 
 def test_moving_an_appointment_to_a_staff_members_day_goes_to_a_person(index):
     assert answer_to(index, "can I move my booking to Saturday with Jordan?") is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("could I have your exact address?", "2150 Fillmore Street"),
+        ("where do I book, online?", "website"),
+        ("what's the easiest way to contact the salon?", "555-0142"),
+    ],
+)
+def test_the_address_booking_and_contact_in_other_words(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
