@@ -189,6 +189,10 @@ _TELLS_OF_THE_CALLER = re.compile(
 )
 
 
+# A clause going on to another of the same ("..., and partial?", "..., or for kids?", "what about Sunday?").
+_ANOTHER_OF_THE_SAME = re.compile(r"^\W*(?:and|or|also|plus|what about|how about)\b", re.I)
+
+
 # A clause that only refuses something ("not a haircut", "no colour"): never the one asked.
 _REFUSED = re.compile(r"^\W*(?:(?:but|and|just)\s+)?(?:not|no|nothing|never)\s+(?!sure\b|certain\b|really\b)", re.I)
 
@@ -877,6 +881,8 @@ class Index:
             asked = self._read(parts[position])
             if not asked.anchors or tells[position] or self._restates(asked, parts, position):
                 continue
+            if position and _ANOTHER_OF_THE_SAME.match(parts[position]) and all(":" in c for c in asked.anchors):
+                continue  # "..., and partial?": a slot alone is said of what the turn asked before
             if _REFUSED.match(parts[position]):  # "..., not a haircut": what is refused is not asked
                 continue
             said = _IT_OF_THE_SALON.sub(r"\1\2", _EMPTY_IT.sub(" ", parts[position].lower()))

@@ -40,6 +40,8 @@ an evaluation file).
   is the team; forgetting an appointment is missing it, moving or changing one is rescheduling,
   and whether the caller "still pays" asks a price; the full or exact address is the address (not
   full highlights), where one books is how, and contacting the salon is calling it.
+- A clause going on to another of the same with a slot alone ("how much are full highlights,
+  and partial?", "..., or for kids?") is said of what the turn asked before, not asked alone.
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -349,3 +351,9 @@ def test_moving_an_appointment_to_a_staff_members_day_goes_to_a_person(index):
 )
 def test_the_address_booking_and_contact_in_other_words(index, turn, fact):
     assert fact in (answer_to(index, turn) or "")
+
+
+def test_a_slot_going_on_from_the_question_before_is_asked_of_it(index):
+    answers = [m.document.answer for m in index.answers_in_parts("what do full highlights cost, and partial?")]
+    assert any("$190" in a for a in answers) and any("$140" in a for a in answers)
+    assert "30 minutes" in (answer_to(index, "how long is a beard trim, or for a men's cut?") or "")
