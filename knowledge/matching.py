@@ -1401,6 +1401,8 @@ class Index:
                 about = self._named_share(query, entry)
                 if about < TOPIC_SHARE_MIN and similarity < SAME_QUESTION_MIN:
                     failed = "the caller names too little of what the learned question asked"
+                elif entry.restated and not entry.restated & query.concepts:
+                    failed = "the caller names nothing of what the learned answer is about"
             else:
                 # How much the covering clause is about the question; what a clause can answer (a
                 # price, a name) counts only when it was asked for.

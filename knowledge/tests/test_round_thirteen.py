@@ -42,6 +42,9 @@ an evaluation file).
   full highlights), where one books is how, and contacting the salon is calling it.
 - A clause going on to another of the same with a slot alone ("how much are full highlights,
   and partial?", "..., or for kids?") is said of what the turn asked before, not asked alone.
+- A learned answer is not given to a caller who names nothing of what it is about: a lesson
+  "May I bring my dog along?" -> "Small dogs are welcome." once answered "may I bring my son?"
+  (half its question named, the other half a relative), though the answer speaks only of dogs.
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -49,6 +52,7 @@ an evaluation file).
 import pytest
 
 from knowledge import relative_days
+from knowledge.matching import Document
 from knowledge.tests.support import answer_to, seed_index
 
 
@@ -357,3 +361,11 @@ def test_a_slot_going_on_from_the_question_before_is_asked_of_it(index):
     answers = [m.document.answer for m in index.answers_in_parts("what do full highlights cost, and partial?")]
     assert any("$190" in a for a in answers) and any("$140" in a for a in answers)
     assert "30 minutes" in (answer_to(index, "how long is a beard trim, or for a men's cut?") or "")
+
+
+def test_a_learned_answer_needs_the_caller_to_name_what_it_is_about():
+    lesson = Document(900, "May I bring my dog along?", "Small dogs are welcome if they stay on a lead.", "learned")
+    index = seed_index(lesson)
+    assert answer_to(index, "is it alright to bring my little dog along?") == lesson.answer
+    assert answer_to(index, "may I bring my son?") is None
+    assert answer_to(index, "can I bring a friend with me") is None
