@@ -172,7 +172,7 @@ _AGE = re.compile(
     rf"\b{_NUMBER}[\s-]*(?:years?|yrs?|yr)[\s-]*olds?\b|\b{_NUMBER}\s*y/?o\b|\b(?:aged?|ages)\s+{_NUMBER}\b"
 )
 _AGE_OF = re.compile(
-    rf"\b(he|she|son|daughter|kid|child|boy|girl)"
+    rf"\b(he|she|(?:grand|step)?(?:son|daughter)|kid|child|boy|girl|niece|nephew)"
     r"(?:(?:'s|\s+is)(?:\s+(?:just\s+)?(?:turned|turning|going\s+on))?|\s+(?:just\s+)?(?:turned|turns|turning)"
     r"|\s+(?:has|have|having))"  # "my son have 6 years": the age said as in French or Spanish
     rf"\s+{_NUMBER}(?:\s+(?:years?|yrs?)(?:\s+old)?)?\b"

@@ -290,7 +290,8 @@ BAD_RESULT = family(
     phrases=[
         "messed up", "mess up", "screwed up", "came out wrong", "wrong colour", "wrong color", "nothing like",
         "not what i asked", "not what i wanted", "not what i asked for", "way too", "hate it", "hate my",
-        "hate the", "breaking off", "breaks off", "break off", "falling apart", "a mess", "redo", "re do",
+        "hate the", "breaking off", "breaks off", "break off", "snapping off", "snaps off", "snapped off",
+        "falling apart", "a mess", "redo", "re do",
         "fix it", "fix my", "fix this", "fix that", "fixed it", "want it fixed", "too much off",
         "took too much", "than i wanted", "than i asked", "than i expected", "than expected",
         "not what i expected", "isnt what i expected", "not right", "isnt right", "doesnt look right",

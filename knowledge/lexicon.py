@@ -724,14 +724,16 @@ MODIFIERS = frozenset(
     }
 )
 
-# Question words that speech-to-text writes as a word that sounds the same, with the words after
-# which the heard word can only be the question word ("wood you" is "would you", while "wood
-# floors" stays wood).
-QUESTION_HOMOPHONES: dict[str, tuple[str, frozenset[str]]] = {
+# Words that speech-to-text writes as another that sounds the same, with the words after which
+# the heard word can only be the one meant ("wood you" is "would you", while "wood floors" stays
+# wood; "what thyme do you clothes on Thursday" asks when the salon closes).
+HOMOPHONES: dict[str, tuple[str, frozenset[str]]] = {
     "wood": ("would", frozenset({"you", "i", "it", "we", "they", "he", "she", "there", "that"})),
     "wear": ("where", frozenset({"are", "is", "do", "can", "abouts"})),
     "witch": ("which", frozenset({"one", "ones", "stylist", "stylists", "day", "days", "of", "is", "do"})),
     "weather": ("whether", frozenset({"or", "you", "i", "it", "the", "there", "they", "we"})),
+    "thyme": ("time", frozenset({"do", "does", "are", "is", "will", "you", "on", "of", "to", "can"})),
+    "clothes": ("close", frozenset({"on", "at", "today", "tonight", "tomorrow", "early", "late", "for"})),
 }
 
 # Words said to a receptionist that carry no meaning for matching.

@@ -166,8 +166,8 @@ _DENIAL = re.compile(r"^\W*(?:no\b|nope\b|sorry\b|unfortunately\b|we (?:do not|d
 
 # The full stop of a title ("Mr. Harrington") ends no sentence.
 _TITLE_STOP = re.compile(r"\b(Mr|Mrs|Ms|Mx|Dr|Prof|St)\.", re.IGNORECASE)
-# A question word heard as its homophone, and the word after it (`lexicon.QUESTION_HOMOPHONES`).
-_HOMOPHONE = re.compile(r"\b(" + "|".join(lexicon.QUESTION_HOMOPHONES) + r")(?=\s+([a-z]+))", re.IGNORECASE)
+# A word heard as its homophone, and the word after it (`lexicon.HOMOPHONES`).
+_HOMOPHONE = re.compile(r"\b(" + "|".join(lexicon.HOMOPHONES) + r")(?=\s+([a-z]+))", re.IGNORECASE)
 # Who speaks, as a transcript or a relayed message labels a turn ("The caller says: ...",
 # "Customer: ..."): not part of what is asked.
 _SPEAKER_LABEL = re.compile(
@@ -1514,14 +1514,14 @@ class Index:
 
 
 def _as_heard(question: str) -> str:
-    """`question` as the caller said it: without a speaker's label, with a question word heard as
-    its homophone put back, and a title's full stop ending no sentence."""
-    return _TITLE_STOP.sub(r"\1", _HOMOPHONE.sub(_question_word, _SPEAKER_LABEL.sub(" ", question)))
+    """`question` as the caller said it: without a speaker's label, with a word heard as its
+    homophone put back ("wood you", "what thyme"), and a title's full stop ending no sentence."""
+    return _TITLE_STOP.sub(r"\1", _HOMOPHONE.sub(_meant_word, _SPEAKER_LABEL.sub(" ", question)))
 
 
-def _question_word(heard: re.Match) -> str:
-    """The question word a homophone stands for, when the word after it says it is one."""
-    meant, before = lexicon.QUESTION_HOMOPHONES[heard.group(1).lower()]
+def _meant_word(heard: re.Match) -> str:
+    """The word a homophone stands for, when the word after it says it is that one."""
+    meant, before = lexicon.HOMOPHONES[heard.group(1).lower()]
     return meant if heard.group(2).lower() in before else heard.group(1)
 
 

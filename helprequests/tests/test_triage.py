@@ -116,6 +116,7 @@ def test_a_risk_asked_about_beforehand_is_a_question_not_an_emergency(question):
         "the cut made it look thinner, my interview is tomorrow",
         "my curls have gone flat and the party starts in two hours",  # gone, fallen: how it came out
         "the blow-dry fell flat, can someone see me right away?",
+        "after my perm the ends keep snapping off and I've a christening on Sunday",  # hair breaking
     ],
 )
 def test_a_result_gone_wrong_is_high_and_before_an_event_too(question):

@@ -45,6 +45,12 @@ an evaluation file).
 - A learned answer is not given to a caller who names nothing of what it is about: a lesson
   "May I bring my dog along?" -> "Small dogs are welcome." once answered "may I bring my son?"
   (half its question named, the other half a relative), though the answer speaks only of dogs.
+- From dev_voices_14 (scored blind first): homophones of the hours ("what thyme do you clothes on
+  Friday"), a "-wise" after a word ("closing-wise", "price-wise"), "tho", "plain old",
+  "old-fashioned", sitting in the chair, opening the door, a calendar someone blocks time on, the
+  caller's executive, writing a check, "bill me"; in a question asking who, "the lady who ..." is
+  the staff member asked for; an age said of a grandchild ("my granddaughter just turned
+  thirteen") is an age, so the children's price (under 12) is not given for it.
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -369,3 +375,34 @@ def test_a_learned_answer_needs_the_caller_to_name_what_it_is_about():
     assert answer_to(index, "is it alright to bring my little dog along?") == lesson.answer
     assert answer_to(index, "may I bring my son?") is None
     assert answer_to(index, "can I bring a friend with me") is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("what thyme do you clothes on a friday", "8 PM"),
+        ("Tuesday, how late are you open, closing-wise?", "7 PM"),
+        ("what's a root touch-up like price-wise", "$95"),
+        ("how long is a beard trim tho", "15 minutes"),
+        ("what does a plain old blowout cost", "$55"),
+        ("how long would I be sitting in the chair for a keratin treatment?", "180 minutes"),
+        ("Sunday, what hour are you opening the door?", "10 AM"),
+        ("how long should I block on his calendar for a men's cut", "30 minutes"),
+        ("I'm old-fashioned and write checks, do you take them?", "do not accept checks"),
+        ("the man who does fades, what's his name?", "Sam"),
+    ],
+)
+def test_words_from_the_fourteenth_blind_set(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["My grandson just turned thirteen, does he still pay the kids price?", "my niece is 14, is she a child price?"],
+)
+def test_a_grandchild_over_the_childrens_age_goes_to_a_person(index, turn):
+    assert answer_to(index, turn) is None
+
+
+def test_a_grandchild_under_it_gets_the_childrens_price(index):
+    assert "$30" in (answer_to(index, "my granddaughter is eight, how much is her haircut?") or "")
