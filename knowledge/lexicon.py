@@ -56,6 +56,8 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("do", "you", "know"): (),
     ("i", "would", "like", "to", "know"): (),
     ("go", "ahead"): (),  # handing the turn over ("... Go ahead."), or "can I go ahead and book?"
+    # "sat" after someone is the verb ("if he sat with me"), not Saturday's three letters
+    **{(who, "sat"): () for who in ("i", "he", "she", "we", "they", "it", "who", "just", "had", "have")},
     # intents
     ("how", "much", "time"): (DURATION,),
     ("how", "many", "minutes"): (DURATION,),

@@ -50,7 +50,9 @@ an evaluation file).
   "old-fashioned", sitting in the chair, opening the door, a calendar someone blocks time on, the
   caller's executive, writing a check, "bill me"; in a question asking who, "the lady who ..." is
   the staff member asked for; an age said of a grandchild ("my granddaughter just turned
-  thirteen") is an age, so the children's price (under 12) is not given for it.
+  thirteen") is an age, so the children's price (under 12) is not given for it; "sat" after
+  someone is the verb, not Saturday ("if he sat with me"); getting a laptop online is the wifi;
+  other Englishes' names for the menu ("blow-wave", "short back and sides", "coloration").
 - A stretch of weeks the salon might close for ("do you shut for a fortnight in August?") is no
   weekday's hours: a person knows the breaks.
 """
@@ -406,3 +408,27 @@ def test_a_grandchild_over_the_childrens_age_goes_to_a_person(index, turn):
 
 def test_a_grandchild_under_it_gets_the_childrens_price(index):
     assert "$30" in (answer_to(index, "my granddaughter is eight, how much is her haircut?") or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("g'day, how much is a blow-wave", "$55"),
+        ("what do you charge for a short back and sides", "$45"),
+        ("bonjour, how long takes the coloration?", "90 minutes"),
+        ("are you open sat?", "9 AM"),
+    ],
+)
+def test_other_names_for_the_menu_and_sat_for_saturday(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_sat_after_someone_is_the_verb():
+    assert "day:saturday" not in seed_index().analysis("would it be alright if she sat with me while I wait").concepts
+
+
+def test_getting_a_laptop_online_is_asking_for_the_wifi():
+    lesson = Document(
+        901, "Is there wifi for clients?", "Yes, free guest wifi; the password is at the desk.", "learned"
+    )
+    assert answer_to(seed_index(lesson), "could I get my laptop online while I'm there?") == lesson.answer
