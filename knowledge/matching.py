@@ -427,8 +427,8 @@ class Index:
             if ":" not in c
         )
         self._analysed: dict[str, Analysis] = {}
-        # What a learned "no" is about ("extension" for "No, we don't offer extensions"), with it
         self._closed_days: dict[str, bool] = {}  # `_closed_on`, worked out once per day
+        # What a learned "no" is about ("extension" for "No, we don't offer extensions"), with it
         self._denied: dict[str, set[int]] = {}
         for position, entry in enumerate(self.entries):
             if entry.denies:
@@ -877,6 +877,14 @@ class Index:
             for side in (True, False)
         )
         story_days = {c for c in story - questions if c.startswith("day:") or c == DAYPART}
+        # so does one said in a clause of the question's own sentence that tells of the caller and
+        # asks nothing ("we've got a christening on Sunday, so how much is an updo?")
+        days_told = [
+            frozenset(c for c in self._read(part).concepts if c.startswith("day:") or c == DAYPART)
+            if not asking and _TELLS_OF_THE_CALLER.match(part.lower())
+            else frozenset()
+            for part, asking in asking_parts
+        ]
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
             if not asked.anchors or tells[position] or self._restates(asked, parts, position):
@@ -904,15 +912,7 @@ class Index:
                 asked = replace(
                     asked, concepts=asked.concepts | condition.concepts, loose=asked.loose | condition.loose
                 )
-            # so is one said in a clause of the question's own sentence that tells of the caller
-            # and asks nothing ("we've got a christening on Sunday, so how much is an updo?")
-            told_days = {
-                c
-                for i, (part, asking) in enumerate(asking_parts)
-                if i != position and not asking and _TELLS_OF_THE_CALLER.match(part.lower())
-                for c in self._read(part).concepts
-                if c.startswith("day:") or c == DAYPART
-            } - asked.concepts
+            told_days = frozenset().union(*(d for i, d in enumerate(days_told) if i != position)) - asked.concepts
             kept = {
                 c
                 for c in whole.concepts
@@ -943,13 +943,8 @@ class Index:
         """Whether the salon's hours say it is closed on `day` (a weekday): a caller who tells of
         coming then is told so by a person, not given a price for a day the door is shut."""
         if day not in self._closed_days:
-            asked = Analysis(
-                key="", concepts=frozenset({HOURS, day}), intents=frozenset(), loose=frozenset({HOURS, day})
-            )
-            ranked = self._ranked(asked, every=False)
-            self._closed_days[day] = bool(
-                ranked and ranked[0][1].matched and _CLOSED.search(ranked[0][1].document.answer)
-            )
+            hours = frozenset({HOURS, day})
+            self._closed_days[day] = self._hours_say_closed(Analysis("", hours, frozenset(), loose=hours))
         return self._closed_days[day]
 
     def _pointed_to(self, asked: Analysis, parts: list[str], position: int, excused: frozenset[str]) -> Analysis | None:
@@ -1048,10 +1043,12 @@ class Index:
         if not days or not query.anchors & _VISITS or query.intents or query.anchors - days - _VISITS:
             return query  # a holiday alone may be what a thing is for ("a present for Christmas")
         reread = replace(query, concepts=query.concepts - _VISITS | {HOURS}, loose=query.loose - _VISITS)
-        ranked = self._ranked(reread, every=False)
-        if ranked and ranked[0][1].matched and _CLOSED.search(ranked[0][1].document.answer):
-            return reread
-        return query
+        return reread if self._hours_say_closed(reread) else query
+
+    def _hours_say_closed(self, asked: Analysis) -> bool:
+        """Whether the entry answering `asked`, a question of the hours, says the salon is closed."""
+        ranked = self._ranked(asked, every=False)
+        return bool(ranked and ranked[0][1].matched and _CLOSED.search(ranked[0][1].document.answer))
 
     def _for_an_occasion(self, query: Analysis, text: str) -> Analysis:
         """A service asked for an occasion the salon offers it for no differently ("how much is a
