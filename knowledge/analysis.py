@@ -715,7 +715,8 @@ _EVIDENCE_PATTERNS = {
         r"|\b(?:on|at|off)\s+(?:[a-z]+\s+){1,2}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|way|drive|square)\b"
         r"|\b(?:behind|beside|opposite|across from|next to|next door|around the corner|upstairs|downstairs"
         r"|(?:at|in) the (?:back|front|end|corner|basement)|(?:out|round|around|in) back"
-        r"|on the (?:ground|first|second|top) floor"
+        r"|on the (?:ground|first|second|top) floor|inside (?:the|our) (?:front )?(?:door|entrance)"
+        r"|by the (?:front )?(?:door|window|entrance|desk)"
         r"|blocks? (?:away|from)|down the (?:street|road|block|hall))\b"
     ),
     PHONE: re.compile(r"\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b"),
@@ -894,6 +895,7 @@ _EMPTY_IT = re.compile(
     r"\b(?:(?:is|was) it|would it be|will it be|it(?:'s|\u2019s| is| would be| will be))"
     r"\s+(?!going\b)[a-z]+\s+(?:to|if)\b"
     r"|\b(?:it|that|this)(?:'s|\u2019s| is)\s+called\b"  # naming what the clause says: "balayage I think it's called"
+    r"|\b(?:is|was) it\s+[a-z]+\s+(?:that|who)\b"  # a cleft: "is it you that's open on a Monday?"
 )
 # A person the turn named before: who it is decides whether a clause saying it points back.
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b")

@@ -215,8 +215,8 @@ BODY_PART = family(
 # reaction?", "what if I'm allergic?".
 WHAT_MIGHT_HAPPEN = family(
     "what might happen",
-    forms=["will", "would", "could", "might", "gonna", "cause*", "prevent*", "avoid*", "risk*"],
-    phrases=["going to", "what if", "in case", "is it safe", "chance of", "likely to"],
+    forms=["will", "would", "could", "might", "gonna", "cause*", "prevent*", "avoid*", "risk*", "worried"],
+    phrases=["going to", "what if", "in case", "is it safe", "chance of", "likely to", "dont want", "do not want"],
 )
 # It is happening, or has happened, whatever else is said: "still burning", "when will the
 # swelling go down?", "there are blisters", "I think I'm having a reaction".
@@ -228,7 +228,7 @@ HAPPENING = family(
         "theres", "there is", "broke out", "break out", "came up", "go away", "go down", "calm down",
         "wear off", "get better", "last night", "this morning", "might be", "could be", "i think im",
         "i think i am", "i think i have", "i think my", "i think her", "i think his", "i got", "ive got",
-        "i have got",
+        "i have got", "you used",
     ],
 )  # fmt: skip
 
@@ -255,9 +255,14 @@ def _cut_short(said: tuple[str, ...], position: int) -> bool:
     return said[position + 2 : position + 3] == ("short",)
 
 
+# A condition of the body a chemical service may not be safe with: a question for a person, never an
+# emergency by itself ("I'm pregnant, is keratin safe?").
+HEALTH_CONDITION = family("health condition", forms=["pregnan*", "breastfeed*", "chemo*"])
+
+
 def harm(said: tuple[str, ...]) -> bool:
     """Someone's health or safety is mentioned, happening or not."""
-    return bool(_harm_positions(said))
+    return bool(_harm_positions(said)) or HEALTH_CONDITION.said_in(said)
 
 
 ASKED_BEFORE_WITHIN = 5  # words between "will", "going to", "cause" ... and the harm they ask about
@@ -274,6 +279,9 @@ def harm_happening(said: tuple[str, ...]) -> bool:
         return False
     if HAPPENING.said_in(said):
         return True
+    # what the caller is allergic to ("I'm allergic to latex") is a standing condition, told
+    allergies = ALLERGY.positions(said)
+    mentions = [i for i in mentions if not (i in allergies and said[i + 1 : i + 2] == ("to",))]
     asking = WHAT_MIGHT_HAPPEN.positions(said)
     return not all(any(0 < i - j <= ASKED_BEFORE_WITHIN for j in asking) for i in mentions)
 
@@ -421,7 +429,7 @@ def risky(word: str) -> bool:
 
 
 CHARGED = family("charged", forms=["charg*", "billed", "paid"])
-TWICE = family("twice", forms=["twice", "double*"])
+TWICE = family("twice", forms=["twice", "double*", "second"])
 NEVER_HAD = family(
     "never had",
     phrases=["never got", "never had", "never received", "didnt get", "didnt have", "did not get", "did not have"],

@@ -57,7 +57,8 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("i", "would", "like", "to", "know"): (),
     ("go", "ahead"): (),  # handing the turn over ("... Go ahead."), or "can I go ahead and book?"
     # "sat" after someone is the verb ("if he sat with me"), not Saturday's three letters
-    **{(who, "sat"): () for who in ("i", "he", "she", "we", "they", "it", "who", "just", "had", "have")},
+    **{(who, "sat"): () for who in ("i", "he", "she", "we", "they", "it", "who", "just", "had", "have", "and")},
+    **{("sat", where): (where,) for where in ("with", "down", "beside", "next", "there", "here")},
     # intents
     ("how", "much", "time"): (DURATION,),
     ("how", "many", "minutes"): (DURATION,),
@@ -735,6 +736,14 @@ HOMOPHONES: dict[str, tuple[str, frozenset[str]]] = {
     "witch": ("which", frozenset({"one", "ones", "stylist", "stylists", "day", "days", "of", "is", "do"})),
     "weather": ("whether", frozenset({"or", "you", "i", "it", "the", "there", "they", "we"})),
     "thyme": ("time", frozenset({"do", "does", "are", "is", "will", "you", "on", "of", "to", "can"})),
+    # a Scots or Irish "ma" before whom or what it is the caller's ("ma wee sister", "ma hair")
+    "ma": (
+        "my",
+        frozenset(
+            {"wee", "hair", "sister", "brother", "mum", "mam", "maw", "da", "dad", "wife", "man", "husband"}
+            | {"daughter", "son", "boy", "girl", "wean", "weans", "pal", "mate", "friend", "granny", "gran"}
+        ),
+    ),
     "clothes": ("close", frozenset({"on", "at", "today", "tonight", "tomorrow", "early", "late", "for"})),
 }
 

@@ -254,11 +254,13 @@ def _with_a_concern(query: Analysis, text: str) -> Analysis:
     """Harm or money going the wrong way said in a phrase, not a word ("I got charged a no-show
     fee", "it got in my eye"; `concerns.harm`, `concerns.money_going_wrong`), is read as a risk
     word, so only an entry whose own question says one answers it, as with "refund" or "rash".
+    Money gone wrong at another salon is the caller's story ("my friend got charged half at some
+    other salon when she forgot, what's your no-show charge?"); harm said anywhere counts.
     (A complaint's phrases, "20 minutes late", are triage's context, not the matcher's.)"""
     if query.risky:
         return query
-    said = concerns.words(text)
-    if not (concerns.harm(said) or concerns.money_going_wrong(said)):
+    here = " ".join(part for part in _turn_parts(text) if not concerns.about_elsewhere(part))
+    if not (concerns.harm(concerns.words(text)) or concerns.money_going_wrong(concerns.words(here))):
         return query
     return replace(query, concepts=query.concepts | {CONCERN})
 
@@ -1147,7 +1149,10 @@ class Index:
     def best(self, question: str, now: datetime | None = None) -> Match:
         """The best entry for `question`; `matched` only when it passes every gate and the threshold.
         `now`: the moment "tomorrow" is counted from (default: the current time)."""
-        query = self.analysis(question, now)
+        return self._best_of(self.analysis(question, now))
+
+    def _best_of(self, query: Analysis) -> Match:
+        """`best` of a question already read."""
         ranked = self._ranked(query, every=False)
         if not ranked:
             return Match(None, 0.0, False, "no entry has every word, intent and topic of the question")
@@ -1177,7 +1182,9 @@ class Index:
     def _questions_of(self, question: str, now: datetime | None) -> list[Match]:
         """The best match of each question of the turn, read after what the turn tells. A question
         naming only a day, a variant or another slot ("and on Sunday?", "how much would a full
-        head be?") is said of what the turn asked before, so then the turn is not read in parts."""
+        head be?") is said of what the turn asked before, so then the turn is not read in parts;
+        one that names nothing and points back ("Does Sam do beard trims, and what does one
+        cost?") asks about the services the question before it names."""
         pieces = [piece.strip(" ,") for piece in _ANOTHER_QUESTION.split(question) if piece and piece.strip(" ,.")]
         if len(pieces) < 2:
             return []  # one question, as most lookups are: nothing more to read
@@ -1185,10 +1192,15 @@ class Index:
         if sum(asking) < 2:
             return []
         told = " ".join(piece for piece, asks in zip(pieces, asking, strict=True) if not asks)
-        asked = [f"{told} {piece}".strip() for piece, asks in zip(pieces, asking, strict=True) if asks]
-        if any(all(":" in c for c in self.analysis(text, now).anchors) for text in asked):
+        asked = [piece for piece, asks in zip(pieces, asking, strict=True) if asks]
+        reads = [self.analysis(f"{told} {piece}".strip(), now) for piece in asked]
+        for i in range(1, len(reads)):
+            services = reads[i - 1].hard & self._services
+            if not reads[i].anchors and services and _POINTS_BACK.search(asked[i].lower()):
+                reads[i] = replace(reads[i], concepts=reads[i].concepts | services, loose=reads[i].loose | services)
+        if any(all(":" in c for c in read.anchors) for read in reads):
             return []
-        return [self.best(text, now) for text in asked]
+        return [self._best_of(read) for read in reads]
 
     def _services_of(self, question: str, now: datetime | None) -> list[Match]:
         """The best match of the question asked of each service it names with "and", "or" or
