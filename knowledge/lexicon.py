@@ -362,6 +362,7 @@ SURFACE: dict[str, tuple[str, ...]] = {
     # variants of one service
     "full": ("variant:full",),
     "partial": ("variant:partial",),
+    "partials": ("variant:partial", "highlight"),  # a salon's "partials" are partial highlights
     "single": ("variant:single",),
     "double": ("variant:double",),
     # a role asks for a person: the answer must name one

@@ -889,7 +889,19 @@ class Index:
         ]
         for position in range(len(parts) - 1, -1, -1):
             asked = self._read(parts[position])
-            if not asked.anchors or tells[position] or self._restates(asked, parts, position):
+            # a question that names nothing and points back at what the caller told ("My wife keeps
+            # hinting about full highlights. What's that going to set me back?") asks of that
+            only_points_back = (
+                not asked.anchors
+                and bool(asked.intents)
+                and all(told for i, told in enumerate(tells) if i != position)
+                and bool(_POINTS_BACK.search(_EMPTY_IT.sub(" ", parts[position].lower())))
+            )
+            if (
+                (not asked.anchors and not only_points_back)
+                or tells[position]
+                or self._restates(asked, parts, position)
+            ):
                 continue
             if position and _ANOTHER_OF_THE_SAME.match(parts[position]) and all(":" in c for c in asked.anchors):
                 continue  # "..., and partial?": a slot alone is said of what the turn asked before

@@ -1,0 +1,192 @@
+"""Round 14 of recall (issue 14), from the blind set dev_voices_15: other Englishes, a question that
+points back, and money gone wrong somewhere else, as general rules, each specified on wordings
+written for these tests (none is from an evaluation file).
+
+- Scots and Irish forms of small words ("ma wee boy", "wi", "yer", "d'ye", "yous"), terms of
+  address ("hen", "madam") and tags ("so it is") carry nothing; "ma" before whom or what it is the
+  caller's is "my", so the clause still tells of the caller. A hedge on a figure ("the
+  approximate only"), "kindly inform" and "prior to" ask nothing more.
+- A cleft ("is it you that's open on a Sunday?") puts an "it" and a "that" before what is said:
+  neither points back at anything.
+- Of a turn asking two questions, one that names nothing and points back ("Does Jordan do
+  balayage, and what does it cost?") asks about the services the question before it names; and a
+  question that names nothing after a story the caller told ("my daughter keeps on about partial
+  highlights. what would that cost?") asks of what the story names.
+- Money gone wrong at another salon is the caller's story, not a dispute with this one; harm said
+  anywhere still goes to a person, and so does money gone wrong here.
+- "Senior" said of people ("seniors", "a senior discount", "pensioners") is their age, a concept of
+  its own: a senior colorist is senior by rank, so a pensioner is never told who Jordan is.
+- A length said as a guess at the answer ("an hour and a half?"), why the caller asks ("so I know
+  when to leave"), a child scolded mid-turn ("Max, stop that, daddy's on the phone"), where on
+  the head a service goes, and when the caller's companion would sit ("while I get my cut") are
+  not what is asked; a salon's "partials" are partial highlights; "how late can we be" asks of
+  arriving late, as "how late can I be" does.
+- Vocabulary for learned answers: a brolly is an umbrella, a jacket a coat, a loo a restroom, a
+  nappy or a diaper a baby's change; a house or someone's place is their home and a stylist
+  coming round a visit; someone coming along is someone brought; a college ID card is a student
+  card. "Just inside the front door" and "by the window" say where something is.
+- "Sat" after "and" or before "with", "down" or "beside" is the verb, not Saturday.
+- Triage: a standing allergy told ("I'm allergic to latex") and a condition of the body
+  ("pregnant", "breastfeeding") asked about are a question for a person (medium), not an
+  emergency; "I don't want a reaction" asks beforehand; a second charge is a billing problem.
+"""
+
+import pytest
+
+from helprequests.triage import triage
+from knowledge.matching import Document
+from knowledge.tests.support import answer_to, seed_index
+
+
+@pytest.fixture(scope="module")
+def index():
+    return seed_index()
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("how much for ma wee boy's haircut?", "$30"),
+        ("who's yer best fur curly hair, so it is?", "Priya"),
+        ("what's the price of a balayage, madam? the approximate only.", "$240"),
+        ("d'ye do a blowout, hen? how much is it?", "$55"),
+        ("Kindly inform how many hours prior to colour the patch test must be done.", "48 hours"),
+    ],
+)
+def test_other_englishes_small_words_and_address_carry_nothing(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_ma_before_the_callers_own_still_tells_of_the_caller(index):
+    turn = "is it yous that's open on a Sunday? ma sister's only free at the weekend."
+    assert "4 PM" in (answer_to(index, turn) or "")
+
+
+def test_a_cleft_points_back_at_nothing(index):
+    turn = "is it you that's open on a Sunday? my sister's only free on Sundays."
+    assert "10 AM" in (answer_to(index, turn) or "")
+
+
+def test_a_cleft_naming_the_wrong_stylist_still_goes_to_a_person(index):
+    assert answer_to(index, "is it Maya who does the balayage?") is None
+
+
+def test_a_question_pointing_back_asks_of_the_services_before_it(index):
+    answers = [
+        match.document.answer for match in index.answers_in_parts("Does Jordan do balayage, and what does it cost?")
+    ]
+    assert len(answers) == 2
+    assert "Jordan" in answers[0] and "$240" in answers[1]
+
+
+def test_a_question_pointing_back_at_no_service_is_not_read_in_parts(index):
+    assert index.answers_in_parts("Is Sam in on Saturdays, and what does it cost?") == []
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("My daughter keeps on about partial highlights for her birthday. What would that cost?", "$140"),
+        ("My husband has been talking about a beard trim for weeks. How long does that take?", "15 minutes"),
+    ],
+)
+def test_a_question_naming_nothing_asks_of_the_story_told(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_a_story_of_a_result_gone_wrong_here_still_goes_to_a_person(index):
+    turn = "My sister had full highlights with you and they went green. What will that cost to fix?"
+    assert answer_to(index, turn) is None
+
+
+def test_money_gone_wrong_at_another_salon_is_the_callers_story(index):
+    turn = (
+        "my cousin got charged twice at another salon when she missed a booking, so what do you charge for a no-show?"
+    )
+    assert "no-show" in (answer_to(index, turn) or "")
+
+
+def test_money_gone_wrong_here_still_goes_to_a_person(index):
+    assert answer_to(index, "I got charged twice by you, so what is your no-show charge?") is None
+
+
+@pytest.mark.parametrize(
+    "turn", ["do pensioners get a discount?", "Seniors?", "is there a senior discount for my dad?"]
+)
+def test_senior_said_of_people_is_their_age_not_a_stylists_rank(index, turn):
+    assert answer_to(index, turn) is None
+
+
+def test_a_senior_colorist_is_still_senior_by_rank(index):
+    assert "Jordan" in (answer_to(index, "who is your senior colorist?") or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("how long are partial highlights? an hour and a half?", "120 minutes"),
+        ("how long is a men's haircut, so I know when to leave?", "30 minutes"),
+        ("how much is a beard trim — Max, stop that, daddy's on the phone — for my husband?", "$20"),
+        ("how much are the highlights partial, only in some parts of the head?", "$140"),
+        ("what do you charge for partials?", "$140"),
+        ("how late can they be before you shorten the appointment?", "15 minutes"),
+    ],
+)
+def test_what_is_said_around_the_question_is_not_asked(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_when_a_companion_would_sit_is_no_question_of_a_haircut(index):
+    assert answer_to(index, "would it be fine if my friend sat beside me while I get my cut?") is None
+
+
+@pytest.mark.parametrize(
+    ("lesson", "wording"),
+    [
+        (("Is there an umbrella stand?", "Yes, there's one just inside the front door."), "any stand for my brolly?"),
+        (("Where can I leave my coat?", "On the rack by the window."), "where do I put my jacket?"),
+        (("Is there a baby changing table?", "Yes, a fold-down one in the restroom."), "can I change a nappy there?"),
+        (
+            ("Do you do home visits?", "No, all our services are done at the salon."),
+            "would a stylist come round to my house?",
+        ),
+        (
+            ("Can I bring my partner to my appointment?", "Yes, one guest may wait with you."),
+            "can my partner come along?",
+        ),
+        (
+            ("Do you have a student discount?", "Yes, 10% off with a valid student ID."),
+            "is there a reduction if I show my college ID card?",
+        ),
+    ],
+)
+def test_a_learned_answer_is_found_in_other_englishes_and_other_words(lesson, wording):
+    learned = Document(900, *lesson, "learned")
+    assert answer_to(seed_index(learned), wording) == learned.answer
+
+
+def test_a_home_on_the_house_is_free_not_a_visit():
+    learned = Document(900, "Do you do home visits?", "No, all our services are done at the salon.", "learned")
+    assert answer_to(seed_index(learned), "is the consultation on the house?") != learned.answer
+
+
+@pytest.mark.parametrize(
+    "turn", ["my mum came and sat with me last time", "my friend sat next to me", "my friend sat with me"]
+)
+def test_sat_after_and_or_before_where_is_the_verb(index, turn):
+    assert "day:saturday" not in index.analysis(turn).concepts
+
+
+@pytest.mark.parametrize(
+    ("turn", "priority"),
+    [
+        ("I'm breastfeeding, is it safe to bleach my hair?", "medium"),
+        ("I'm allergic to ammonia, is your colour ammonia-free?", "medium"),
+        ("I don't want a reaction on my scalp, is the toner gentle?", "medium"),
+        ("I'm allergic to peroxide and my scalp is blistering", "urgent"),
+        ("I think I'm allergic to the toner you used", "urgent"),
+        ("my bank shows a second charge from you for one haircut", "high"),
+    ],
+)
+def test_a_condition_told_or_asked_about_is_for_a_person_and_harm_happening_is_urgent(turn, priority):
+    assert triage(turn).priority == priority
