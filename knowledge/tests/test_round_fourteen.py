@@ -24,7 +24,9 @@ written for these tests (none is from an evaluation file).
 - Vocabulary for learned answers: a brolly is an umbrella, a jacket a coat, a loo a restroom, a
   nappy or a diaper a baby's change; a house or someone's place is their home and a stylist
   coming round a visit; someone coming along is someone brought; a college ID card is a student
-  card. "Just inside the front door" and "by the window" say where something is.
+  card; points and rewards for regulars are a loyalty scheme, lipstick and foundation makeup,
+  painted fingernails nails, a power chair getting in, a practice run a trial, the front door
+  the entrance. "Just inside the front door" and "by the window" say where something is.
 - "Sat" after "and" or before "with", "down" or "beside" is the verb, not Saturday.
 - Triage: a standing allergy told ("I'm allergic to latex") and a condition of the body
   ("pregnant", "breastfeeding") asked about are a question for a person (medium), not an
@@ -161,6 +163,27 @@ def test_when_a_companion_would_sit_is_no_question_of_a_haircut(index):
     ],
 )
 def test_a_learned_answer_is_found_in_other_englishes_and_other_words(lesson, wording):
+    learned = Document(900, *lesson, "learned")
+    assert answer_to(seed_index(learned), wording) == learned.answer
+
+
+@pytest.mark.parametrize(
+    ("lesson", "wording"),
+    [
+        (("Do you have a loyalty scheme?", "Yes, a stamp card: every tenth cut is free."), "do regulars earn points?"),
+        (("Do you do makeup?", "Yes, makeup for events is $75."), "could someone do my lipstick and foundation?"),
+        (("Do you do nails?", "Yes, the spa next door does manicures."), "can I get my fingernails painted?"),
+        (
+            ("Is the salon wheelchair accessible?", "Yes, the entrance is step-free."),
+            "my dad uses a power chair, are there steps at the front door?",
+        ),
+        (
+            ("Do you do a bridal trial?", "Yes, a trial four weeks before the wedding."),
+            "can I have a bridal practice run?",
+        ),
+    ],
+)
+def test_what_supervisors_teach_is_found_in_callers_words(lesson, wording):
     learned = Document(900, *lesson, "learned")
     assert answer_to(seed_index(learned), wording) == learned.answer
 
