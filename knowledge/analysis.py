@@ -896,6 +896,7 @@ _EMPTY_IT = re.compile(
     r"\s+(?!going\b)[a-z]+\s+(?:to|if)\b"
     r"|\b(?:it|that|this)(?:'s|\u2019s| is)\s+called\b"  # naming what the clause says: "balayage I think it's called"
     r"|\b(?:is|was) it\s+[a-z]+\s+(?:that|who)\b"  # a cleft: "is it you that's open on a Monday?"
+    r"|\b(?:which\s+)?ones?\s+(?:of|a)\s+(?=your|you|the|unnu)"  # one of a group: "which one of your stylists"
 )
 # A person the turn named before: who it is decides whether a clause saying it points back.
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b")

@@ -745,6 +745,8 @@ HOMOPHONES: dict[str, tuple[str, frozenset[str]]] = {
             | {"daughter", "son", "boy", "girl", "wean", "weans", "pal", "mate", "friend", "granny", "gran"}
         ),
     ),
+    # a Jamaican "mi" before what the caller does or has ("mi have thick hair", "if mi reach")
+    "mi": ("i", frozenset({"have", "want", "need", "reach", "go", "did", "can", "would", "get", "come", "haffi", "a"})),
     "clothes": ("close", frozenset({"on", "at", "today", "tonight", "tomorrow", "early", "late", "for"})),
 }
 

@@ -6,8 +6,10 @@ written for these tests (none is from an evaluation file).
   address ("hen", "madam") and tags ("so it is") carry nothing; "ma" before whom or what it is the
   caller's is "my", so the clause still tells of the caller. A hedge on a figure ("the
   approximate only"), "kindly inform" and "prior to" ask nothing more.
-- A cleft ("is it you that's open on a Sunday?") puts an "it" and a "that" before what is said:
-  neither points back at anything.
+- Jamaican forms of small words and greetings ("wah gwaan", "unnu", "pon", "wid", "deh") carry
+  nothing, and "mi" before what the caller does or has is "I".
+- A cleft ("is it you that's open on a Sunday?") puts an "it" and a "that" before what is said,
+  and "one of" a group ("which one of your stylists") a "one": none points back at anything.
 - Of a turn asking two questions, one that names nothing and points back ("Does Jordan do
   balayage, and what does it cost?") asks about the services the question before it names; and a
   question that names nothing after a story the caller told ("my daughter keeps on about partial
@@ -57,6 +59,22 @@ def index():
 )
 def test_other_englishes_small_words_and_address_carry_nothing(index, turn, fact):
     assert fact in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("wah gwaan, unnu open pon a Saturday?", "9 AM"),
+        ("Mi have tight coils, mi need a cut. Which one a unnu stylists best wid curly hair?", "Priya"),
+    ],
+)
+def test_jamaican_small_words_and_greetings_carry_nothing(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_one_of_a_group_points_back_at_nothing(index):
+    turn = "My hair is thick and curly. Which one of your stylists is best with curls?"
+    assert "Priya" in (answer_to(index, turn) or "")
 
 
 def test_ma_before_the_callers_own_still_tells_of_the_caller(index):
