@@ -557,8 +557,8 @@ def _analyse(words: list[str], vocabulary: Vocabulary, who: bool) -> Analysis:
         if names_person:
             concepts.add(AVAILABILITY)
         elif PERSON in intents:
-            concepts.add("staff")
-            loose.add("staff")
+            concepts.add(lexicon.STAFF)
+            loose.add(lexicon.STAFF)
     if PERSON in intents:  # "who's best for highlights" asks who does them, not for a ranking
         concepts -= _EVALUATIVE
         if not names_person:  # "who should I book with for balayage?": booking is the channel
@@ -715,7 +715,7 @@ _EVIDENCE_PATTERNS = {
         r"|\b(?:on|at|off)\s+(?:[a-z]+\s+){1,2}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|way|drive|square)\b"
         r"|\b(?:behind|beside|opposite|across from|next to|next door|around the corner|upstairs|downstairs"
         r"|(?:at|in) the (?:back|front|end|corner|basement)|(?:out|round|around|in) back"
-        r"|on the (?:ground|first|second|top) floor|inside (?:the|our) (?:front )?(?:door|entrance)"
+        r"|on the (?:ground|first|second|top) floor|(?:in|out)side (?:the|our) (?:front )?(?:door|entrance)"
         r"|by the (?:front )?(?:door|window|entrance|desk)"
         r"|blocks? (?:away|from)|down the (?:street|road|block|hall))\b"
     ),
@@ -897,6 +897,7 @@ _EMPTY_IT = re.compile(
     r"|\b(?:it|that|this)(?:'s|\u2019s| is)\s+called\b"  # naming what the clause says: "balayage I think it's called"
     r"|\b(?:is|was) it\s+[a-z]+\s+(?:that|who)\b"  # a cleft: "is it you that's open on a Monday?"
     r"|\b(?:which\s+)?ones?\s+(?:of|a)\s+(?=your|you|the|unnu)"  # one of a group: "which one of your stylists"
+    r"|\bthis (?:time|once)\b"  # on this occasion: "I want somebody experienced this time"
 )
 # A person the turn named before: who it is decides whether a clause saying it points back.
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b")

@@ -375,8 +375,8 @@ ELSEWHERE = family(
     "elsewhere",
     forms=["diy"],
     phrases=[
-        "every salon", "other salon", "other salons", "another salon", "last salon", "old salon",
-        "previous salon", "usual salon", "former salon", "every hairdresser", "last hairdresser",
+        "every salon", "other salon", "other salons", "another salon", "last salon", "old salon", "old place",
+        "previous place", "previous salon", "usual salon", "former salon", "every hairdresser", "last hairdresser",
         "old hairdresser", "another hairdresser", "last stylist", "old stylist", "previous stylist",
         "another stylist", "every stylist", "last place", "other place", "another place", "at home",
         "box dye", "box kit", "home kit", "home dye", "did it myself", "dyed it myself", "cut it myself",

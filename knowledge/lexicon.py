@@ -37,6 +37,8 @@ WHEREABOUTS = "whereabouts"  # "where", before matching decides whether it means
 PERSONAL = "personal"  # the caller's own appointment, stylist or bill: known to no static fact
 DAYPART = "daypart"  # morning, evening ...: answered by opening times, and by nothing else
 NOW = "now"  # today, tonight, this week: what is true at the moment asked, see POLICIES
+STAFF = "staff"  # a stylist, a hairdresser, the team: someone who works at the salon
+RELATIVE = "relative"  # someone of the caller's who is not family: a friend, a partner, a neighbour
 ARRIVE = "arrive"  # the caller arriving ("running late"): a late arrival is no late cancellation
 
 # Multi-word expressions, rewritten before anything else (longest first). A value may expand to
@@ -367,7 +369,7 @@ SURFACE: dict[str, tuple[str, ...]] = {
     "double": ("variant:double",),
     # a role asks for a person: the answer must name one
     **{
-        w: ("staff", PERSON)
+        w: (STAFF, PERSON)
         for w in ("stylist", "stylists", "hairdresser", "hairdressers", "hairstylist", "hairstylists")
     },
     **{w: ("color", PERSON) for w in ("colorist", "colorists", "colourist", "colourists")},
@@ -481,7 +483,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "expertise",
     ),
     "owner": ("owner", "owners", "owns", "boss", "proprietor"),
-    "staff": ("staff", "team", "employee", "employees"),
+    STAFF: ("staff", "team", "employee", "employees"),
     "pay": ("pay", "pays", "paying", "paid", "payment", "payments"),
     "check": ("check", "checks", "cheque", "cheques"),
     "card": ("card", "cards"),
@@ -619,7 +621,7 @@ SOFT = frozenset(
         "time",
         "required",
         "style",
-        "relative",  # a friend, a partner: family words are vocabulary data (fixtures/vocabulary.yaml)
+        RELATIVE,  # a friend, a partner: family words are vocabulary data (fixtures/vocabulary.yaml)
         "vehicle",
         "program",
     }

@@ -125,6 +125,7 @@ from knowledge.lexicon import (
     INTENTS,
     PERSON,
     PERSONAL,
+    STAFF,
     WALKIN,
     WHEN,
 )
@@ -524,8 +525,12 @@ class Index:
     def _clause_reading(self, clause: str) -> Analysis:
         """An answer's clause as `analyse` reads it, plus, when that reading took it as asking
         for a person ("our senior colorist, specializing in ... color correction"), what it says
-        read plainly: a clause asks nothing, and may be the answer to either kind of question."""
+        read plainly: a clause asks nothing, and may be the answer to either kind of question. A
+        clause naming a staff member speaks of a stylist ("Sam knows sign language" answers "is
+        there a stylist I can sign with?")."""
         part = self._with_class_members(analyse(clause, self.vocabulary))
+        if part.slots("person"):
+            part = replace(part, concepts=part.concepts | {STAFF}, loose=part.loose | {STAFF})
         if not (self.vocabulary.asks_who and PERSON in part.intents):
             return part
         plain = _analyse(_words(clause), self.vocabulary, who=False)
@@ -901,6 +906,8 @@ class Index:
                 (not asked.anchors and not only_points_back)
                 or tells[position]
                 or self._restates(asked, parts, position)
+                # "... the last salon I went to spoilt my hair and ...": a story, asking nothing
+                or (not asked.intents and concerns.about_elsewhere(parts[position]))
             ):
                 continue
             if position and _ANOTHER_OF_THE_SAME.match(parts[position]) and all(":" in c for c in asked.anchors):
@@ -1020,10 +1027,11 @@ class Index:
         return reread if dropped and self._answers(reread) else whole
 
     def _relative_only(self, whole: Analysis, text: str) -> bool:
-        """Whether the only person a turn names, besides the caller, is a relative or a child
-        (a family word or an age), not a staff member or a stylist."""
-        relative = any(c.startswith(FAMILY) for c in analyse(text, self.vocabulary).concepts) or bool(_ages(whole))
-        return relative and not whole.slots("person") and "staff" not in whole.concepts
+        """Whether the only person a turn names, besides the caller, is a relative, a friend or a
+        neighbour, or a child (a family word or an age), not a staff member or a stylist."""
+        said = analyse(text, self.vocabulary).concepts
+        relative = any(c.startswith(FAMILY) or c == lexicon.RELATIVE for c in said) or bool(_ages(whole))
+        return relative and not whole.slots("person") and STAFF not in whole.concepts
 
     def _denied_kinds(self, query: Analysis) -> set[str]:
         """The words of `query` said right before something a learned "no" denies (no safety word
@@ -1117,7 +1125,7 @@ class Index:
         # for a ten year old" may be another price), not who is best at it ("my son is 14, who's
         # good with curls?") nor when a policy asks something of it ("how far ahead" a test).
         narrows = bool(query.anchors & self._audience_split) or bool(_ages(query) and query.intents <= _OF_A_SERVICE)
-        meant = {"audience:" + c[len(FAMILY) :] for c in family} if narrows else {"relative"}
+        meant = {"audience:" + c[len(FAMILY) :] for c in family} if narrows else {lexicon.RELATIVE}
         return replace(
             query,
             concepts=query.concepts - family | meant,
