@@ -619,7 +619,8 @@ def _role_dealt_with(tokens: list[str], i: int, found: tuple[str, ...]) -> tuple
 
 def _alternatives(tokens: list[str], read: list[tuple[str, ...]], asks_who: bool = False) -> bool:
     """Whether the question offers alternatives: an "or" with a content word within three words
-    on each side ("cash or is it card only"), not "or" alone ("... or not" is a filler). Asking
+    before it and five after it ("cash or is it card only", "apple pay or is it like only
+    cards"), not "or" alone ("... or not" is a filler). Asking
     who does one thing "and" another ("who does men's cuts and fades?") asks for the person whose
     list holds both, so there an "and" joins the items of one list too."""
     joins = ("or", "and") if asks_who else ("or",)
@@ -630,7 +631,7 @@ def _alternatives(tokens: list[str], read: list[tuple[str, ...]], asks_who: bool
     return any(
         word in joins
         and any(content(f) for f in read[max(0, i - 3) : i])
-        and any(content(f) for f in read[i + 1 : i + 4])
+        and any(content(f) for f in read[i + 1 : i + 6])
         for i, word in enumerate(tokens)
     )
 

@@ -255,9 +255,12 @@ def _cut_short(said: tuple[str, ...], position: int) -> bool:
     return said[position + 2 : position + 3] == ("short",)
 
 
-# A condition of the body a chemical service may not be safe with: a question for a person, never an
-# emergency by itself ("I'm pregnant, is keratin safe?").
-HEALTH_CONDITION = family("health condition", forms=["pregnan*", "breastfeed*", "chemo*"])
+# A condition of the body a chemical service may not be safe with, or one a stylist may not cut
+# with: a question for a person, never an emergency by itself ("I'm pregnant, is keratin safe?",
+# "she had head lice last week").
+HEALTH_CONDITION = family(
+    "health condition", forms=["pregnan*", "breastfeed*", "chemo*", "lice", "nits", "ringworm"], phrases=["head lice"]
+)
 
 
 def harm(said: tuple[str, ...]) -> bool:
@@ -294,6 +297,7 @@ BAD_RESULT = family(
     forms=[
         "botch*", "ruin*", "patchy", "uneven*", "streaky", "splotchy", "blotchy", "spotty", "choppy",
         "crooked", "lopsided", "fried", "disaster", "brassy", "unacceptable", "butcher*", "damag*",
+        "wreck*", "spoilt", "spoiled", "mangled", "frazzled",
     ],
     phrases=[
         "messed up", "mess up", "screwed up", "came out wrong", "wrong colour", "wrong color", "nothing like",

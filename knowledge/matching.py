@@ -213,6 +213,9 @@ _CORRECTION = re.compile(
     re.IGNORECASE,
 )
 _CORRECTIONS_MAX = 3
+# What a correction takes back: the word right before it, or that word with the one before it.
+_SLIP_OF_ONE = re.compile(r"[\w']+$")
+_SLIP_OF_TWO = re.compile(r"[\w'-]+\s+[\w']+$")
 
 
 # "Just Y, not X": what a caller says they only want, then what they do not (`_only_what_is_wanted`).
@@ -665,15 +668,23 @@ class Index:
 
     def _corrected(self, text: str) -> str:
         """`text` without what the caller took back: a day, a holiday, a variant or another slot
-        said right before a correction ("Tuesday - no, sorry, I mean Monday") when a value of the
-        same kind follows it. Anything else before a "no" or a "sorry" stays said."""
+        said right before a correction, alone or with the word it says the kind of ("Tuesday - no,
+        sorry, I mean Monday", "the full highlights - no, sorry, the single-process colour"), when
+        a value of the same kind follows it. Anything else before a "no" or a "sorry" stays said."""
         for _ in range(_CORRECTIONS_MAX):
             found = _CORRECTION.search(text)
             if not found:
                 return text
             before, after = text[: found.start()], text[found.end() :]
-            slip = re.search(r"[\w']+$", before)
-            if not slip or not self._slot_kinds(slip.group(0)) & self._slot_kinds(after):
+            slip = next(
+                (
+                    slip
+                    for slip in (_SLIP_OF_ONE.search(before), _SLIP_OF_TWO.search(before))
+                    if slip and self._slot_kinds(slip.group(0)) & self._slot_kinds(after)
+                ),
+                None,
+            )
+            if slip is None:
                 return text
             text = before[: slip.start()] + after
         return text

@@ -33,6 +33,22 @@ written for these tests (none is from an evaluation file).
 - Triage: a standing allergy told ("I'm allergic to latex") and a condition of the body
   ("pregnant", "breastfeeding") asked about are a question for a person (medium), not an
   emergency; "I don't want a reaction" asks beforehand; a second charge is a billing problem.
+
+From dev_voices_16 (scored blind first), the second part:
+
+- A clause set at another salon that asks nothing ("the last place I went to used foils and ...")
+  is the caller's story, even inside a sentence that asks; one set here still goes to a person,
+  and "wrecked" and "spoilt" are a result gone wrong.
+- "She" may point to a friend or a neighbour as it does to a relative; a clause naming a staff
+  member speaks of a stylist; "this time" points at nothing.
+- A correction takes back a slot said with the word it is the kind of ("the full highlights - no,
+  sorry, the partial ones"); an "or" offers alternatives up to five words before the next thing
+  ("apple pay or is it like only cards"); "reckon", "proper", "like the rest of the week", a
+  stroller brought along, "written correspondence" carry nothing; the earliest the salon opens is
+  its hours.
+- Vocabulary for learned answers: push-bikes (and locking one up is no closing time), out front,
+  sign language, pics for Instagram, a biscuit for the kids, the wash products at the sink.
+- Triage: head lice and nits are a question for a person.
 """
 
 import pytest
@@ -230,4 +246,80 @@ def test_sat_after_and_or_before_where_is_the_verb(index, turn):
     ],
 )
 def test_a_condition_told_or_asked_about_is_for_a_person_and_harm_happening_is_urgent(turn, priority):
+    assert triage(turn).priority == priority
+
+
+# --- second part, from the blind set dev_voices_16 ------------------------------------------------
+
+
+def test_a_story_set_at_another_salon_that_asks_nothing_is_not_the_question(index):
+    turn = "Who does balayage? The last place I went to used foils and I want someone new."
+    assert "Jordan" in (answer_to(index, turn) or "")
+
+
+def test_a_story_set_here_still_goes_to_a_person_wrecked_or_spoilt(index):
+    turn = "Who does colour correction? You wrecked my ends last week and I want someone good this time."
+    assert answer_to(index, turn) is None
+
+
+def test_she_may_point_to_a_friend_or_a_neighbour(index):
+    turn = (
+        "My neighbour walks with a stick, so she may be slow. How late can she be before you cut her appointment short?"
+    )
+    assert "15 minutes" in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("How much is the full highlights - no, sorry, the partial highlights?", "$140"),
+        ("how much are partial highlights — no, wait, the single-process colour, the simple one?", "$120"),
+        ("do you take google pay or is it like only cash", "Google Pay"),
+        ("Saturdays you shut at eight like the rest of the week, yeah?", "6 PM"),
+        ("I reckon I want a proper beard trim, how much?", "$20"),
+        ("What's the earliest you open on a Saturday?", "9 AM"),
+        ("Kindly provide the salon's email for written correspondence.", "hello@glowandshear.example"),
+        ("I'll be walking over with the stroller, what's the address?", "Fillmore Street"),
+    ],
+)
+def test_corrections_alternatives_and_what_carries_nothing(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    ("lesson", "wording"),
+    [
+        (
+            ("Is there a bike rack?", "Yes, a bike rack right outside our front door."),
+            "where can I leave my push-bike?",
+        ),
+        (("Does anyone know sign language?", "Sam knows ASL."), "is there a stylist I can sign with?"),
+        (
+            ("Can I take photos of my hair for social media?", "Of course, there's a selfie mirror by the window."),
+            "can I snap some pics of my hair for Instagram?",
+        ),
+        (("Do you have snacks for kids?", "Yes, juice boxes and crackers at the desk."), "can my kids have a biscuit?"),
+        (
+            ("Can I buy the shampoo you use?", "Yes, we sell it at the desk."),
+            "do you sell the wash products from the sink?",
+        ),
+    ],
+)
+def test_what_supervisors_teach_is_found_in_callers_words_too(lesson, wording):
+    learned = Document(900, *lesson, "learned")
+    assert answer_to(seed_index(learned), wording) == learned.answer
+
+
+def test_locking_up_a_bike_is_no_closing_time(index):
+    assert "8 PM" not in (answer_to(index, "where can I lock up my bike on a Friday?") or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "priority"),
+    [
+        ("my son just had head lice, can you still cut his hair next week?", "medium"),
+        ("she has nits, is that ok?", "medium"),
+    ],
+)
+def test_a_contagious_condition_is_for_a_person(turn, priority):
     assert triage(turn).priority == priority
