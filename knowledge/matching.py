@@ -273,8 +273,8 @@ def _with_a_concern(query: Analysis, text: str) -> Analysis:
 # and before a second question joined to the first ("..., and do you take Google Pay?", "how
 # long is a men's cut and do you do beards as well").
 _ANOTHER_QUESTION = re.compile(
-    r"(?<=\?)\s*|(?<=[.!])\s+|,?\s+(?:and|also|plus|&)\s+(?=(?:also\s+)?(?:what|whats|what's|how|when|where|who|which"
-    r"|do|does|can|could|will|would|is|are|should)\b)",
+    r"(?<=\?)\s*|(?<=[.!])\s+|(?:,?\s+(?:and|also|plus|&)|,)\s+(?=(?:also\s+)?(?:what|whats|what's|how|when|where|who"
+    r"|which|do|does|can|could|will|would|is|are|should)\b)",
     re.IGNORECASE,
 )
 # Words that join the services of one question, or compare them: "and", "or", "than", "vs".
@@ -1459,13 +1459,14 @@ class Index:
         """A lesson that names no service ("Do you offer a senior discount?" -> "10% off for
         clients 65 and over") holds for each of them, so a caller who says which it is for ("a
         seniors discount on haircuts") asks it all the same: `query` without the services, when
-        what is left still has a topic of its own. None for a seed fact, or when
-        the lesson names a service (it may be true of that one only)."""
+        what is left names all of what the lesson is about ("eyebrow tinting" is not a lesson on
+        eyebrow waxing once the tint is left out). None for a seed fact, or when the lesson names a
+        service (it may be true of that one only)."""
         named = query.hard & self._services
         if not entry.keyed or not named or entry.provides & self._services:
             return None
         general = replace(query, concepts=query.concepts - named, loose=query.loose - named)
-        return general if general.anchors else None
+        return general if general.anchors and self._named_share(general, entry) >= 1.0 - 1e-9 else None
 
     def _without_framing(self, query: Analysis, entry: _Entry) -> Analysis | None:
         """A learned or manual answer asked in other words: a caller who names all of what its

@@ -323,3 +323,25 @@ def test_locking_up_a_bike_is_no_closing_time(index):
 )
 def test_a_contagious_condition_is_for_a_person(turn, priority):
     assert triage(turn).priority == priority
+
+
+# --- from the blind set dev_voices_17 --------------------------------------------------------------
+
+
+def test_questions_said_one_after_another_with_commas_are_each_answered(index):
+    turn = "quick ones: what's your address, do you take Google Pay, and when do you open on Saturday?"
+    answers = [match.document.answer for match in index.answers_in_parts(turn)]
+    assert len(answers) == 3
+    assert "Fillmore" in answers[0] and "Google Pay" in answers[1] and "9 AM" in answers[2]
+
+
+def test_a_lesson_for_every_service_needs_all_of_its_topic_named():
+    lesson = Document(900, "Do you do eyebrow waxing?", "Yes, eyebrow waxing is $18.", "learned")
+    index = seed_index(lesson)
+    assert answer_to(index, "Do you do eyebrow colouring?") is None
+    assert answer_to(index, "could I get an eyebrow waxing with my haircut?") == lesson.answer
+
+
+def test_a_lesson_naming_no_service_still_holds_for_each():
+    lesson = Document(900, "Do you offer a senior discount?", "Yes, 10% off for clients over 65.", "learned")
+    assert answer_to(seed_index(lesson), "is there a senior discount on haircuts?") == lesson.answer
