@@ -251,15 +251,18 @@ def _harm_positions(said: tuple[str, ...]) -> list[int]:
 
 
 def _cut_short(said: tuple[str, ...], position: int) -> bool:
-    """Whether the "got cut" at `position` is "cut short": a visit shortened, not a person hurt."""
-    return said[position + 2 : position + 3] == ("short",)
+    """Whether the "got cut" at `position` is "cut short" or "cut off": a visit shortened or a
+    call dropped, not a person hurt."""
+    return said[position + 2 : position + 3] in (("short",), ("off",))
 
 
 # A condition of the body a chemical service may not be safe with, or one a stylist may not cut
 # with: a question for a person, never an emergency by itself ("I'm pregnant, is keratin safe?",
 # "she had head lice last week").
 HEALTH_CONDITION = family(
-    "health condition", forms=["pregnan*", "breastfeed*", "chemo*", "lice", "nits", "ringworm"], phrases=["head lice"]
+    "health condition",
+    forms=["pregnan*", "breastfeed*", "chemo*", "lice", "nits", "ringworm", "psoria*", "eczema", "dermatitis"],
+    phrases=["head lice"],
 )
 
 
@@ -269,6 +272,14 @@ def harm(said: tuple[str, ...]) -> bool:
 
 
 ASKED_BEFORE_WITHIN = 5  # words between "will", "going to", "cause" ... and the harm they ask about
+# Asking whether something can "still" be done says nothing is happening ("can I still get highlights?").
+_ASKING_VERBS = frozenset({"can", "could", "do", "does", "should", "will", "would", "may", "might"})
+
+
+def _still_asked(said: tuple[str, ...], position: int) -> bool:
+    """Whether the "still" at `position` asks whether something can still be done ("can I still
+    get a keratin treatment?"), not that something goes on ("my scalp is still burning")."""
+    return said[position] == "still" and position >= 2 and said[position - 2] in _ASKING_VERBS
 
 
 def harm_happening(said: tuple[str, ...]) -> bool:
@@ -280,7 +291,7 @@ def harm_happening(said: tuple[str, ...]) -> bool:
     mentions = _harm_positions(said)
     if not mentions:
         return False
-    if HAPPENING.said_in(said):
+    if any(not _still_asked(said, i) for i in HAPPENING.positions(said)):
         return True
     # what the caller is allergic to ("I'm allergic to latex") is a standing condition, told
     allergies = ALLERGY.positions(said)

@@ -371,6 +371,10 @@ _NOTHING: frozenset[int] = frozenset()
 # Two words side by side, each of two letters or more (`Index._rejoined`); the second is looked
 # at again as the first of the next pair.
 _WORD_PAIR = re.compile(r"\b([A-Za-z]{2,})\s+(?=([A-Za-z]{2,})\b)")
+_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
+# A tag after a statement asking the salon to confirm it: "..., correct?", "..., is that right?".
+_TAG_QUESTION = re.compile(r",\s*(?:correct|is that correct|is that right|am i right|right)\s*\?", re.IGNORECASE)
+_SERVICE_SLIP_MIN = 6  # letters of a service's name heard as two words (`Index._a_service_heard_as_two`)
 # "ght" said as "t" ("web sight" is heard for "website"), `Index._heard_as_two`.
 _SILENT_GH = re.compile(r"ght")
 # What an age may change of a service: its price and its length (`Index._family_read`).
@@ -693,7 +697,9 @@ class Index:
         """`text` with a salon word speech-to-text split in two joined again ("fill more street"
         for "Fillmore Street", "kera tin" for "keratin"): two words that together are one, and
         that are neither both salon words themselves ("hair cut") nor said together in a phrase
-        the lexicon or the vocabulary knows ("walk in"): those are read as they are."""
+        the lexicon or the vocabulary knows ("walk in"): those are read as they are. Joined, they
+        may be a slip for a service, when the first is no English word ("bali age" for
+        "balayage"): then the service is said (`_a_service_heard_as_two`)."""
         words = self._salon_meanings
 
         def joined(found: re.Match) -> str:
@@ -704,7 +710,23 @@ class Index:
                 return first  # the space goes; the second word stays where it is
             return found.group(0)
 
-        return self._heard_as_two(_WORD_PAIR.sub(joined, text))
+        return self._a_service_heard_as_two(self._heard_as_two(_WORD_PAIR.sub(joined, text)))
+
+    def _a_service_heard_as_two(self, text: str) -> str:
+        """`text` with two words, neither a salon word, that together are a slip for one of the
+        menu's services, said as that service ("bali age" is "balayage"; "hair cut" and "blow
+        out" are salon words already). Only services' names, long enough that two words near one
+        are a split of it, not a phrase of their own."""
+        words = self._salon_meanings
+        found = list(_WORD.finditer(text))
+        for first, second in zip(found[::-1][1:], found[::-1], strict=False):
+            pair = (first.group(0).lower(), second.group(0).lower())
+            if pair[0] in words or pair[1] in words:
+                continue
+            slip = _corrector(self._salon_words).correct(pair[0] + pair[1])
+            if slip and len(slip) >= _SERVICE_SLIP_MIN and words.get(slip, frozenset()) & self._services:
+                text = text[: first.start()] + slip + text[second.end() :]
+        return text
 
     def _heard_as_two(self, text: str) -> str:
         """`text` with a salon word speech-to-text heard as two words of English joined again when
@@ -895,6 +917,10 @@ class Index:
             for side in (True, False)
         )
         story_days = {c for c in story - questions if c.startswith("day:") or c == DAYPART}
+        # Whom a service is for, said only in the story ("the kids are screaming in the background.
+        # Are you open Mondays?"), changes nothing but a service's price or length.
+        said_stated = frozenset().union(*(self._read(p).concepts for p, s in zip(parts, stated, strict=True) if s))
+        story_audiences = {c for c in said_stated - in_questions if c.startswith("audience:")}
         # so does one said in a clause of the question's own sentence that tells of the caller and
         # asks nothing ("we've got a christening on Sunday, so how much is an updo?")
         days_told = [
@@ -910,7 +936,7 @@ class Index:
             only_points_back = (
                 not asked.anchors
                 and bool(asked.intents)
-                and all(told for i, told in enumerate(tells) if i != position)
+                and all(told or not self._read(parts[i]).concepts for i, told in enumerate(tells) if i != position)
                 and bool(_POINTS_BACK.search(_EMPTY_IT.sub(" ", parts[position].lower())))
             )
             if (
@@ -951,6 +977,7 @@ class Index:
                 if self._may_refuse(c, asked, excused)
                 and (c not in elsewhere or concerns.risky(c))
                 and not (c in story_days | told_days and _a_day_changes_nothing(asked) and not self._closed_on(c))
+                and not (c in story_audiences and not asked.concepts & self._services)
             }
             # what the clauses after it ask is asked about it ("the keratin thing, how long does it
             # take"), and so is what a clause before it asks that names nothing ("which one takes
@@ -993,6 +1020,7 @@ class Index:
             named = frozenset(c for c in self._read(parts[before]).anchors if c in self._question_postings)
             if not named:
                 continue
+            named = (named & self._services) or named  # "my wife keeps talking about balayage": the balayage
             others = frozenset().union(*(self._read(p).concepts for p in told))
             kept = {c for c in others if self._may_refuse(c, asked, excused)}
             read = replace(asked, concepts=asked.concepts | named | kept, loose=asked.loose | named | kept)
@@ -1040,7 +1068,7 @@ class Index:
     def _relative_only(self, whole: Analysis, text: str) -> bool:
         """Whether the only person a turn names, besides the caller, is a relative, a friend or a
         neighbour, or a child (a family word or an age), not a staff member or a stylist."""
-        said = analyse(text, self.vocabulary).concepts
+        said = analyse(text, self.vocabulary).concepts | whole.concepts  # the whole turn: an aside may name them
         relative = any(c.startswith(FAMILY) or c == lexicon.RELATIVE for c in said) or bool(_ages(whole))
         return relative and not whole.slots("person") and STAFF not in whole.concepts
 
@@ -1556,8 +1584,10 @@ class Index:
 
 def _as_heard(question: str) -> str:
     """`question` as the caller said it: without a speaker's label, with a word heard as its
-    homophone put back ("wood you", "what thyme"), and a title's full stop ending no sentence."""
-    return _TITLE_STOP.sub(r"\1", _HOMOPHONE.sub(_meant_word, _SPEAKER_LABEL.sub(" ", question)))
+    homophone put back ("wood you", "what thyme"), a title's full stop ending no sentence, and
+    without a tag asking to confirm ("There's no deposit for that, correct?")."""
+    heard = _TITLE_STOP.sub(r"\1", _HOMOPHONE.sub(_meant_word, _SPEAKER_LABEL.sub(" ", question)))
+    return _TAG_QUESTION.sub("?", heard)
 
 
 def _meant_word(heard: re.Match) -> str:

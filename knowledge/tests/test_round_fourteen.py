@@ -345,3 +345,55 @@ def test_a_lesson_for_every_service_needs_all_of_its_topic_named():
 def test_a_lesson_naming_no_service_still_holds_for_each():
     lesson = Document(900, "Do you offer a senior discount?", "Yes, 10% off for clients over 65.", "learned")
     assert answer_to(seed_index(lesson), "is there a senior discount on haircuts?") == lesson.answer
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("how much does a kerra tin treatment cost", "$300"),
+        ("The toddlers are yelling in the other room. What time do you open on Thursdays?", "10 AM"),
+        ("My sister keeps going on about a blowout. What does that run?", "$55"),
+        ("The deposit for balayage is fifty, correct?", "$50"),
+        ("Can I add a beard trim? How much is that?", "$20"),
+        ("what's your number, in case the line drops?", "555-0142"),
+        ("what does a beard trim cost now?", "$20"),
+        ("how long is a balayage, how long am I stuck in the chair?", "180 minutes"),
+    ],
+)
+def test_what_is_said_around_everyday_questions_is_not_asked(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_whom_a_service_is_for_said_in_the_story_still_narrows_a_price(index):
+    assert "$30" in (answer_to(index, "My little boy is five. How much is a haircut?") or "")
+
+
+def test_she_points_to_a_relative_named_in_an_aside(index):
+    turn = "I've only ever had my wife cut it with clippers. She thinks you'd be shut on New Year's Day, is that right?"
+    assert "New Year" in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    ("lesson", "wording"),
+    [
+        (("Do you take group bookings?", "Yes, up to six people at once; call ahead."), "can you book a party of us?"),
+        (("Do you serve drinks?", "Yes, tea, coffee and water while you wait."), "do you give you a glass of wine?"),
+        (("Is the salon air-conditioned?", "Yes, it's air-conditioned all year."), "do you have air con?"),
+    ],
+)
+def test_what_supervisors_teach_in_everyday_words(lesson, wording):
+    learned = Document(900, *lesson, "learned")
+    assert answer_to(seed_index(learned), wording) == learned.answer
+
+
+@pytest.mark.parametrize(
+    ("turn", "priority"),
+    [
+        ("I'm allergic to latex. Can I still get highlights with you?", "medium"),
+        ("i have eczema on my scalp can i still get a colour", "medium"),
+        ("my scalp is still stinging from the bleach", "urgent"),
+        ("what's your number in case we get cut off", "low"),
+    ],
+)
+def test_can_i_still_asks_nothing_is_happening(turn, priority):
+    assert triage(turn).priority == priority
