@@ -1487,14 +1487,13 @@ class Index:
         """A lesson that names no service ("Do you offer a senior discount?" -> "10% off for
         clients 65 and over") holds for each of them, so a caller who says which it is for ("a
         seniors discount on haircuts") asks it all the same: `query` without the services, when
-        what is left names all of what the lesson is about ("eyebrow tinting" is not a lesson on
-        eyebrow waxing once the tint is left out). None for a seed fact, or when the lesson names a
-        service (it may be true of that one only)."""
+        what is left still has a topic of its own. None for a seed fact, or when
+        the lesson names a service (it may be true of that one only)."""
         named = query.hard & self._services
         if not entry.keyed or not named or entry.provides & self._services:
             return None
         general = replace(query, concepts=query.concepts - named, loose=query.loose - named)
-        return general if general.anchors and self._named_share(general, entry) >= 1.0 - 1e-9 else None
+        return general if general.anchors else None
 
     def _without_framing(self, query: Analysis, entry: _Entry) -> Analysis | None:
         """A learned or manual answer asked in other words: a caller who names all of what its

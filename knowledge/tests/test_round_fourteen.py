@@ -49,6 +49,12 @@ From dev_voices_16 (scored blind first), the second part:
 - Vocabulary for learned answers: push-bikes (and locking one up is no closing time), out front,
   sign language, pics for Instagram, a biscuit for the kids, the wash products at the sink.
 - Triage: head lice and nits are a question for a person.
+
+From dev_voices_17 (scored blind first), the third part: questions said one after another with
+commas are each answered; a service heard as two words ("bali age") is the service; a tag asking to
+confirm ("..., correct?") is dropped; whom a service is for, said only in the story, changes no
+hours; a question naming nothing after a story asks of the story's services; "can I still ..."
+says nothing is happening; a call cut off is no cut; tinting eyebrows is no colour service.
 """
 
 import pytest
@@ -335,10 +341,11 @@ def test_questions_said_one_after_another_with_commas_are_each_answered(index):
     assert "Fillmore" in answers[0] and "Google Pay" in answers[1] and "6 PM" in answers[2]
 
 
-def test_a_lesson_for_every_service_needs_all_of_its_topic_named():
+def test_tinting_eyebrows_is_no_colour_service_so_no_lesson_on_waxing_them_answers_it():
     lesson = Document(900, "Do you do eyebrow waxing?", "Yes, eyebrow waxing is $18.", "learned")
     index = seed_index(lesson)
-    assert answer_to(index, "Do you do eyebrow colouring?") is None
+    assert answer_to(index, "Do you do brow tinting?") is None
+    assert answer_to(index, "could I get an eyebrow colouring?") is None
     assert answer_to(index, "could I get an eyebrow waxing with my haircut?") == lesson.answer
 
 
