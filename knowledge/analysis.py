@@ -852,6 +852,12 @@ _STATED_ASK = re.compile(
 )
 
 
+def _sentences_of_parts(text: str) -> list[str]:
+    """For each of the turn's parts (`_turn_parts`), the sentence it lies in."""
+    sentences = [s for s in _SENTENCE.findall(text) if _turn_parts(s)]
+    return [sentence for sentence in sentences for _ in _turn_parts(sentence)]
+
+
 def _stated_parts(text: str) -> list[bool]:
     """For each of the turn's parts (`_turn_parts`), whether it lies in a sentence that states and
     does not ask, in a turn that asks with a question mark: "How long is a men's cut? He'll only

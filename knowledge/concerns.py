@@ -395,7 +395,9 @@ ELSEWHERE = family(
         "old hairdresser", "another hairdresser", "last stylist", "old stylist", "previous stylist",
         "another stylist", "every stylist", "last place", "other place", "another place", "at home",
         "box dye", "box kit", "home kit", "home dye", "did it myself", "dyed it myself", "cut it myself",
-        "supermarket dye", "drugstore dye", "my bathroom", "my kitchen sink", "most people", "most salons",
+        "supermarket dye", "drugstore dye", "my bathroom", "my kitchen sink", "other site", "another site",
+        "other website", "another website", "trimming it myself", "trimmed it myself", "cutting it myself",
+        "most people", "most salons",
         "most stylists", "most hairdressers", "other people", "everyone else", "everywhere else",
         # the caller's day around the visit ("the traffic is terrible", "work has been awful")
         "traffic", "the bus", "the buses", "the train", "the trains", "my commute", "the commute",

@@ -105,6 +105,7 @@ from knowledge.analysis import (
     _is_soft,
     _is_unlisted,
     _listed_sentences,
+    _sentences_of_parts,
     _stated_parts,
     _turn_parts,
     _words,
@@ -372,6 +373,8 @@ _NOTHING: frozenset[int] = frozenset()
 # at again as the first of the next pair.
 _WORD_PAIR = re.compile(r"\b([A-Za-z]{2,})\s+(?=([A-Za-z]{2,})\b)")
 _WORD = re.compile(r"\b[A-Za-z]{2,}\b")
+# A clause speaking of this salon or its staff ("you made it worse", "at yours", "here").
+_OF_THIS_SALON = re.compile(r"\b(?:you|your|yours|here|y'all|yall)\b")
 # A tag after a statement asking the salon to confirm it: "..., correct?", "..., is that right?".
 _TAG_QUESTION = re.compile(r",\s*(?:correct|is that correct|is that right|am i right|right)\s*\?", re.IGNORECASE)
 _SERVICE_SLIP_MIN = 6  # letters of a service's name heard as two words (`Index._a_service_heard_as_two`)
@@ -880,6 +883,15 @@ class Index:
         the caller ("Is the keratin formaldehyde-free? I have curly hair.") is never the one
         asked."""
         stated = _stated_parts(text)
+        # A result gone wrong somewhere else, told in a sentence of the story ("I had a box-dye
+        # accident, it's gone all brassy and uneven."): each of its clauses that does not speak of
+        # this salon tells of it, as the clause that says where does.
+        sentences = _sentences_of_parts(text)
+        gone_wrong_away = [
+            concerns.complaint_about_elsewhere(part)
+            or (told and concerns.complaint_about_elsewhere(sentence) and not _OF_THIS_SALON.search(part.lower()))
+            for part, told, sentence in zip(parts, stated, sentences, strict=True)
+        ]
         in_questions = frozenset().union(*(self._read(p).concepts for p, s in zip(parts, stated, strict=True) if not s))
         set_elsewhere = [stated[i] and concerns.about_elsewhere(p) for i, p in enumerate(parts)]
         tells = [
@@ -952,11 +964,11 @@ class Index:
             if _REFUSED.match(parts[position]):  # "..., not a haircut": what is refused is not asked
                 continue
             said = _IT_OF_THE_SALON.sub(r"\1\2", _EMPTY_IT.sub(" ", parts[position].lower()))
-            told = [part for i, part in enumerate(parts) if i != position]
-            excused = frozenset().union(
-                *(self._read(part).risky for part in told if concerns.complaint_about_elsewhere(part))
-            ) - frozenset().union(
-                *(self._read(part).risky for part in told if not concerns.complaint_about_elsewhere(part))
+            told = [
+                (part, away) for i, (part, away) in enumerate(zip(parts, gone_wrong_away, strict=True)) if i != position
+            ]
+            excused = frozenset().union(*(self._read(part).risky for part, away in told if away)) - frozenset().union(
+                *(self._read(part).risky for part, away in told if not away)
             )
             if _POINTS_BACK.search(said):
                 pointed = self._pointed_to(asked, parts, position, excused)

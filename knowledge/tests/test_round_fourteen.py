@@ -55,6 +55,12 @@ commas are each answered; a service heard as two words ("bali age") is the servi
 confirm ("..., correct?") is dropped; whom a service is for, said only in the story, changes no
 hours; a question naming nothing after a story asks of the story's services; "can I still ..."
 says nothing is happening; a call cut off is no cut; tinting eyebrows is no colour service.
+
+From dev_voices_18 (scored blind at the round's end, then tuned on): a result gone wrong somewhere
+else told over a whole sentence of the story excuses each of its clauses that does not speak of
+this salon; whether the staff get a holiday off asks the hours; a street or building number is the
+address; "enough?" and "I read somewhere" ask nothing more; permanent waves, hair tattoos,
+somewhere to sit, and sending someone your way, for what supervisors teach.
 """
 
 import pytest
@@ -404,3 +410,41 @@ def test_what_supervisors_teach_in_everyday_words(lesson, wording):
 )
 def test_can_i_still_asks_nothing_is_happening(turn, priority):
     assert triage(turn).priority == priority
+
+
+# --- from the blind set dev_voices_18, scored blind at the round's end ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("are you open on New Year's Day, or do the staff get the day off?", "New Year"),
+        ("what's the building number of the salon?", "2150"),
+        ("I read somewhere a patch test is needed before colour, is a day before enough?", "48 hours"),
+        ("I did a home dye job, it went patchy and orange. Who does colour correction?", "Jordan"),
+    ],
+)
+def test_a_day_of_calls(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_a_result_gone_wrong_here_told_beside_one_elsewhere_still_goes_to_a_person(index):
+    turn = "I had highlights with you, it went patchy and orange. Who does colour correction?"
+    assert answer_to(index, turn) is None
+
+
+@pytest.mark.parametrize(
+    ("lesson", "wording"),
+    [
+        (("Do you do perms?", "Yes, Priya does perms from $150."), "do you still do permanent waves?"),
+        (("Can you shave a design into hair?", "Yes, Sam shaves designs."), "do you do hair tattoos?"),
+        (("Is there a waiting area?", "Yes, a seating area by the window."), "is there somewhere to sit while I wait?"),
+        (
+            ("Do you have a referral reward?", "Yes, $10 off for you both."),
+            "if I send someone your way, is there a reward?",
+        ),
+    ],
+)
+def test_what_supervisors_teach_on_a_day_of_calls(lesson, wording):
+    learned = Document(900, *lesson, "learned")
+    assert answer_to(seed_index(learned), wording) == learned.answer
