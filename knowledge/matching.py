@@ -700,9 +700,9 @@ class Index:
         """`text` with a salon word speech-to-text split in two joined again ("fill more street"
         for "Fillmore Street", "kera tin" for "keratin"): two words that together are one, and
         that are neither both salon words themselves ("hair cut") nor said together in a phrase
-        the lexicon or the vocabulary knows ("walk in"): those are read as they are. Joined, they
-        may be a slip for a service, when the first is no English word ("bali age" for
-        "balayage"): then the service is said (`_a_service_heard_as_two`)."""
+        the lexicon or the vocabulary knows ("walk in"): those are read as they are. Two words,
+        neither a salon word, may also be a slip for a service's name ("bali age" for "balayage"):
+        then the service is said (`_a_service_heard_as_two`)."""
         words = self._salon_meanings
 
         def joined(found: re.Match) -> str:
@@ -722,13 +722,15 @@ class Index:
         are a split of it, not a phrase of their own."""
         words = self._salon_meanings
         found = list(_WORD.finditer(text))
-        for first, second in zip(found[::-1][1:], found[::-1], strict=False):
+        replaced_from = len(text)
+        # from the end, so that what is replaced leaves the places of the words before it as they are
+        for first, second in reversed(list(zip(found, found[1:], strict=False))):
             pair = (first.group(0).lower(), second.group(0).lower())
-            if pair[0] in words or pair[1] in words:
+            if second.end() > replaced_from or pair[0] in words or pair[1] in words:
                 continue
             slip = _corrector(self._salon_words).correct(pair[0] + pair[1])
             if slip and len(slip) >= _SERVICE_SLIP_MIN and words.get(slip, frozenset()) & self._services:
-                text = text[: first.start()] + slip + text[second.end() :]
+                text, replaced_from = text[: first.start()] + slip + text[second.end() :], first.start()
         return text
 
     def _heard_as_two(self, text: str) -> str:

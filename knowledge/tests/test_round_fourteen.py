@@ -191,6 +191,7 @@ def test_when_a_companion_would_sit_is_no_question_of_a_haircut(index):
 @pytest.mark.parametrize(
     ("lesson", "wording"),
     [
+        # other Englishes and other words (dev_voices_15)
         (("Is there an umbrella stand?", "Yes, there's one just inside the front door."), "any stand for my brolly?"),
         (("Where can I leave my coat?", "On the rack by the window."), "where do I put my jacket?"),
         (("Is there a baby changing table?", "Yes, a fold-down one in the restroom."), "can I change a nappy there?"),
@@ -206,16 +207,7 @@ def test_when_a_companion_would_sit_is_no_question_of_a_haircut(index):
             ("Do you have a student discount?", "Yes, 10% off with a valid student ID."),
             "is there a reduction if I show my college ID card?",
         ),
-    ],
-)
-def test_a_learned_answer_is_found_in_other_englishes_and_other_words(lesson, wording):
-    learned = Document(900, *lesson, "learned")
-    assert answer_to(seed_index(learned), wording) == learned.answer
-
-
-@pytest.mark.parametrize(
-    ("lesson", "wording"),
-    [
+        # points, lipstick, fingernails, a power chair, a practice run (dev_voices_12 to _14)
         (("Do you have a loyalty scheme?", "Yes, a stamp card: every tenth cut is free."), "do regulars earn points?"),
         (("Do you do makeup?", "Yes, makeup for events is $75."), "could someone do my lipstick and foundation?"),
         (("Do you do nails?", "Yes, the spa next door does manicures."), "can I get my fingernails painted?"),
@@ -226,6 +218,33 @@ def test_a_learned_answer_is_found_in_other_englishes_and_other_words(lesson, wo
         (
             ("Do you do a bridal trial?", "Yes, a trial four weeks before the wedding."),
             "can I have a bridal practice run?",
+        ),
+        # bikes, signing, photos, snacks, the sink (dev_voices_16)
+        (
+            ("Is there a bike rack?", "Yes, a bike rack right outside our front door."),
+            "where can I leave my push-bike?",
+        ),
+        (("Does anyone know sign language?", "Sam knows ASL."), "is there a stylist I can sign with?"),
+        (
+            ("Can I take photos of my hair for social media?", "Of course, there's a selfie mirror by the window."),
+            "can I snap some pics of my hair for Instagram?",
+        ),
+        (("Do you have snacks for kids?", "Yes, juice boxes and crackers at the desk."), "can my kids have a biscuit?"),
+        (
+            ("Can I buy the shampoo you use?", "Yes, we sell it at the desk."),
+            "do you sell the wash products from the sink?",
+        ),
+        # everyday words (dev_voices_17)
+        (("Do you take group bookings?", "Yes, up to six people at once; call ahead."), "can you book a party of us?"),
+        (("Do you serve drinks?", "Yes, tea, coffee and water while you wait."), "do you give you a glass of wine?"),
+        (("Is the salon air-conditioned?", "Yes, it's air-conditioned all year."), "do you have air con?"),
+        # a day of calls (dev_voices_18)
+        (("Do you do perms?", "Yes, Priya does perms from $150."), "do you still do permanent waves?"),
+        (("Can you shave a design into hair?", "Yes, Sam shaves designs."), "do you do hair tattoos?"),
+        (("Is there a waiting area?", "Yes, a seating area by the window."), "is there somewhere to sit while I wait?"),
+        (
+            ("Do you have a referral reward?", "Yes, $10 off for you both."),
+            "if I send someone your way, is there a reward?",
         ),
     ],
 )
@@ -298,30 +317,6 @@ def test_corrections_alternatives_and_what_carries_nothing(index, turn, fact):
     assert fact in (answer_to(index, turn) or "")
 
 
-@pytest.mark.parametrize(
-    ("lesson", "wording"),
-    [
-        (
-            ("Is there a bike rack?", "Yes, a bike rack right outside our front door."),
-            "where can I leave my push-bike?",
-        ),
-        (("Does anyone know sign language?", "Sam knows ASL."), "is there a stylist I can sign with?"),
-        (
-            ("Can I take photos of my hair for social media?", "Of course, there's a selfie mirror by the window."),
-            "can I snap some pics of my hair for Instagram?",
-        ),
-        (("Do you have snacks for kids?", "Yes, juice boxes and crackers at the desk."), "can my kids have a biscuit?"),
-        (
-            ("Can I buy the shampoo you use?", "Yes, we sell it at the desk."),
-            "do you sell the wash products from the sink?",
-        ),
-    ],
-)
-def test_what_supervisors_teach_is_found_in_callers_words_too(lesson, wording):
-    learned = Document(900, *lesson, "learned")
-    assert answer_to(seed_index(learned), wording) == learned.answer
-
-
 def test_locking_up_a_bike_is_no_closing_time(index):
     assert "8 PM" not in (answer_to(index, "where can I lock up my bike on a Friday?") or "")
 
@@ -387,19 +382,6 @@ def test_she_points_to_a_relative_named_in_an_aside(index):
 
 
 @pytest.mark.parametrize(
-    ("lesson", "wording"),
-    [
-        (("Do you take group bookings?", "Yes, up to six people at once; call ahead."), "can you book a party of us?"),
-        (("Do you serve drinks?", "Yes, tea, coffee and water while you wait."), "do you give you a glass of wine?"),
-        (("Is the salon air-conditioned?", "Yes, it's air-conditioned all year."), "do you have air con?"),
-    ],
-)
-def test_what_supervisors_teach_in_everyday_words(lesson, wording):
-    learned = Document(900, *lesson, "learned")
-    assert answer_to(seed_index(learned), wording) == learned.answer
-
-
-@pytest.mark.parametrize(
     ("turn", "priority"),
     [
         ("I'm allergic to latex. Can I still get highlights with you?", "medium"),
@@ -431,20 +413,3 @@ def test_a_day_of_calls(index, turn, fact):
 def test_a_result_gone_wrong_here_told_beside_one_elsewhere_still_goes_to_a_person(index):
     turn = "I had highlights with you, it went patchy and orange. Who does colour correction?"
     assert answer_to(index, turn) is None
-
-
-@pytest.mark.parametrize(
-    ("lesson", "wording"),
-    [
-        (("Do you do perms?", "Yes, Priya does perms from $150."), "do you still do permanent waves?"),
-        (("Can you shave a design into hair?", "Yes, Sam shaves designs."), "do you do hair tattoos?"),
-        (("Is there a waiting area?", "Yes, a seating area by the window."), "is there somewhere to sit while I wait?"),
-        (
-            ("Do you have a referral reward?", "Yes, $10 off for you both."),
-            "if I send someone your way, is there a reward?",
-        ),
-    ],
-)
-def test_what_supervisors_teach_on_a_day_of_calls(lesson, wording):
-    learned = Document(900, *lesson, "learned")
-    assert answer_to(seed_index(learned), wording) == learned.answer
