@@ -406,12 +406,15 @@ ELSEWHERE = family(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=20_000)
 def about_elsewhere(clause: str) -> bool:
     """Whether a clause is set at another salon or at the caller's home ("at my last salon the
-    owner never cut hair"): the caller's story, not something asked of this salon."""
+    owner never cut hair"): the caller's story, not something asked of this salon. Remembered
+    per clause: a turn's reading asks it of each clause more than once."""
     return ELSEWHERE.said_in(words(clause))
 
 
+@lru_cache(maxsize=20_000)
 def complaint_about_elsewhere(clause: str) -> bool:
     """A clause telling of a result gone wrong somewhere else ("my last salon butchered it", "a
     box dye at home went patchy"): no complaint to this salon, so the question it leads to may be

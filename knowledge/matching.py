@@ -264,8 +264,13 @@ def _with_a_concern(query: Analysis, text: str) -> Analysis:
     (A complaint's phrases, "20 minutes late", are triage's context, not the matcher's.)"""
     if query.risky:
         return query
-    here = " ".join(part for part in _turn_parts(text) if not concerns.about_elsewhere(part))
-    if not (concerns.harm(concerns.words(text)) or concerns.money_going_wrong(concerns.words(here))):
+    said = concerns.words(text)
+    if not concerns.harm(said) and not (
+        concerns.money_going_wrong(said)
+        and concerns.money_going_wrong(
+            concerns.words(" ".join(part for part in _turn_parts(text) if not concerns.about_elsewhere(part)))
+        )
+    ):
         return query
     return replace(query, concepts=query.concepts | {CONCERN})
 
