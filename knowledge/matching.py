@@ -377,12 +377,11 @@ _NOTHING: frozenset[int] = frozenset()
 # Two words side by side, each of two letters or more (`Index._rejoined`); the second is looked
 # at again as the first of the next pair.
 _WORD_PAIR = re.compile(r"\b([A-Za-z]{2,})\s+(?=([A-Za-z]{2,})\b)")
-_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 # A clause speaking of this salon or its staff ("you made it worse", "at yours", "here").
 _OF_THIS_SALON = re.compile(r"\b(?:you|your|yours|here|y'all|yall)\b")
 # A tag after a statement asking the salon to confirm it: "..., correct?", "..., is that right?".
 _TAG_QUESTION = re.compile(r",\s*(?:correct|is that correct|is that right|am i right|right)\s*\?", re.IGNORECASE)
-_SERVICE_SLIP_MIN = 6  # letters of a service's name heard as two words (`Index._a_service_heard_as_two`)
+_SERVICE_SLIP_MIN = 6  # letters of a service's name heard as two words two slips away (`Index._heard_as_two`)
 # "ght" said as "t" ("web sight" is heard for "website"), `Index._heard_as_two`.
 _SILENT_GH = re.compile(r"ght")
 # What an age may change of a service: its price and its length (`Index._family_read`).
@@ -705,9 +704,8 @@ class Index:
         """`text` with a salon word speech-to-text split in two joined again ("fill more street"
         for "Fillmore Street", "kera tin" for "keratin"): two words that together are one, and
         that are neither both salon words themselves ("hair cut") nor said together in a phrase
-        the lexicon or the vocabulary knows ("walk in"): those are read as they are. Two words,
-        neither a salon word, may also be a slip for a service's name ("bali age" for "balayage"):
-        then the service is said (`_a_service_heard_as_two`)."""
+        the lexicon or the vocabulary knows ("walk in"): those are read as they are; nor two words
+        that together are a slip of one (`_heard_as_two`)."""
         words = self._salon_meanings
 
         def joined(found: re.Match) -> str:
@@ -718,25 +716,7 @@ class Index:
                 return first  # the space goes; the second word stays where it is
             return found.group(0)
 
-        return self._a_service_heard_as_two(self._heard_as_two(_WORD_PAIR.sub(joined, text)))
-
-    def _a_service_heard_as_two(self, text: str) -> str:
-        """`text` with two words, neither a salon word, that together are a slip for one of the
-        menu's services, said as that service ("bali age" is "balayage"; "hair cut" and "blow
-        out" are salon words already). Only services' names, long enough that two words near one
-        are a split of it, not a phrase of their own."""
-        words = self._salon_meanings
-        found = list(_WORD.finditer(text))
-        replaced_from = len(text)
-        # from the end, so that what is replaced leaves the places of the words before it as they are
-        for first, second in reversed(list(zip(found, found[1:], strict=False))):
-            pair = (first.group(0).lower(), second.group(0).lower())
-            if second.end() > replaced_from or pair[0] in words or pair[1] in words:
-                continue
-            slip = _corrector(self._salon_words).correct(pair[0] + pair[1])
-            if slip and len(slip) >= _SERVICE_SLIP_MIN and words.get(slip, frozenset()) & self._services:
-                text, replaced_from = text[: first.start()] + slip + text[second.end() :], first.start()
-        return text
+        return self._heard_as_two(_WORD_PAIR.sub(joined, text))
 
     def _heard_as_two(self, text: str) -> str:
         """`text` with a salon word speech-to-text heard as two words of English joined again when
@@ -746,7 +726,8 @@ class Index:
         letter; "cut run" is no "lutrun"), that the corrector (`spelling.Corrector`) clearly takes
         it to, made of two words of content (no small word: "on Saturday" is no slip of
         "Saturdays") that are not both the salon's, and neither a form of it ("open new" is not
-        "opened")."""
+        "opened"). A service's name, long enough that two words near it are a split of it, may be
+        further off ("bali age" for "balayage", "kerra tin" for "keratin")."""
         words = self._salon_meanings
         out, end = [], 0
         for found in _WORD_PAIR.finditer(text):
@@ -769,13 +750,21 @@ class Index:
             if (
                 fixed
                 and words[fixed]
-                and fixed.startswith(pair[0][:-1])  # the slip is in how the rest was heard
-                and spelling.one_edit(whole, fixed)
                 and stem(fixed) not in map(stem, pair)
+                and (
+                    self._a_service_named_at_length(fixed)
+                    # the slip is in how the rest was heard
+                    or (fixed.startswith(pair[0][:-1]) and spelling.one_edit(whole, fixed))
+                )
             ):
                 out.append(text[end : found.start()] + fixed)
                 end = after
         return "".join(out) + text[end:]
+
+    def _a_service_named_at_length(self, word: str) -> bool:
+        """Whether `word` names one of the menu's services and is long enough that two slips in
+        hearing it (`_heard_as_two`) still leave it the clearly closest word (`_SERVICE_SLIP_MIN`)."""
+        return len(word) >= _SERVICE_SLIP_MIN and bool(self._salon_meanings.get(word, frozenset()) & self._services)
 
     def _slot_kinds(self, text: str) -> set[str]:
         return {c.partition(":")[0] for c in self._read(text).concepts if ":" in c and not c.startswith("num:")}
