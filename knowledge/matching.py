@@ -373,6 +373,29 @@ class _Weights:
     person: float  # the staff members among that
 
 
+@dataclass(frozen=True)
+class _Turn:
+    """A long turn's parts and what each does, worked out once before its question is looked for
+    (`Index._turn`, `Index._asked_part`)."""
+
+    parts: tuple[str, ...]
+    readings: tuple[Analysis, ...]  # each part as `Index._read` reads it
+    asking: tuple[bool, ...]  # whether the part could be the caller asking (`analysis.asides`)
+    tells: tuple[bool, ...]  # whether the part only tells the caller's story: never the question
+    gone_wrong_away: tuple[bool, ...]  # whether the part tells of a result gone wrong at another salon
+    elsewhere: frozenset[str]  # what only stated sentences set at another salon say
+    story_days: frozenset[str]  # days said only in parts that tell
+    story_audiences: frozenset[str]  # whom a service is for, said only in stated sentences
+    days_told: tuple[frozenset[str], ...]  # the days of each clause telling of the caller that asks nothing
+
+    def excused_beside(self, position: int) -> frozenset[str]:
+        """The safety words said beside the part at `position` only in telling of a result gone
+        wrong at another salon: the caller's story, not a harm or a complaint here."""
+        others = [i for i in range(len(self.parts)) if i != position]
+        away = frozenset().union(*(self.readings[i].risky for i in others if self.gone_wrong_away[i]))
+        return away - frozenset().union(*(self.readings[i].risky for i in others if not self.gone_wrong_away[i]))
+
+
 _NOTHING: frozenset[int] = frozenset()
 # Two words side by side, each of two letters or more (`Index._rejoined`); the second is looked
 # at again as the first of the next pair.
@@ -862,149 +885,146 @@ class Index:
     def _asked_part(self, parts: list[str], whole: Analysis, text: str) -> Analysis:
         """A long turn read as its question: the last clause with a topic word, when no entry
         answers the whole turn and that clause reaches one ("so my husband keeps putting it off,
-        how much is a beard trim?"). What the other clauses say counts only where it can refuse
-        or narrow an answer: days, holidays, audiences, ages, people, animals, a need of the
-        caller's, safety words, the caller's own booking, arriving late (to a policy); a result
-        gone wrong somewhere else ("every salon I go to ruins my curls") is the caller's story, not a complaint
-        (`concerns.complaint_about_elsewhere`). A clause that points back ("how much is that?",
-        "can you color them?") depends on what it points to, so then the whole turn is kept. A
-        clause that tells of the caller ("..., I'm coming from the Marina") and reaches no entry
-        is not what is asked: the clause before it is read (what it says that can refuse an
-        answer is kept all the same); nor is a stated one set at another salon ("Who owns the
-        salon? At my last place the owner never cut hair."), and what only it says refuses no
-        answer here but a harm or a complaint. "He" or "she" in a turn that names a relative and no one of
-        the salon's is that relative ("my mum ..., she usually gets a blow-dry"), whom the family
-        words already read, points to nobody else. A sentence stated beside a question that only
-        tells (`_only_tells`: "How long is a men's cut? He'll only go if it's quick.") or tells of
-        the caller ("Is the keratin formaldehyde-free? I have curly hair.") is never the one
-        asked."""
-        stated = _stated_parts(text)
-        # A result gone wrong somewhere else, told in a sentence of the story ("I had a box-dye
-        # accident, it's gone all brassy and uneven."): each of its clauses that does not speak of
-        # this salon tells of it, as the clause that says where does.
-        sentences = _sentences_of_parts(text)
-        gone_wrong_away = [
-            concerns.complaint_about_elsewhere(part)
-            or (told and concerns.complaint_about_elsewhere(sentence) and not _OF_THIS_SALON.search(part.lower()))
-            for part, told, sentence in zip(parts, stated, sentences, strict=True)
-        ]
-        in_questions = frozenset().union(*(self._read(p).concepts for p, s in zip(parts, stated, strict=True) if not s))
-        set_elsewhere = [stated[i] and concerns.about_elsewhere(p) for i, p in enumerate(parts)]
-        tells = [
-            set_elsewhere[i]
-            or (
-                stated[i]
-                and bool(self._only_tells(self._read(p), in_questions) or _TELLS_OF_THE_CALLER.match(p.lower()))
-            )
-            for i, p in enumerate(parts)
-        ]
-        # In a turn with no question mark, a clause telling of the caller that asks nothing tells
-        # ("Kindly share the salon's number, I will call back in the evening.").
-        asking_parts = _asking_parts(parts)
-        if "?" not in text:
-            tells = [
-                told or (i > 0 and not asking and bool(_TELLS_OF_THE_CALLER.match(p.lower())))
-                for i, (p, told, (_, asking)) in enumerate(zip(parts, tells, asking_parts, strict=True))
-            ]
-        # What only a stated sentence set at another salon says cannot refuse an answer here
-        # (a harm or a complaint still does).
-        away, here = (
-            frozenset().union(
-                *(self._read(p).concepts for p, there in zip(parts, set_elsewhere, strict=True) if there == side)
-            )
-            for side in (True, False)
-        )
-        elsewhere = away - here
-        # A day said only in the caller's story ("How long is a root touch-up? My boss gives me a
-        # long lunch on Thursdays.") does not qualify a price or a length asked, nor anything but
-        # a question of time (hours, a visit, a booking, a free chair: "I'll call back in the
-        # evening" says nothing of the phone number); one said in the question itself does ("how
-        # much is a blowout on Saturday?" stays with a person).
-        story, questions = (
-            frozenset().union(*(self._read(p).concepts for p, t in zip(parts, tells, strict=True) if t == side))
-            for side in (True, False)
-        )
-        story_days = {c for c in story - questions if c.startswith("day:") or c == DAYPART}
-        # Whom a service is for, said only in the story ("the kids are screaming in the background.
-        # Are you open Mondays?"), changes nothing but a service's price or length.
-        said_stated = frozenset().union(*(self._read(p).concepts for p, s in zip(parts, stated, strict=True) if s))
-        story_audiences = {c for c in said_stated - in_questions if c.startswith("audience:")}
-        # so does one said in a clause of the question's own sentence that tells of the caller and
-        # asks nothing ("we've got a christening on Sunday, so how much is an updo?")
-        days_told = [
-            frozenset(c for c in self._read(part).concepts if c.startswith("day:") or c == DAYPART)
-            if not asking and _TELLS_OF_THE_CALLER.match(part.lower())
-            else frozenset()
-            for part, asking in asking_parts
-        ]
+        how much is a beard trim?"). Three steps, each a method: what every part of the turn
+        does (`_turn`: which parts only tell the caller's story), which part is the question
+        (`_passes_over` skips the others, from the last part back), and what the rest of the turn
+        adds to it (`_with_the_turn`: only what can refuse or narrow an answer). A clause that
+        points back ("how much is that?", "can you color them?") depends on what it points to
+        (`_pointed_to`); "he" or "she" keeps the whole turn unless the only person it names is a
+        relative ("my mum ..., she usually gets a blow-dry"), whom the family words already read.
+        A clause that tells of the caller and reaches no entry is not what is asked: the clause
+        before it is read."""
+        turn = self._turn(parts, text)
         for position in range(len(parts) - 1, -1, -1):
-            asked = self._read(parts[position])
-            # a question that names nothing and points back at what the caller told ("My wife keeps
-            # hinting about full highlights. What's that going to set me back?") asks of that
-            only_points_back = (
-                not asked.anchors
-                and bool(asked.intents)
-                and all(told or not self._read(parts[i]).concepts for i, told in enumerate(tells) if i != position)
-                and bool(_POINTS_BACK.search(_EMPTY_IT.sub(" ", parts[position].lower())))
-            )
-            if (
-                (not asked.anchors and not only_points_back)
-                or tells[position]
-                or self._restates(asked, parts, position)
-                # "... the last salon I went to spoilt my hair and ...": a story, asking nothing
-                or (not asked.intents and concerns.about_elsewhere(parts[position]))
-            ):
-                continue
-            if position and _ANOTHER_OF_THE_SAME.match(parts[position]) and all(":" in c for c in asked.anchors):
-                continue  # "..., and partial?": a slot alone is said of what the turn asked before
-            if _REFUSED.match(parts[position]):  # "..., not a haircut": what is refused is not asked
+            asked = turn.readings[position]
+            if self._passes_over(turn, position):
                 continue
             said = _IT_OF_THE_SALON.sub(r"\1\2", _EMPTY_IT.sub(" ", parts[position].lower()))
-            told = [
-                (part, away) for i, (part, away) in enumerate(zip(parts, gone_wrong_away, strict=True)) if i != position
-            ]
-            excused = frozenset().union(*(self._read(part).risky for part, away in told if away)) - frozenset().union(
-                *(self._read(part).risky for part, away in told if not away)
-            )
+            excused = turn.excused_beside(position)
             if _POINTS_BACK.search(said):
                 pointed = self._pointed_to(asked, parts, position, excused)
                 return pointed if pointed is not None else self._without_the_story(whole, parts, excused)
             if _PERSON_PRONOUN.search(said) and not self._relative_only(whole, text):
                 return self._without_the_story(whole, parts, excused)
-            # the condition said right before the question is part of it ("if I cancel the same
-            # day, do I pay?"): what it names is asked too
-            if position and _CONDITION.match(parts[position - 1]) and not tells[position - 1]:
-                condition = self._read(parts[position - 1])
-                asked = replace(
-                    asked, concepts=asked.concepts | condition.concepts, loose=asked.loose | condition.loose
-                )
-            told_days = frozenset().union(*(d for i, d in enumerate(days_told) if i != position)) - asked.concepts
-            kept = {
-                c
-                for c in whole.concepts
-                if self._may_refuse(c, asked, excused)
-                and (c not in elsewhere or concerns.risky(c))
-                and not (c in story_days | told_days and _a_day_changes_nothing(asked) and not self._closed_on(c))
-                and not (c in story_audiences and not asked.concepts & self._services)
-            }
-            # what the clauses after it ask is asked about it ("the keratin thing, how long does it
-            # take"), and so is what a clause before it asks that names nothing ("which one takes
-            # longer, a root touch-up or ...?")
-            then_asked = frozenset().union(
-                *(
-                    self._read(part).intents
-                    for i, (part, asking) in enumerate(asking_parts)
-                    if not tells[i] and (i > position or (i < position and asking and not self._read(part).anchors))
-                )
-            )
-            asked = replace(
-                asked, concepts=asked.concepts | kept, loose=asked.loose | kept, intents=asked.intents | then_asked
-            )
+            asked = self._with_the_turn(turn, position, whole, excused)
             if self._candidates(asked):
                 return asked
             if not _TELLS_OF_THE_CALLER.match(parts[position].lower()):
                 return whole
         return whole
+
+    def _turn(self, parts: list[str], text: str) -> _Turn:
+        """What each part of a long turn does, for `_asked_part`.
+
+        A part tells, and is never the question asked, when it is a stated sentence set at
+        another salon ("Who owns the salon? At my last place the owner never cut hair."), one
+        that only tells (`_only_tells`: "How long is a men's cut? He'll only go if it's quick.")
+        or tells of the caller ("Is the keratin formaldehyde-free? I have curly hair."), or, in a
+        turn with no question mark, a clause telling of the caller that asks nothing ("Kindly
+        share the salon's number, I will call back in the evening."). A result gone wrong
+        somewhere else ("every salon I go to ruins my curls") is the caller's story, not a
+        complaint (`concerns.complaint_about_elsewhere`), and so is each clause of a stated
+        sentence telling of one that does not speak of this salon ("I had a box-dye accident,
+        it's gone all brassy and uneven.")."""
+        readings = tuple(self._read(part) for part in parts)
+        stated = _stated_parts(text)
+        asking = tuple(could_ask for _, could_ask in _asking_parts(parts))
+        gone_wrong_away = tuple(
+            concerns.complaint_about_elsewhere(part)
+            or (told and concerns.complaint_about_elsewhere(sentence) and not _OF_THIS_SALON.search(part.lower()))
+            for part, told, sentence in zip(parts, stated, _sentences_of_parts(text), strict=True)
+        )
+        in_questions = _said_where(readings, [not s for s in stated])
+        set_elsewhere = [told and concerns.about_elsewhere(part) for part, told in zip(parts, stated, strict=True)]
+        tells = tuple(
+            away
+            or (told and bool(self._only_tells(reading, in_questions) or _TELLS_OF_THE_CALLER.match(part.lower())))
+            or ("?" not in text and i > 0 and not could_ask and bool(_TELLS_OF_THE_CALLER.match(part.lower())))
+            for i, (part, reading, told, away, could_ask) in enumerate(
+                zip(parts, readings, stated, set_elsewhere, asking, strict=True)
+            )
+        )
+        story, questions = _said_where(readings, tells), _said_where(readings, [not t for t in tells])
+        said_stated = _said_where(readings, stated)
+        return _Turn(
+            tuple(parts),
+            readings,
+            asking,
+            tells,
+            gone_wrong_away,
+            elsewhere=_said_where(readings, set_elsewhere) - _said_where(readings, [not s for s in set_elsewhere]),
+            story_days=frozenset(c for c in story - questions if _is_a_day(c)),
+            story_audiences=frozenset(c for c in said_stated - in_questions if c.startswith("audience:")),
+            days_told=tuple(
+                frozenset(c for c in reading.concepts if _is_a_day(c))
+                if not could_ask and _TELLS_OF_THE_CALLER.match(part.lower())
+                else frozenset()
+                for part, reading, could_ask in zip(parts, readings, asking, strict=True)
+            ),
+        )
+
+    def _passes_over(self, turn: _Turn, position: int) -> bool:
+        """Whether the part at `position` is not the question of the turn: it names no topic (and
+        does not point back at what the caller told: "My wife keeps hinting about full highlights.
+        What's that going to set me back?"), it tells, it restates another part, it tells of
+        another salon and asks nothing ("... the last salon I went to spoilt my hair and ..."),
+        it is a slot alone said of what was asked before ("..., and partial?") or it refuses
+        something ("..., not a haircut")."""
+        part, asked = turn.parts[position], turn.readings[position]
+        only_points_back = (
+            not asked.anchors
+            and bool(asked.intents)
+            and all(told or not turn.readings[i].concepts for i, told in enumerate(turn.tells) if i != position)
+            and bool(_POINTS_BACK.search(_EMPTY_IT.sub(" ", part.lower())))
+        )
+        return (
+            (not asked.anchors and not only_points_back)
+            or turn.tells[position]
+            or self._restates(asked, list(turn.parts), position)
+            or (not asked.intents and concerns.about_elsewhere(part))
+            or (position > 0 and bool(_ANOTHER_OF_THE_SAME.match(part)) and all(":" in c for c in asked.anchors))
+            or bool(_REFUSED.match(part))
+        )
+
+    def _with_the_turn(self, turn: _Turn, position: int, whole: Analysis, excused: frozenset[str]) -> Analysis:
+        """The question at `position` with what the rest of the turn says that can refuse or narrow
+        its answer (`_may_refuse`: days, holidays, audiences, ages, people, animals, a need of the
+        caller's, safety words, the caller's own booking, arriving late), and with the condition
+        said right before it ("if I cancel the same day, do I pay?") and what the parts after it
+        ask ("the keratin thing, how long does it take").
+
+        What only a stated sentence set at another salon says refuses nothing here but a harm or a
+        complaint. A day said only in the caller's story ("How long is a root touch-up? My boss
+        gives me a long lunch on Thursdays.") or in a clause of the question's own sentence that
+        tells of the caller ("we've got a christening on Sunday, so how much is an updo?")
+        qualifies only a question of time, and a day the salon is closed always. Whom a service
+        is for, said only in the story ("the kids are screaming in the background. Are you open
+        Mondays?"), changes nothing but a service's price or length."""
+        asked = turn.readings[position]
+        if position and _CONDITION.match(turn.parts[position - 1]) and not turn.tells[position - 1]:
+            condition = turn.readings[position - 1]
+            asked = replace(asked, concepts=asked.concepts | condition.concepts, loose=asked.loose | condition.loose)
+        told_days = frozenset().union(*(d for i, d in enumerate(turn.days_told) if i != position)) - asked.concepts
+        kept = {
+            c
+            for c in whole.concepts
+            if self._may_refuse(c, asked, excused)
+            and (c not in turn.elsewhere or concerns.risky(c))
+            and not (c in turn.story_days | told_days and _a_day_changes_nothing(asked) and not self._closed_on(c))
+            and not (c in turn.story_audiences and not asked.concepts & self._services)
+        }
+        # what a clause before it asks that names nothing is asked too ("which one takes longer, a
+        # root touch-up or ...?")
+        then_asked = frozenset().union(
+            *(
+                reading.intents
+                for i, (reading, could_ask) in enumerate(zip(turn.readings, turn.asking, strict=True))
+                if not turn.tells[i] and (i > position or (i < position and could_ask and not reading.anchors))
+            )
+        )
+        return replace(
+            asked, concepts=asked.concepts | kept, loose=asked.loose | kept, intents=asked.intents | then_asked
+        )
 
     def _closed_on(self, day: str) -> bool:
         """Whether the salon's hours say it is closed on `day` (a weekday): a caller who tells of
@@ -1601,6 +1621,16 @@ def _meant_word(heard: re.Match) -> str:
     """The word a homophone stands for, when the word after it says it is that one."""
     meant, before = lexicon.HOMOPHONES[heard.group(1).lower()]
     return meant if heard.group(2).lower() in before else heard.group(1)
+
+
+def _said_where(readings: Iterable[Analysis], where: Iterable[bool]) -> frozenset[str]:
+    """Every concept of the readings whose flag in `where` is set."""
+    return frozenset().union(*(reading.concepts for reading, flag in zip(readings, where, strict=True) if flag))
+
+
+def _is_a_day(concept: str) -> bool:
+    """A weekday or a part of the day ("day:saturday", the evening)."""
+    return concept.startswith("day:") or concept == DAYPART
 
 
 def _asking_parts(parts: list[str]) -> list[tuple[str, bool]]:
