@@ -170,16 +170,16 @@ def triage(question: str) -> Triage:
     """Classify a question: its priority and the topic tags used to pick a supervisor."""
     said = concerns.words(question)
     tags = [tag for tag, is_said in TAG_RULES.items() if is_said(said)]
-    return Triage(priority=_priority(said), tags=tags or ["general"])
+    return Triage(priority=_priority(question, said), tags=tags or ["general"])
 
 
-def _priority(said: tuple[str, ...]) -> str:
+def _priority(question: str, said: tuple[str, ...]) -> str:
     if concerns.harm_happening(said):
         return Priority.URGENT
     own_result_to_fix = REPAIR.said_in(said) and OWN_RESULT.said_in(said)
     before_an_event = EVENT.said_in(said) or DEADLINE.said_in(said)
     if (
-        concerns.complaint(said)
+        concerns.complaint_here(question)
         or concerns.money_going_wrong(said)
         or (own_result_to_fix and before_an_event)
         or TODAYS_APPOINTMENT.said_in(said)

@@ -282,14 +282,33 @@ def _still_asked(said: tuple[str, ...], position: int) -> bool:
     return said[position] == "still" and position >= 2 and said[position - 2] in _ASKING_VERBS
 
 
+# A time long past: a reaction told of it is the caller's history ("I broke out in hives from dye
+# years ago"), unless something is said to be going on now (`NOW`).
+LONG_AGO = family(
+    "long ago",
+    phrases=[
+        "years ago", "year ago", "months ago", "last year", "years back", "in the past", "as a kid", "as a child",
+        "when i was younger", "when i was a kid", "long time ago", "long ago", "a while back",
+    ],
+)  # fmt: skip
+NOW = family(
+    "now",
+    forms=["still", "now", "currently", "today", "tonight", "yesterday", "keeps"],
+    phrases=["right now", "at the moment", "this morning", "last night", "wont stop", "will not stop", "im having"],
+)
+
+
 def harm_happening(said: tuple[str, ...]) -> bool:
     """A symptom, injury or accident that is happening or has happened, not one asked about
     beforehand: an asked-about risk ("is the bleach going to burn?", "can dye cause a rash?") is
-    a question for a person, not an emergency. It counts as asked beforehand only when every
-    mention of harm follows such a word closely and nothing says it is happening: when in doubt
-    it is happening, since missing an emergency is the worse mistake."""
+    a question for a person, not an emergency, and so is one long past, told as history. It
+    counts as asked beforehand only when every mention of harm follows such a word closely and
+    nothing says it is happening: when in doubt it is happening, since missing an emergency is
+    the worse mistake."""
     mentions = _harm_positions(said)
     if not mentions:
+        return False
+    if LONG_AGO.said_in(said) and not any(not _still_asked(said, i) for i in NOW.positions(said)):
         return False
     if any(not _still_asked(said, i) for i in HAPPENING.positions(said)):
         return True
@@ -364,6 +383,8 @@ COMPLAINT = family(
         "kept waiting", "left waiting", "rushed out", "rushed me", "treated like", "treated the way",
         "the way i was treated", "whoever is in charge", "whoevers in charge",
         "person in charge", "someone in charge", "somebody in charge",
+        "ran behind", "minutes behind", "an hour behind", "sat on hold", "was on hold", "been on hold",
+        "kept me on hold", "left on hold", "on hold for",
     ],
 )  # fmt: skip
 
@@ -412,6 +433,28 @@ def about_elsewhere(clause: str) -> bool:
     owner never cut hair"): the caller's story, not something asked of this salon. Remembered
     per clause: a turn's reading asks it of each clause more than once."""
     return ELSEWHERE.said_in(words(clause))
+
+
+# A clause speaking of this salon or its staff ("you made it worse", "at yours", "here").
+_OF_THIS_SALON = re.compile(r"\b(?:you|your|yours|here|y'all|yall)\b")
+
+
+def of_this_salon(clause: str) -> bool:
+    """Whether a clause speaks of this salon or its staff: a result gone wrong there is a complaint."""
+    return bool(_OF_THIS_SALON.search(clause.lower()))
+
+
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+
+
+def complaint_here(text: str) -> bool:
+    """A complaint (`complaint`) to this salon: said in a sentence that is not only the caller's
+    story of a result gone wrong somewhere else ("My box dye at home went really wrong.", not
+    "... and then you made it worse").  A complaint's priority is the salon's own problem's."""
+    return any(
+        complaint(words(sentence)) and not (complaint_about_elsewhere(sentence) and not of_this_salon(sentence))
+        for sentence in _SENTENCE.findall(text)
+    )
 
 
 @lru_cache(maxsize=20_000)

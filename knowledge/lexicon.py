@@ -214,6 +214,7 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("google", "pay"): ("@googlepay", "@mobilepay", "@pay"),
     ("samsung", "pay"): ("@samsungpay", "@mobilepay", "@pay"),
     ("single", "process"): ("variant:single",),
+    ("one", "process"): ("variant:single",),  # "the one process" is the single-process colour
     ("full", "head"): ("variant:full",),
     ("half", "head"): ("variant:partial",),
     ("partial", "head"): ("variant:partial",),

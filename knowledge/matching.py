@@ -183,11 +183,20 @@ _OR_GLOSS = re.compile(
 )
 
 # A clause that tells of the caller ("I'm coming from the Marina", "my kids are off school", "got
-# a party at six" with its "I've" dropped), after a conjunction or an interjection or none
-# ("..., since I have a wedding to go to") (`Index._asked_part`).
+# a party at six" or "gonna squeeze it into my lunch hour" with its "I've" or "I'm" dropped),
+# after a conjunction or an interjection or none ("..., since I have a wedding to go to")
+# (`Index._asked_part`).
 _TELLS_OF_THE_CALLER = re.compile(
     r"^\s*(?:(?:and|but|so|so that|oh|well|also|anyway|because|cause|cuz|cos|coz|since|as)\s+)*"
-    r"(?:i|i'm|im|i\u2019m|i've|ive|i'd|i'll|we|we're|we've|my|our|got|gotta)\b"
+    r"(?:i|i'm|im|i\u2019m|i've|ive|i'd|i'll|we|we're|we've|my|our|got|gotta|gonna)\b"
+)
+
+
+# A sentence of what someone the caller speaks for wants or has ("she'd like a deep conditioning on
+# a Wednesday", "he only has an hour"), after a conjunction or none (`Index._turn`).
+_WANTS_OF_THEIR_OWN = re.compile(
+    r"^\s*(?:(?:and|but|so|well|also)\s+)*(?:he|she|they)"
+    r"(?:'d|\u2019d|'ll|\u2019ll| would| will| wants?| needs?| only| has| have| is| was| likes?)\b"
 )
 
 
@@ -386,7 +395,13 @@ class _Turn:
     elsewhere: frozenset[str]  # what only stated sentences set at another salon say
     story_days: frozenset[str]  # days said only in parts that tell
     story_audiences: frozenset[str]  # whom a service is for, said only in stated sentences
-    days_told: tuple[frozenset[str], ...]  # the days of each clause telling of the caller that asks nothing
+    # whether the part is a clause telling of the caller that asks nothing ("we've got a christening
+    # on Sunday, so ...", "gonna fit a trim into my lunch break, ..."), in a sentence that asks
+    of_the_caller: tuple[bool, ...]
+
+    def told(self, position: int) -> bool:
+        """Whether the part at `position` tells, as a sentence or as a clause of the caller's."""
+        return self.tells[position] or self.of_the_caller[position]
 
     def excused_beside(self, position: int) -> frozenset[str]:
         """The safety words said beside the part at `position` only in telling of a result gone
@@ -396,12 +411,13 @@ class _Turn:
         return away - frozenset().union(*(self.readings[i].risky for i in others if not self.gone_wrong_away[i]))
 
 
+# The words of a name as `Index._names_heard` reads them, and what may join two of them ("Glow & Shear").
+_NAME_TOKEN = re.compile(r"[A-Za-z][A-Za-z']*|&")
+_NAME_JOIN = re.compile(r"^(?:and|n|&)$", re.IGNORECASE)
 _NOTHING: frozenset[int] = frozenset()
 # Two words side by side, each of two letters or more (`Index._rejoined`); the second is looked
 # at again as the first of the next pair.
 _WORD_PAIR = re.compile(r"\b([A-Za-z]{2,})\s+(?=([A-Za-z]{2,})\b)")
-# A clause speaking of this salon or its staff ("you made it worse", "at yours", "here").
-_OF_THIS_SALON = re.compile(r"\b(?:you|your|yours|here|y'all|yall)\b")
 # A tag after a statement asking the salon to confirm it: "..., correct?", "..., is that right?".
 _TAG_QUESTION = re.compile(r",\s*(?:correct|is that correct|is that right|am i right|right)\s*\?", re.IGNORECASE)
 _SERVICE_SLIP_MIN = 6  # letters of a service's name heard as two words two slips away (`Index._heard_as_two`)
@@ -609,7 +625,7 @@ class Index:
         salon's words, words unknown to the salon and to English set apart as `unknown`, and
         family words read as an audience only where the index prices by audience. Cached per
         question."""
-        said = self._corrected(self._rejoined(_as_heard(question)))
+        said = self._corrected(self._rejoined(self._names_heard(_as_heard(question))))
         said = relative_days.day_runs(relative_days.named_dates(said, self.vocabulary.timezone, now))
         text = relative_days.resolve(said, self.vocabulary.timezone, now)
         found = self._analysed.get(text)
@@ -721,6 +737,37 @@ class Index:
             if slip is None:
                 return text
             text = before[: slip.start()] + after
+        return text
+
+    @cached_property
+    def _names(self) -> tuple[frozenset[str], ...]:
+        """The words of each name the salon's profile holds: the salon's own, and each person's."""
+        people = {slug for slugs in self.vocabulary.people.values() for slug in slugs}
+        names = [self.vocabulary.salon_words, *(frozenset(slug.split("-")) for slug in sorted(people))]
+        return tuple(name for name in names if len(name) > 1)
+
+    def _names_heard(self, text: str) -> str:
+        """`text` with a name of the salon's profile written as it is where speech-to-text heard
+        one of its words a little wrong right beside another of its words: "glow and sheer" is
+        Glow & Shear, "glowing shear salon" too, "maya chan" is Maya Chen. A word is taken for
+        the name's only beside another word of the same name said as it is, and only when it is
+        a form of that word or one slip from it, so "a sheer fringe" or a "Chan" alone stays as
+        said."""
+        tokens = list(_NAME_TOKEN.finditer(text))
+        fixes: dict[int, str] = {}
+        for i, found in enumerate(tokens):
+            said = found.group(0).lower()
+            for name in self._names:
+                if said not in name:
+                    continue
+                for j in (i - 2, i - 1, i + 1, i + 2):
+                    if not 0 <= j < len(tokens) or (abs(i - j) == 2 and not _NAME_JOIN.match(tokens[(i + j) // 2][0])):
+                        continue
+                    heard = tokens[j].group(0).lower()
+                    if heard not in name and (meant := _heard_as(heard, name - {said})):
+                        fixes[j] = meant
+        for j in sorted(fixes, reverse=True):
+            text = text[: tokens[j].start()] + fixes[j] + text[tokens[j].end() :]
         return text
 
     def _rejoined(self, text: str) -> str:
@@ -860,7 +907,7 @@ class Index:
         the compounds it ends that some entry has. A compound here is a term of one concept in two
         words, a noun or adjective then a word that is only a noun, with no small word: "hold the
         date", "part of town", "running behind" or "high light" (a sound-alike) mean more than a
-        kind of their last word."""
+        kind of their last word, and so do an evaluative adjective's idioms ("good hands")."""
         heads: dict[str, set[str]] = {}
         tables = (lexicon.PHRASES, self.vocabulary.phrases(who=False))
         small = lexicon.STOPWORDS | lexicon.FILLERS
@@ -870,7 +917,13 @@ class Index:
             concept = meaning[0][1:]
             modifier, head = said
             meant_by = meaning_stem(head)
-            if concept in self._postings and spelling.only_a_thing(head) and spelling.can_modify(modifier) and meant_by:
+            if (
+                concept in self._postings
+                and spelling.only_a_thing(head)
+                and spelling.can_modify(modifier)
+                and modifier not in lexicon.EVALUATIVE  # "good hands" is no kind of hand
+                and meant_by
+            ):
                 heads.setdefault(meant_by, set()).add(concept)
         return {head: frozenset(concepts) for head, concepts in heads.items()}
 
@@ -894,15 +947,15 @@ class Index:
         relative ("my mum ..., she usually gets a blow-dry"), whom the family words already read.
         A clause that tells of the caller and reaches no entry is not what is asked: the clause
         before it is read."""
-        turn = self._turn(parts, text)
+        turn = self._turn(parts, text, whole)
         for position in range(len(parts) - 1, -1, -1):
             asked = turn.readings[position]
             if self._passes_over(turn, position):
                 continue
             said = _IT_OF_THE_SALON.sub(r"\1\2", _EMPTY_IT.sub(" ", parts[position].lower()))
             excused = turn.excused_beside(position)
-            if _POINTS_BACK.search(said):
-                pointed = self._pointed_to(asked, parts, position, excused)
+            if _POINTS_BACK.search(said) or not asked.concepts:  # "how much is that?", "what's the cost?"
+                pointed = self._pointed_to(turn, position, excused)
                 return pointed if pointed is not None else self._without_the_story(whole, parts, excused)
             if _PERSON_PRONOUN.search(said) and not self._relative_only(whole, text):
                 return self._without_the_story(whole, parts, excused)
@@ -913,13 +966,15 @@ class Index:
                 return whole
         return whole
 
-    def _turn(self, parts: list[str], text: str) -> _Turn:
+    def _turn(self, parts: list[str], text: str, whole: Analysis) -> _Turn:
         """What each part of a long turn does, for `_asked_part`.
 
         A part tells, and is never the question asked, when it is a stated sentence set at
         another salon ("Who owns the salon? At my last place the owner never cut hair."), one
         that only tells (`_only_tells`: "How long is a men's cut? He'll only go if it's quick.")
-        or tells of the caller ("Is the keratin formaldehyde-free? I have curly hair."), or, in a
+        or tells of the caller ("Is the keratin formaldehyde-free? I have curly hair.") or of what
+        someone of the caller's wants, when the turn names no one of the salon's ("I'm calling for
+        my boss. She'd like a deep conditioning on a Wednesday. What does that cost?"), or, in a
         turn with no question mark, a clause telling of the caller that asks nothing ("Kindly
         share the salon's number, I will call back in the evening."). A result gone wrong
         somewhere else ("every salon I go to ruins my curls") is the caller's story, not a
@@ -931,14 +986,16 @@ class Index:
         asking = tuple(could_ask for _, could_ask in _asking_parts(parts))
         gone_wrong_away = tuple(
             concerns.complaint_about_elsewhere(part)
-            or (told and concerns.complaint_about_elsewhere(sentence) and not _OF_THIS_SALON.search(part.lower()))
+            or (told and concerns.complaint_about_elsewhere(sentence) and not concerns.of_this_salon(part))
             for part, told, sentence in zip(parts, stated, _sentences_of_parts(text), strict=True)
         )
         in_questions = _said_where(readings, [not s for s in stated])
         set_elsewhere = [told and concerns.about_elsewhere(part) for part, told in zip(parts, stated, strict=True)]
+        theirs = self._relative_only(whole, text)
         tells = tuple(
             away
             or (told and bool(self._only_tells(reading, in_questions) or _TELLS_OF_THE_CALLER.match(part.lower())))
+            or (told and theirs and bool(_WANTS_OF_THEIR_OWN.match(part.lower())))
             or ("?" not in text and i > 0 and not could_ask and bool(_TELLS_OF_THE_CALLER.match(part.lower())))
             for i, (part, reading, told, away, could_ask) in enumerate(
                 zip(parts, readings, stated, set_elsewhere, asking, strict=True)
@@ -955,18 +1012,17 @@ class Index:
             elsewhere=_said_where(readings, set_elsewhere) - _said_where(readings, [not s for s in set_elsewhere]),
             story_days=frozenset(c for c in story - questions if _is_a_day(c)),
             story_audiences=frozenset(c for c in said_stated - in_questions if c.startswith("audience:")),
-            days_told=tuple(
-                frozenset(c for c in reading.concepts if _is_a_day(c))
-                if not could_ask and _TELLS_OF_THE_CALLER.match(part.lower())
-                else frozenset()
-                for part, reading, could_ask in zip(parts, readings, asking, strict=True)
+            of_the_caller=tuple(
+                not could_ask and bool(_TELLS_OF_THE_CALLER.match(part.lower()))
+                for part, could_ask in zip(parts, asking, strict=True)
             ),
         )
 
     def _passes_over(self, turn: _Turn, position: int) -> bool:
         """Whether the part at `position` is not the question of the turn: it names no topic (and
         does not point back at what the caller told: "My wife keeps hinting about full highlights.
-        What's that going to set me back?"), it tells, it restates another part, it tells of
+        What's that going to set me back?", or ask of it naming nothing at all: "... What's the
+        cost?"), it tells, it restates another part, it tells of
         another salon and asks nothing ("... the last salon I went to spoilt my hair and ..."),
         it is a slot alone said of what was asked before ("..., and partial?") or it refuses
         something ("..., not a haircut")."""
@@ -974,8 +1030,8 @@ class Index:
         only_points_back = (
             not asked.anchors
             and bool(asked.intents)
-            and all(told or not turn.readings[i].concepts for i, told in enumerate(turn.tells) if i != position)
-            and bool(_POINTS_BACK.search(_EMPTY_IT.sub(" ", part.lower())))
+            and all(turn.told(i) or not turn.readings[i].concepts for i in range(len(turn.parts)) if i != position)
+            and (not asked.concepts or bool(_POINTS_BACK.search(_EMPTY_IT.sub(" ", part.lower()))))
         )
         return (
             (not asked.anchors and not only_points_back)
@@ -991,28 +1047,13 @@ class Index:
         its answer (`_may_refuse`: days, holidays, audiences, ages, people, animals, a need of the
         caller's, safety words, the caller's own booking, arriving late), and with the condition
         said right before it ("if I cancel the same day, do I pay?") and what the parts after it
-        ask ("the keratin thing, how long does it take").
-
-        What only a stated sentence set at another salon says refuses nothing here but a harm or a
-        complaint. A day said only in the caller's story ("How long is a root touch-up? My boss
-        gives me a long lunch on Thursdays.") or in a clause of the question's own sentence that
-        tells of the caller ("we've got a christening on Sunday, so how much is an updo?")
-        qualifies only a question of time, and a day the salon is closed always. Whom a service
-        is for, said only in the story ("the kids are screaming in the background. Are you open
-        Mondays?"), changes nothing but a service's price or length."""
+        ask ("the keratin thing, how long does it take"). What the caller's story says that
+        changes nothing of the question is not kept (`_kept_beside`)."""
         asked = turn.readings[position]
         if position and _CONDITION.match(turn.parts[position - 1]) and not turn.tells[position - 1]:
             condition = turn.readings[position - 1]
             asked = replace(asked, concepts=asked.concepts | condition.concepts, loose=asked.loose | condition.loose)
-        told_days = frozenset().union(*(d for i, d in enumerate(turn.days_told) if i != position)) - asked.concepts
-        kept = {
-            c
-            for c in whole.concepts
-            if self._may_refuse(c, asked, excused)
-            and (c not in turn.elsewhere or concerns.risky(c))
-            and not (c in turn.story_days | told_days and _a_day_changes_nothing(asked) and not self._closed_on(c))
-            and not (c in turn.story_audiences and not asked.concepts & self._services)
-        }
+        kept = self._kept_beside(turn, position, asked, whole.concepts, excused)
         # what a clause before it asks that names nothing is asked too ("which one takes longer, a
         # root touch-up or ...?")
         then_asked = frozenset().union(
@@ -1026,6 +1067,38 @@ class Index:
             asked, concepts=asked.concepts | kept, loose=asked.loose | kept, intents=asked.intents | then_asked
         )
 
+    def _kept_beside(
+        self, turn: _Turn, position: int, asked: Analysis, said: frozenset[str], excused: frozenset[str]
+    ) -> set[str]:
+        """Of what is `said` beside the question at `position`, what can refuse or narrow its
+        answer (`_may_refuse`), less what the caller's story says that changes nothing of it.
+
+        What only a stated sentence set at another salon says refuses nothing here but a harm or a
+        complaint. A day said only in the caller's story ("How long is a root touch-up? My boss
+        gives me a long lunch on Thursdays.") or in a clause of the question's own sentence that
+        tells of the caller ("we've got a christening on Sunday, so how much is an updo?")
+        qualifies only a question of time, and a day the salon is closed always. Whom a service
+        is for, said only in the story ("the kids are screaming in the background. Are you open
+        Mondays?"), changes nothing but a service's price or length."""
+        told_days = (
+            frozenset(
+                c
+                for i, reading in enumerate(turn.readings)
+                if i != position and turn.of_the_caller[i]
+                for c in reading.concepts
+                if _is_a_day(c)
+            )
+            - asked.concepts
+        )
+        return {
+            c
+            for c in said
+            if self._may_refuse(c, asked, excused)
+            and (c not in turn.elsewhere or concerns.risky(c))
+            and not (c in turn.story_days | told_days and _a_day_changes_nothing(asked) and not self._closed_on(c))
+            and not (c in turn.story_audiences and not asked.concepts & self._services)
+        }
+
     def _closed_on(self, day: str) -> bool:
         """Whether the salon's hours say it is closed on `day` (a weekday): a caller who tells of
         coming then is told so by a person, not given a price for a day the door is shut."""
@@ -1034,23 +1107,27 @@ class Index:
             self._closed_days[day] = self._hours_say_closed(Analysis("", hours, frozenset(), loose=hours))
         return self._closed_days[day]
 
-    def _pointed_to(self, asked: Analysis, parts: list[str], position: int, excused: frozenset[str]) -> Analysis | None:
+    def _pointed_to(self, turn: _Turn, position: int, excused: frozenset[str]) -> Analysis | None:
         """The question of a clause that points back ("how much is it?", "is there a charge for
         it?") read with what it points to: the topics of the nearest clause before it that names
         what an entry's own question may name ("it's his first proper haircut" -> the haircut),
-        with what the rest of the turn says that may refuse an answer; None when nothing before
-        it names one, or no entry has all of that, or another clause complains of this salon
-        ("my colour faded in a week, I want it fixed": a person answers that)."""
-        told = [p for i, p in enumerate(parts) if i != position]
-        if any(concerns.complaint(concerns.words(p)) and not concerns.complaint_about_elsewhere(p) for p in told):
+        with what the rest of the turn says that may refuse an answer (`_kept_beside`); None when
+        nothing before it names one, or no entry has all of that, or another clause complains of
+        this salon ("my colour faded in a week, I want it fixed": a person answers that)."""
+        asked = turn.readings[position]
+        told = [i for i in range(len(turn.parts)) if i != position]
+        if any(
+            concerns.complaint(concerns.words(turn.parts[i])) and not concerns.complaint_about_elsewhere(turn.parts[i])
+            for i in told
+        ):
             return None
         for before in range(position - 1, -1, -1):
-            named = frozenset(c for c in self._read(parts[before]).anchors if c in self._question_postings)
+            named = frozenset(c for c in turn.readings[before].anchors if c in self._question_postings)
             if not named:
                 continue
             named = (named & self._services) or named  # "my wife keeps talking about balayage": the balayage
-            others = frozenset().union(*(self._read(p).concepts for p in told))
-            kept = {c for c in others if self._may_refuse(c, asked, excused)}
+            others = frozenset().union(*(turn.readings[i].concepts for i in told))
+            kept = self._kept_beside(turn, position, asked, others, excused)
             read = replace(asked, concepts=asked.concepts | named | kept, loose=asked.loose | named | kept)
             return read if self._candidates(read) else None
         return None
@@ -1314,17 +1391,24 @@ class Index:
         items.sort(key=lambda item: next((i for i, concepts in enumerate(said) if concepts & item), len(said)))
         ranked = [self._ranked(self._of_one_service(query, item), every=False) for item in items]
         parts = [found[0][1] if found else Match(None, 0.0, False) for found in ranked]
-        if any(self._holds_another(part, items) for part in parts):
+        if any(self._holds_another(part, items, query) for part in parts):
             return []
         return parts
 
-    def _holds_another(self, part: Match, items: list[frozenset[str]]) -> bool:
+    def _holds_another(self, part: Match, items: list[frozenset[str]], query: Analysis) -> bool:
         """Whether the entry answering one part names, in its own question, what another part's
-        service is a kind of (`lexicon.KIND_OF`): the "women's haircut and style" holds a blowout."""
+        service is a kind of (`lexicon.KIND_OF`), which the caller did not name: the "women's
+        haircut and style" holds a blowout ("a women's haircut and blow-dry" is that one
+        service), while "is a blowout cheaper than a women's haircut and style?" names both."""
         if part.document is None:
             return False
         own = self._prepared[part.document].question.concepts
-        return any(lexicon.KIND_OF.get(c) in own for item in items if not item <= own for c in item)
+        return any(
+            (kind := lexicon.KIND_OF.get(c)) in own and kind not in query.concepts
+            for item in items
+            if not item <= own
+            for c in item
+        )
 
     @staticmethod
     def _of_one_service(query: Analysis, item: frozenset[str]) -> Analysis:
@@ -1621,6 +1705,17 @@ def _meant_word(heard: re.Match) -> str:
     """The word a homophone stands for, when the word after it says it is that one."""
     meant, before = lexicon.HOMOPHONES[heard.group(1).lower()]
     return meant if heard.group(2).lower() in before else heard.group(1)
+
+
+def _heard_as(heard: str, words: frozenset[str]) -> str | None:
+    """The one of `words` that `heard` is a form of ("glowing": "glow") or one slip from ("sheer":
+    "shear"), if any."""
+    if len(heard) < 3:
+        return None
+    near = [
+        w for w in sorted(words) if w in spelling.lemmas(heard) or stem(heard) == stem(w) or spelling.one_edit(heard, w)
+    ]
+    return near[0] if len(near) == 1 else None
 
 
 def _said_where(readings: Iterable[Analysis], where: Iterable[bool]) -> frozenset[str]:

@@ -1,0 +1,134 @@
+"""Round 15 of recall (issue 14), from the blind set dev_voices_19: a Saturday's calls, with names
+misheard, callers speaking for someone else, comparisons and long-past reactions, as general rules,
+each specified on wordings written for these tests (none is from an evaluation file).
+
+- A name of the salon's profile heard a little wrong right beside another of its words is that
+  name: "glow and sheer" is Glow & Shear, "glowing shear" too, "sam okafur" is Sam Okafor. A
+  word alone ("a sheer gloss") stays as said.
+- A caller speaking for someone of theirs ("calling for my boss, Mrs. ...") tells what that
+  person wants ("She'd like ...") as story: its days change no price, and a question pointing
+  back asks of the service it named. What someone else "would like" is not the caller asking. A
+  clause of the caller's plan with its "I'm" dropped ("gonna fit ... into my lunch break") tells.
+- What the caller's story says beside a question that points back is kept by the same rule as
+  beside any question (`Index._kept_beside`).
+- Comparing two services' prices in other words ("the difference in price between", "more money
+  than", "or the same price?") asks each one's price; a comparison naming the "women's haircut
+  and style" in full and a blowout asks both, while "a women's haircut and blow-dry" is still that
+  one service.
+- An evaluative idiom ("in good hands") is no compound, so "hand" alone names no specialty.
+- Terms of address ("love", "darlin'"), "because", "o'clock", a flyer in the hand and
+  an hour off at lunch carry nothing or only a part of the day; a grandbaby is a grandchild; "the
+  one process" is the single-process colour; talking colour over is a consultation.
+- Triage: a reaction long past told as history ("years ago") is a question for a person, unless
+  something is happening now; a result gone wrong at home or at another salon is no complaint to
+  this one unless the caller says it was made worse here; waiting on hold and a stylist running
+  behind are complaints.
+"""
+
+import pytest
+
+from helprequests.triage import triage
+from knowledge.tests.support import answer_to, seed_index
+
+
+@pytest.fixture(scope="module")
+def index():
+    return seed_index()
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("does glow and sheer do sunday hours", "10 AM"),
+        ("glowing shear salon, when do you shut on a tuesday?", "7 PM"),
+        ("what does sam okafur specialise in?", "fades"),
+    ],
+)
+def test_a_name_heard_a_little_wrong_beside_the_rest_of_it_is_that_name(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_a_name_word_heard_alone_stays_as_said(index):
+    assert index.analysis("do you do a sheer gloss?").concepts & {"salon"} == set()
+    assert answer_to(index, "do you do a sheer gloss?") is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        (
+            "I'm phoning for my manager, Mrs. Okonkwo. She'd like a blowout on a Thursday evening. What's the cost?",
+            "$55",
+        ),
+        ("Calling on behalf of my boss. He'd like a beard trim on his lunch break on Friday. How long is that?", "15"),
+    ],
+)
+def test_what_someone_the_caller_speaks_for_wants_is_their_story(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_what_a_staff_member_would_like_still_goes_to_a_person(index):
+    assert answer_to(index, "Is Jordan in? She'd like to do my balayage on a Saturday. What does that cost?") is None
+
+
+def test_a_plan_with_its_im_dropped_tells_of_the_caller(index):
+    turn = "gonna fit a beard trim into my lunch break, how long does it take?"
+    assert "15 minutes" in (answer_to(index, turn) or "")
+
+
+def test_an_hour_off_at_lunch_is_a_part_of_the_day_not_the_opening_hours(index):
+    concepts = index.analysis("my lunch hour").concepts
+    assert "daypart" in concepts and "hours" not in concepts
+
+
+@pytest.mark.parametrize(
+    ("turn", "facts"),
+    [
+        ("what's the difference in price between a men's haircut and a beard trim?", ("$45", "$20")),
+        ("is balayage more money than full highlights?", ("$240", "$190")),
+        ("is a blowout dearer than a women's haircut and style, or the same price?", ("$55", "$85")),
+    ],
+)
+def test_comparing_two_services_prices_asks_each_ones_price(index, turn, facts):
+    answers = " ".join(match.document.answer for match in index.answers_in_parts(turn))
+    assert all(fact in answers for fact in facts)
+
+
+def test_a_womens_haircut_and_blow_dry_is_still_one_service(index):
+    assert index.answers_in_parts("how much is a women's haircut and blow-dry?") == []
+
+
+def test_an_evaluative_idiom_is_no_compound(index):
+    assert "specialty" not in index.analysis("I have it in my hand").concepts
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("how much are haircuts for my grandbabies, darlin'?", "$30"),
+        ("who's your barber, love?", "Sam"),
+        ("if I got there at five o'clock on a Thursday, when do you close?", "8 PM"),
+        ("I ask because my mum wants to come: what are your Sunday hours?", "4 PM"),
+        ("the one process colour, what's the starting price?", "$120"),
+        ("the flyer says partial highlights, I have it in my hand, how much are they?", "$140"),
+        ("could I sit down and talk about colour with someone first, is there a fee?", "free"),
+    ],
+)
+def test_what_carries_nothing_and_other_words_for_the_same(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "priority"),
+    [
+        ("I came up in hives from a perm years ago, can I get one safely?", "medium"),
+        ("I reacted to dye years ago and my ears are swelling up right now", "urgent"),
+        ("I reacted to hair dye as a child and my scalp is still burning from yesterday's colour", "urgent"),
+        ("My box dye at home went patchy. How much is a color correction?", "low"),
+        ("I did a box dye at home and then your stylist made it worse", "high"),
+        ("I was on hold for half an hour last week and I want to speak to the owner about it", "high"),
+        ("my stylist ran forty minutes behind and I had to leave", "high"),
+    ],
+)
+def test_triage_of_history_stories_elsewhere_and_waiting(turn, priority):
+    assert triage(turn).priority == priority
