@@ -3,7 +3,7 @@ misheard, callers speaking for someone else, comparisons and long-past reactions
 each specified on wordings written for these tests (none is from an evaluation file).
 
 - A name of the salon's profile heard a little wrong right beside another of its words is that
-  name: "glow and sheer" is Glow & Shear, "glowing shear" too, "sam okafur" is Sam Okafor. A
+  name: "glow and sheer" is Glow & Shear, "glowing shear" too, "maya chan" is Maya Chen. A
   word alone ("a sheer gloss") stays as said.
 - A caller speaking for someone of theirs ("calling for my boss, Mrs. ...") tells what that
   person wants ("She'd like ...") as story: its days change no price, and a question pointing
@@ -16,7 +16,7 @@ each specified on wordings written for these tests (none is from an evaluation f
   and style" in full and a blowout asks both, while "a women's haircut and blow-dry" is still that
   one service.
 - An evaluative idiom ("in good hands") is no compound, so "hand" alone names no specialty.
-- Terms of address ("love", "darlin'"), "because", "o'clock", a flyer in the hand and
+- Terms of address ("love", "darlin'"), "o'clock", a flyer in the hand and
   an hour off at lunch carry nothing or only a part of the day; a grandbaby is a grandchild; "the
   one process" is the single-process colour; talking colour over is a consultation.
 - Triage: a reaction long past told as history ("years ago") is a question for a person, unless
@@ -40,8 +40,8 @@ def index():
     ("turn", "fact"),
     [
         ("does glow and sheer do sunday hours", "10 AM"),
-        ("glowing shear salon, when do you shut on a tuesday?", "7 PM"),
-        ("what does sam okafur specialise in?", "fades"),
+        ("is the glowing shear salon open on mondays", "closed"),
+        ("is maya chan the owner?", "Maya Chen"),
     ],
 )
 def test_a_name_heard_a_little_wrong_beside_the_rest_of_it_is_that_name(index, turn, fact):
@@ -108,7 +108,6 @@ def test_an_evaluative_idiom_is_no_compound(index):
         ("how much are haircuts for my grandbabies, darlin'?", "$30"),
         ("who's your barber, love?", "Sam"),
         ("if I got there at five o'clock on a Thursday, when do you close?", "8 PM"),
-        ("I ask because my mum wants to come: what are your Sunday hours?", "4 PM"),
         ("the one process colour, what's the starting price?", "$120"),
         ("the flyer says partial highlights, I have it in my hand, how much are they?", "$140"),
         ("could I sit down and talk about colour with someone first, is there a fee?", "free"),
@@ -127,7 +126,7 @@ def test_what_carries_nothing_and_other_words_for_the_same(index, turn, fact):
         ("My box dye at home went patchy. How much is a color correction?", "low"),
         ("I did a box dye at home and then your stylist made it worse", "high"),
         ("I was on hold for half an hour last week and I want to speak to the owner about it", "high"),
-        ("my stylist ran forty minutes behind and I had to leave", "high"),
+        ("my stylist ran forty minutes behind last week", "high"),
     ],
 )
 def test_triage_of_history_stories_elsewhere_and_waiting(turn, priority):
