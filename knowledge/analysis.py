@@ -842,11 +842,12 @@ _SENTENCE = re.compile(r"[^.?!]*(?:[.?!]+|$)")
 # Knowing is asked for ("I'd like to know if ...", "let me know"), not said ("I don't know this
 # holiday"); a need asks unless it is the caller's own errand ("I'll need to sort childcare");
 # not wanting something ("I don't want to get charged") asks nothing, nor does what someone else
-# would like ("she'd like a deep conditioning").
+# would like ("she'd like a deep conditioning"), nor wanting to be sure of what the caller said
+# before ("..., right? I just want to double check before Friday.").
 _STATED_ASK = re.compile(
     r"\b(?:(?:to|me|us)\s+know|know\s+(?:if|whether|what|when|where|how|who|which|why|about)"
     r"|need(?!\s+(?:to|tae|ta)\s+(?!know|find|check|ask|book|get\s+(?:a|an|my|the)\s))"
-    r"|wonder\w*|tell|(?<!n't\s)(?<!n\u2019t\s)(?<!not\s)want(?:ed)?|looking|interested|please|pls|hoping|find\s+out"
+    r"|wonder\w*|tell|(?<!n't\s)(?<!n\u2019t\s)(?<!not\s)want(?:ed)?(?!\s+to\s+(?:double[\s-]?check|make\s+sure|be\s+sure|confirm)\s*(?:[.,;!]|$|before\b|by\b))|looking|interested|please|pls|hoping|find\s+out"
     r"|check(?:ing)?\s+(?:if|whether|what|when|where|how|who|about|on)"
     r"|(?:(?<!\bhe\s)(?<!\bshe\s)(?<!\bthey\s)would|(?<!\bhe)(?<!\bshe)(?<!\bthey)(?:'d|\u2019d)|i)\s+like|ask(?:ing|ed)?\s+(?:about|for|if|whether|you|what|how|when|who))\b",
     re.I,

@@ -15,6 +15,9 @@ each specified on wordings written for these tests (none is from an evaluation f
   than", "or the same price?") asks each one's price; a comparison naming the "women's haircut
   and style" in full and a blowout asks both, while "a women's haircut and blow-dry" is still that
   one service.
+- Wanting to be sure of what was said before ("..., correct? I want to make sure before
+  Saturday.") asks nothing new, so the day in it is the caller's story; wanting to confirm whether
+  something is so still asks.
 - An evaluative idiom ("in good hands") is no compound, so "hand" alone names no specialty.
 - Terms of address ("love", "darlin'"), "o'clock", a flyer in the hand and
   an hour off at lunch carry nothing or only a part of the day; a grandbaby is a grandchild; "the
@@ -96,6 +99,15 @@ def test_comparing_two_services_prices_asks_each_ones_price(index, turn, facts):
 
 def test_a_womens_haircut_and_blow_dry_is_still_one_service(index):
     assert index.answers_in_parts("how much is a women's haircut and blow-dry?") == []
+
+
+def test_wanting_to_be_sure_of_what_was_said_before_asks_nothing_new(index):
+    turn = "The root touch-up is eighty dollars, correct? I want to make sure before Saturday."
+    assert "$95" in (answer_to(index, turn) or "")
+
+
+def test_wanting_to_confirm_whether_still_asks(index):
+    assert "closed" in (answer_to(index, "I want to confirm whether you open on Mondays.") or "")
 
 
 def test_an_evaluative_idiom_is_no_compound(index):
