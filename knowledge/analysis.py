@@ -187,8 +187,8 @@ def _age_token(said: str) -> str:
 
 
 # The caller asks about their own booking, stylist or bill ("when is my appointment?", "do I have
-# a booking?", "am I booked in?") or asks the salon to change it: marked with a word the lexicon
-# reads as `PERSONAL`.
+# a booking?", "am I booked in?") or asks the salon to change it or look it up: marked with a word
+# the lexicon reads as `PERSONAL`.
 _RECORD = r"(?:appointment|appt|booking|reservation|stylist|colou?rist|barber|hairdresser|balance|bill|total|order)s?"
 _PERSONAL = re.compile(
     rf"(?:\b(?:is|was|are|were)\s+|'s\s+)my\s+(?:next\s+|upcoming\s+|last\s+)?{_RECORD}\b"
@@ -197,6 +197,8 @@ _PERSONAL = re.compile(
     # asked to act on it: "please cancel my appointment", "can you move my booking" (not "can I ...")
     r"|\b(?:please|pls|plz|(?:can|could|would|will)\s+(?:you|u))\s+(?:just\s+)?"
     rf"(?:cancel|reschedule|move|change|push\s+back|rebook)\s+(?:my|our)\s+{_RECORD}\b"
+    # or to look it up: "can you look up my appointment?", "pull up my booking"
+    rf"|\b(?:look\s+up|pull\s+up|check\s+on|look\s+for|find)\s+(?:my|our)\s+{_RECORD}\b"
 )
 
 

@@ -164,6 +164,7 @@ HARM = family(
         "broke my", "broke her", "broke his", "gas leak", "fire in", "hair falling out", "hair is falling out",
         "coming out in clumps", "falling out in clumps", "blew up", "blown up", "puffed up", "puffing up",
         "gone fat", "kind of fat", "gone all fat", "gone big", "got fat", "got big",
+        "broke out", "break out", "breaking out", "broken out",
     ],
     slips=True,
 )  # fmt: skip
@@ -389,6 +390,10 @@ COMPLAINT = family(
 )  # fmt: skip
 
 
+# Words from how a result came out to what it came out as ("came out straight-up orange").
+RESULT_QUALITY_WITHIN = 4
+
+
 def result_gone_wrong(said: tuple[str, ...]) -> bool:
     """The caller's colour, cut or treatment came out wrong: said so ("botched", "patchy", "not
     what I asked for"), or how it came out ("came out orange", "turned green", "too short"), but
@@ -396,7 +401,7 @@ def result_gone_wrong(said: tuple[str, ...]) -> bool:
     if BAD_RESULT.said_in(said):
         return True
     qualities = [j for j in RESULT_QUALITY.positions(said) if said[j + 1 : j + 2] not in (("for",), ("to",))]
-    return any(0 < j - i <= 3 for i in RESULT_CAME_OUT.positions(said) for j in qualities)
+    return any(0 < j - i <= RESULT_QUALITY_WITHIN for i in RESULT_CAME_OUT.positions(said) for j in qualities)
 
 
 def complaint(said: tuple[str, ...]) -> bool:

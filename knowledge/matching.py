@@ -293,6 +293,8 @@ _ANOTHER_QUESTION = re.compile(
     re.IGNORECASE,
 )
 # Words that join the services of one question, or compare them: "and", "or", "than", "vs".
+# Services set side by side to be compared, not taken together (`Index._services_of`).
+_COMPARES = re.compile(r"\b(?:or|than|vs|versus)\b", re.IGNORECASE)
 _JOINS_SERVICES = re.compile(r"\b(?:and|or|than|vs|versus|plus|both|each)\b|&", re.IGNORECASE)
 # From how many days named the hours asked are the week's (`_the_week`).
 _DAYS_OF_THE_WEEK = 3
@@ -1369,7 +1371,8 @@ class Index:
     def _services_of(self, question: str, now: datetime | None) -> list[Match]:
         """The best match of the question asked of each service it names with "and", "or" or
         "than", when those services (as the entries' own questions name them) are all it names
-        but for words that join them: "the two together", "each"."""
+        but for words that join them ("the two together", "each") and each is named in full
+        (`_of_unsaid_kind`)."""
         if not _JOINS_SERVICES.search(question):
             return []
         query = self.analysis(question, now)
@@ -1387,6 +1390,8 @@ class Index:
             return []
         if any(item <= frozenset().union(*(other for other in items if other != item)) for item in items):
             return []  # each must name something the others do not
+        if not _COMPARES.search(question) and any(self._of_unsaid_kind(item) for item in items):
+            return []
         said = [analyse(word, self.vocabulary).concepts for word in _words(question)]
         items.sort(key=lambda item: next((i for i, concepts in enumerate(said) if concepts & item), len(said)))
         ranked = [self._ranked(self._of_one_service(query, item), every=False) for item in items]
@@ -1394,6 +1399,18 @@ class Index:
         if any(self._holds_another(part, items, query) for part in parts):
             return []
         return parts
+
+    def _of_unsaid_kind(self, item: frozenset[str]) -> bool:
+        """Whether a service named in a turn of several is one the menu has in kinds the caller did
+        not say ("a cut" of "how much would a cut plus full highlights come to?": men's, women's or
+        children's): alone, the list of its kinds answers, and so it does beside another it is
+        compared with ("is balayage cheaper than highlights?"); asked together with another,
+        what it all comes to is not known, so a person answers."""
+        found = [self._question_postings.get(c, _NOTHING) for c in item]
+        return any(
+            item < (hard := self.entries[position].question.hard) and all(":" in c for c in hard - item)
+            for position in frozenset.intersection(*found)
+        )
 
     def _holds_another(self, part: Match, items: list[frozenset[str]], query: Analysis) -> bool:
         """Whether the entry answering one part names, in its own question, what another part's

@@ -26,6 +26,12 @@ each specified on wordings written for these tests (none is from an evaluation f
   something is happening now; a result gone wrong at home or at another salon is no complaint to
   this one unless the caller says it was made worse here; waiting on hold and a stylist running
   behind are complaints.
+
+From dev_voices_20 (scored blind at the round's end, then tuned on): a service the menu has in kinds
+the caller did not say ("a haircut") taken together with another ("... plus full highlights, all
+in?") goes to a person, since what it all comes to is not known, while comparing them is answered
+in parts; asking the salon to look up the caller's booking is personal; a result gone wrong said
+with words between ("came out really bright orange") and breaking out are read.
 """
 
 import pytest
@@ -142,4 +148,37 @@ def test_what_carries_nothing_and_other_words_for_the_same(index, turn, fact):
     ],
 )
 def test_triage_of_history_stories_elsewhere_and_waiting(turn, priority):
+    assert triage(turn).priority == priority
+
+
+# --- second part, from the blind set dev_voices_20 (scored blind at the round's end) --------------
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["how much are a haircut and full highlights together?", "how much is a haircut plus full highlights, all in?"],
+)
+def test_a_service_of_unsaid_kind_taken_with_another_goes_to_a_person(index, turn):
+    assert index.answers_in_parts(turn) == []
+
+
+def test_a_service_of_unsaid_kind_compared_with_another_is_answered_in_parts(index):
+    answers = " ".join(
+        m.document.answer for m in index.answers_in_parts("which is cheaper, a haircut or full highlights?")
+    )
+    assert "$45" in answers and "$190" in answers
+
+
+def test_asking_the_salon_to_look_up_the_callers_booking_goes_to_a_person(index):
+    assert answer_to(index, "can you look up my appointment please, I forgot the time") is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "priority"),
+    [
+        ("my highlights came out really bright orange and I have a party on Friday", "high"),
+        ("years back I broke out from a dye, is colour safe for me?", "medium"),
+    ],
+)
+def test_a_result_said_with_words_between_and_breaking_out_are_read(turn, priority):
     assert triage(turn).priority == priority
