@@ -1004,7 +1004,6 @@ class Index:
             )
         )
         story, questions = _said_where(readings, tells), _said_where(readings, [not t for t in tells])
-        said_stated = _said_where(readings, stated)
         return _Turn(
             tuple(parts),
             readings,
@@ -1013,7 +1012,11 @@ class Index:
             gone_wrong_away,
             elsewhere=_said_where(readings, set_elsewhere) - _said_where(readings, [not s for s in set_elsewhere]),
             story_days=frozenset(c for c in story - questions if _is_a_day(c)),
-            story_audiences=frozenset(c for c in said_stated - in_questions if c.startswith("audience:")),
+            # read in the whole turn, where "my daughter" of a stated sentence may be the audience
+            # of the service a question names
+            story_audiences=frozenset(
+                c for c in whole.concepts - in_questions if c.startswith("audience:") and any(stated)
+            ),
             of_the_caller=tuple(
                 not could_ask and bool(_TELLS_OF_THE_CALLER.match(part.lower()))
                 for part, could_ask in zip(parts, asking, strict=True)
@@ -1024,10 +1027,9 @@ class Index:
         """Whether the part at `position` is not the question of the turn: it names no topic (and
         does not point back at what the caller told: "My wife keeps hinting about full highlights.
         What's that going to set me back?", or ask of it naming nothing at all: "... What's the
-        cost?"), it tells, it restates another part, it tells of
-        another salon and asks nothing ("... the last salon I went to spoilt my hair and ..."),
-        it is a slot alone said of what was asked before ("..., and partial?") or it refuses
-        something ("..., not a haircut")."""
+        cost?"), it tells, it restates another part, it tells of another salon and asks nothing
+        ("... the last salon I went to spoilt my hair and ..."), it is a slot alone said of what
+        was asked before ("..., and partial?") or it refuses something ("..., not a haircut")."""
         part, asked = turn.parts[position], turn.readings[position]
         only_points_back = (
             not asked.anchors
@@ -1081,7 +1083,9 @@ class Index:
         tells of the caller ("we've got a christening on Sunday, so how much is an updo?")
         qualifies only a question of time, and a day the salon is closed always. Whom a service
         is for, said only in the story ("the kids are screaming in the background. Are you open
-        Mondays?"), changes nothing but a service's price or length."""
+        Mondays?"), changes nothing but a service's price or length, and nothing of a service the
+        question names the audience of ("How long is a women's haircut? I have to pick my kid up
+        at three.")."""
         told_days = (
             frozenset(
                 c
@@ -1098,7 +1102,7 @@ class Index:
             if self._may_refuse(c, asked, excused)
             and (c not in turn.elsewhere or concerns.risky(c))
             and not (c in turn.story_days | told_days and _a_day_changes_nothing(asked) and not self._closed_on(c))
-            and not (c in turn.story_audiences and not asked.concepts & self._services)
+            and not (c in turn.story_audiences and (not asked.concepts & self._services or asked.slots("audience")))
         }
 
     def _closed_on(self, day: str) -> bool:

@@ -31,7 +31,10 @@ From dev_voices_20 (scored blind at the round's end, then tuned on): a service t
 the caller did not say ("a haircut") taken together with another ("... plus full highlights, all
 in?") goes to a person, since what it all comes to is not known, while comparing them is answered
 in parts; asking the salon to look up the caller's booking is personal; a result gone wrong said
-with words between ("came out really bright orange") and breaking out are read.
+with words between ("came out really bright orange") and breaking out are read; whom a service is
+for, said in the story, changes nothing of a service whose audience the question names ("a men's
+haircut? I pick my daughter up at four"); "the colour lady" and "a guy for fades" are staff asked
+for, a mother- or father-in-law family.
 """
 
 import pytest
@@ -182,3 +185,31 @@ def test_asking_the_salon_to_look_up_the_callers_booking_goes_to_a_person(index)
 )
 def test_a_result_said_with_words_between_and_breaking_out_are_read(turn, priority):
     assert triage(turn).priority == priority
+
+
+def test_a_story_audience_changes_nothing_of_a_service_whose_audience_is_asked(index):
+    turn = "How long is a men's haircut? I have to pick my daughter up at four on Fridays."
+    assert "30 minutes" in (answer_to(index, turn) or "")
+
+
+def test_a_story_audience_still_says_whom_an_unnamed_service_is_for(index):
+    assert "$30" in (answer_to(index, "How much is a haircut? My daughter is six.") or "")
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("who's the colour lady, the one for highlights?", "Jordan"),
+        ("do you have a guy for beard trims, who is he?", "Sam"),
+        ("my father-in-law wants a beard trim, how much is it?", "$20"),
+        ("is the tip included in the price?", "Tips"),
+        ("how much is a colour, nothing fancy, just covering it?", "$120"),
+    ],
+)
+def test_staff_by_role_family_by_marriage_and_other_words_for_the_same(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_calling_back_later_asks_for_the_number_not_of_arriving_late(index):
+    turn = "if it's not too much bother, could I get your phone number so I can ring back later?"
+    assert "555-0142" in (answer_to(index, turn) or "")
