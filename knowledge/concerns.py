@@ -284,7 +284,7 @@ def _still_asked(said: tuple[str, ...], position: int) -> bool:
 
 
 # A time long past: a reaction told of it is the caller's history ("I broke out in hives from dye
-# years ago"), unless something is said to be going on now (`NOW`).
+# years ago"), unless something is said to be going on now (`NOW`, `_going_on_now`).
 LONG_AGO = family(
     "long ago",
     phrases=[
@@ -299,6 +299,18 @@ NOW = family(
 )
 
 
+# Said right before "now", these say nothing is going on ("not now", "it's fine now").
+_OVER_NOW = frozenset({"not", "fine", "ok", "okay", "better", "good", "gone", "clear", "over"})
+
+
+def _going_on_now(said: tuple[str, ...], position: int) -> bool:
+    """Whether the word of `NOW` at `position` says something is going on: not "can I still get
+    ...?" (`_still_asked`), nor "not now" or "it's fine now"."""
+    if said[position] == "now" and position and said[position - 1] in _OVER_NOW:
+        return False
+    return not _still_asked(said, position)
+
+
 def harm_happening(said: tuple[str, ...]) -> bool:
     """A symptom, injury or accident that is happening or has happened, not one asked about
     beforehand: an asked-about risk ("is the bleach going to burn?", "can dye cause a rash?") is
@@ -309,7 +321,7 @@ def harm_happening(said: tuple[str, ...]) -> bool:
     mentions = _harm_positions(said)
     if not mentions:
         return False
-    if LONG_AGO.said_in(said) and not any(not _still_asked(said, i) for i in NOW.positions(said)):
+    if LONG_AGO.said_in(said) and not any(_going_on_now(said, i) for i in NOW.positions(said)):
         return False
     if any(not _still_asked(said, i) for i in HAPPENING.positions(said)):
         return True

@@ -143,6 +143,7 @@ def test_what_carries_nothing_and_other_words_for_the_same(index, turn, fact):
     [
         ("I came up in hives from a perm years ago, can I get one safely?", "medium"),
         ("I reacted to dye years ago and my ears are swelling up right now", "urgent"),
+        ("I had a rash from a toner years ago, it's fine now, is your toner gentle?", "medium"),
         ("I reacted to hair dye as a child and my scalp is still burning from yesterday's colour", "urgent"),
         ("My box dye at home went patchy. How much is a color correction?", "low"),
         ("I did a box dye at home and then your stylist made it worse", "high"),
