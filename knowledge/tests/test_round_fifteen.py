@@ -34,7 +34,8 @@ in parts; asking the salon to look up the caller's booking is personal; a result
 with words between ("came out really bright orange") and breaking out are read; whom a service is
 for, said in the story, changes nothing of a service whose audience the question names ("a men's
 haircut? I pick my daughter up at four"); "the colour lady" and "a guy for fades" are staff asked
-for, a mother- or father-in-law family.
+for, a mother- or father-in-law family; "later in the week" is a later time, not arriving late (it
+got the late-arrival policy).
 """
 
 import pytest
@@ -214,3 +215,8 @@ def test_staff_by_role_family_by_marriage_and_other_words_for_the_same(index, tu
 def test_calling_back_later_asks_for_the_number_not_of_arriving_late(index):
     turn = "if it's not too much bother, could I get your phone number so I can ring back later?"
     assert "555-0142" in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize("turn", ["can I book for later in the week?", "can I come in later in the day?"])
+def test_a_later_time_is_no_late_arrival(index, turn):
+    assert answer_to(index, turn) is None
