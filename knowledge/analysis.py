@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from knowledge import concerns, lexicon, spelling
@@ -486,6 +486,18 @@ class Analysis:
     @property
     def risky(self) -> frozenset[str]:
         return frozenset(c for c in self.concepts if concerns.risky(c))
+
+    def without(self, dropped: Iterable[str]) -> Analysis:
+        """This reading as if `dropped` had not been said: gone from the concepts, the loose ones,
+        the modifiers and the unlisted words."""
+        dropped = frozenset(dropped)
+        return replace(
+            self,
+            concepts=self.concepts - dropped,
+            loose=self.loose - dropped,
+            modifiers=frozenset(m for m in self.modifiers if m[0] not in dropped),
+            unlisted=frozenset(pair for pair in self.unlisted if pair[0] not in dropped),
+        )
 
 
 def _is_soft(concept: str) -> bool:

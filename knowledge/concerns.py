@@ -387,9 +387,11 @@ COMPLAINT = family(
     "complaint",
     forms=[
         "complain*", "unhappy", "disappoint*", "terrible", "awful", "horrible", "worst", "rude", "angry",
-        "upset", "furious", "livid", "ridiculous", "faded", "manager",
+        "upset", "furious", "livid", "ridiculous", "faded",
     ],
     phrases=[
+        # a manager asked for, not a caller's own title ("I'm the office manager at a law firm")
+        "the manager", "a manager", "your manager", "salon manager", "store manager", "shop manager",
         "not happy", "fed up", "nobody called", "no one called", "never called", "nobody answered",
         "no one answered", "never answered", "never got back", "nobody got back", "never returned",
         "kept me waiting", "had to leave", "an hour late", "hours late", "minutes late",
@@ -404,16 +406,21 @@ COMPLAINT = family(
 
 # Words from how a result came out to what it came out as ("came out straight-up orange").
 RESULT_QUALITY_WITHIN = 4
+# A result worse than before the visit: "my hair is more frizzy than before".
+THAN_BEFORE = family("than before", phrases=["than before", "than it was", "than it used to be", "than ever"])
 
 
 def result_gone_wrong(said: tuple[str, ...]) -> bool:
     """The caller's colour, cut or treatment came out wrong: said so ("botched", "patchy", "not
-    what I asked for"), or how it came out ("came out orange", "turned green", "too short"), but
-    not a wish ("is my hair too dark for balayage?", "too short to braid?")."""
+    what I asked for"), how it came out ("came out orange", "turned green", "too short") or
+    that it is worse than before ("more frizzy than before"), but not a wish ("is my hair too
+    dark for balayage?", "too short to braid?")."""
     if BAD_RESULT.said_in(said):
         return True
     qualities = [j for j in RESULT_QUALITY.positions(said) if said[j + 1 : j + 2] not in (("for",), ("to",))]
-    return any(0 < j - i <= RESULT_QUALITY_WITHIN for i in RESULT_CAME_OUT.positions(said) for j in qualities)
+    return any(0 < j - i <= RESULT_QUALITY_WITHIN for i in RESULT_CAME_OUT.positions(said) for j in qualities) or any(
+        0 < i - j <= 2 for i in THAN_BEFORE.positions(said) for j in qualities
+    )
 
 
 def complaint(said: tuple[str, ...]) -> bool:
@@ -493,6 +500,8 @@ MONEY_BACK = family(
         "got charged", "was charged", "been charged", "were charged", "being charged", "charge on my card",
         "charges on my card", "charge on my account", "charge on my statement", "charge on my bill",
         "why did you charge", "why was i charged", "you charged me", "you charged my",
+        "got hit with", "been hit with", "was hit with", "get hit with", "slapped with", "to prove it",
+        "but i cancelled", "but i canceled", "but i did cancel",
     ],
 )  # fmt: skip
 # What a general fact never answers, whatever else the question holds (knowledge.analysis: only an

@@ -36,6 +36,7 @@ DURATION_WORD = "duration"  # "3 hours", "45 minutes" in a text (not opening hou
 WHEREABOUTS = "whereabouts"  # "where", before matching decides whether it means the salon's location
 PERSONAL = "personal"  # the caller's own appointment, stylist or bill: known to no static fact
 DAYPART = "daypart"  # morning, evening ...: answered by opening times, and by nothing else
+BRANCH = "branch"  # another location of the salon: none is known, so no fact of this one answers for it
 NOW = "now"  # today, tonight, this week: what is true at the moment asked, see POLICIES
 STAFF = "staff"  # a stylist, a hairdresser, the team: someone who works at the salon
 RELATIVE = "relative"  # someone of the caller's who is not family: a friend, a partner, a neighbour
@@ -281,6 +282,7 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("new", "years"): ("holiday:new-year",),
     ("new", "year"): ("holiday:new-year",),
     ("christmas", "eve"): ("holiday:christmas-eve",),
+    ("xmas", "eve"): ("holiday:christmas-eve",),
     ("christmas", "day"): ("holiday:christmas",),
     ("thanksgiving", "day"): ("holiday:thanksgiving",),
     ("turkey", "day"): ("holiday:thanksgiving",),

@@ -84,7 +84,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property, lru_cache
@@ -121,6 +121,7 @@ from knowledge.lexicon import (
     ARRIVE,
     AVAILABILITY,
     BOOK,
+    BRANCH,
     DAYPART,
     HOURS,
     INTENTS,
@@ -189,6 +190,8 @@ _OR_GLOSS = re.compile(
 _TELLS_OF_THE_CALLER = re.compile(
     r"^\s*(?:(?:and|but|so|so that|oh|well|also|anyway|because|cause|cuz|cos|coz|since|as)\s+)*"
     r"(?:i|i'm|im|i\u2019m|i've|ive|i'd|i'll|we|we're|we've|my|our|got|gotta|gonna)\b"
+    # a reason given is the caller's too: "'cause with my two kids I never make it on time"
+    r"|^\s*(?:(?:and|but|so|oh|well|also)\s+)*(?:because|['\u2019]?cause|cuz|coz)\b"
 )
 
 
@@ -216,6 +219,14 @@ _IT_OF_THE_SALON = re.compile(r"\b(salon|shop|place)\b(.*?)\bit\b")
 _CONDITION = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|well)\s+)?(?:if|when|whenever|in case|suppose|say)\b", re.I)
 
 
+# Words to someone else in the room (`_without_words_to_others`): a capitalised name with a comma or
+# "!" after it, at a dash or a sentence's start, up to the next dash or the "sorry" that turns back.
+_TO_SOMEONE_ELSE = re.compile(
+    r"(?:^|[.!?]\s+|\s[-\u2013\u2014]+\s*|\u2014\s*)(?P<said>(?P<name>[A-Z][a-z]+)\s*[,!][^?\-\u2013\u2014]*?)"
+    r"(?:\s[-\u2013\u2014]+|\u2014|(?=\b(?i:sorry)\b))"
+)
+
+
 # A caller correcting themselves: "Tuesday - no, sorry, I mean Monday", "Wednesday, sorry, Friday".
 _CORRECTION = re.compile(
     r"\s*(?:[-\u2013\u2014,.;]+\s*)+(?:no|sorry|oops|wait|actually|i mean|i meant)\b"
@@ -235,7 +246,7 @@ _ONLY_NOT = re.compile(
 # "No X, just Y": what they do not want said first ("no cut, just edge me up").
 _NO_BUT_ONLY = re.compile(
     r"\b(?P<not>(?:(?:i\s+)?(?:don'?t|don\u2019t|do\s+not)\s+(?:need|want)|not|no)\s+(?P<what>[^.?!,;:]+?))"
-    r"\s*[,;:.\-\u2013\u2014]+\s*(?:i\s+)?(?:just|only|simply)\b",
+    r"(?:\s*[,;:.\-\u2013\u2014]+\s*)+(?:i\s+)?(?:just|only|simply)\b",
     re.IGNORECASE,
 )
 _NOT_WANTED_WORDS = 5
@@ -627,7 +638,7 @@ class Index:
         salon's words, words unknown to the salon and to English set apart as `unknown`, and
         family words read as an audience only where the index prices by audience. Cached per
         question."""
-        said = self._corrected(self._rejoined(self._names_heard(_as_heard(question))))
+        said = self._corrected(self._rejoined(self._names_heard(self._without_words_to_others(_as_heard(question)))))
         said = relative_days.day_runs(relative_days.named_dates(said, self.vocabulary.timezone, now))
         text = relative_days.resolve(said, self.vocabulary.timezone, now)
         found = self._analysed.get(text)
@@ -669,8 +680,22 @@ class Index:
         if not answers(found):
             found = self._a_visit_on_a_closed_day(found)
         if not answers(found):
+            found = self._one_of_the_named(found, answers)
+        if not answers(found):
             found = _the_week(found)
         return _with_a_concern(found, said)  # harm said anywhere in the turn, an aside too
+
+    @staticmethod
+    def _one_of_the_named(found: Analysis, answers: Callable[[Analysis], bool]) -> Analysis:
+        """A "who" question naming two staff members or more asks which of them it is ("Priya or
+        Sam, who does keratin?"): read as of the one an entry
+        answers it for, when exactly one does; otherwise as said."""
+        named = found.slots("person")
+        if PERSON not in found.intents or len(named) < 2:
+            return found
+        readings = [found.without(named - {person}) for person in sorted(named)]
+        answered = [reading for reading in readings if answers(reading)]
+        return answered[0] if len(answered) == 1 else found
 
     def _without_asides(self, text: str) -> str:
         """`text` without the caller's asides: clauses that ask nothing (`analysis.asides`) and say
@@ -694,12 +719,18 @@ class Index:
         """`text` without an "or" question tacked on to a yes-or-no one that only says the
         caller's guess at the answer in other words ("are you open on Christmas Day, or are you
         having a break like everyone else?"): one that asks nothing, names nothing any entry says
-        and nothing that may refuse an answer (`_may_refuse`). "Do you take cash, or is it card
-        only?" names what is asked, so it stays."""
+        and nothing that may refuse an answer (`_may_refuse`), beyond the other side of what the
+        question names: a way of the same thing (`lexicon.IMPLIES`: "can the tip go on my card, or
+        does it have to be cash?", both ways to pay). "Is there a deposit, or do I pay on the
+        day?" names what else is asked, so it stays."""
         plain = text
         for gloss in _OR_GLOSS.finditer(text):
             read = self._read(gloss.group(1))
-            if read.intents or any(c in self._postings or self._may_refuse(c, read) for c in read.concepts):
+            said = self._read(text.replace(gloss.group(1), " ", 1)).concepts
+            other_side = {c for c in read.concepts if c in said or set(lexicon.IMPLIES.get(c, ())) & said}
+            if read.intents or any(
+                c in self._postings or self._may_refuse(c, read) for c in read.concepts - other_side
+            ):
                 continue
             plain = plain.replace(gloss.group(1), " ", 1)
         return plain
@@ -708,12 +739,12 @@ class Index:
     def _may_refuse(concept: str, asked: Analysis, excused: frozenset[str] = frozenset()) -> bool:
         """Whether a concept said beside the question may change or refuse its answer: a slot (a
         day, an audience, an age ...), a safety or complaint word, the caller's own booking, a
-        staff member's availability, a part of the day, an animal, a need of the caller's, or
+        staff member's availability, a part of the day, another branch, an animal, a need of the caller's, or
         arriving late when a policy is asked."""
         return (
             ":" in concept
             or (concerns.risky(concept) and concept not in excused)
-            or concept in (PERSONAL, AVAILABILITY, DAYPART)
+            or concept in (PERSONAL, AVAILABILITY, DAYPART, BRANCH)
             or concept in lexicon.ANIMALS | lexicon.NEEDS
             or (concept == ARRIVE and bool(asked.concepts & lexicon.POLICIES))
         )
@@ -739,6 +770,19 @@ class Index:
             if slip is None:
                 return text
             text = before[: slip.start()] + after
+        return text
+
+    def _without_words_to_others(self, text: str) -> str:
+        """`text` without what the caller said to someone else in the room: a stretch opened by a
+        name said to that person ("— Oscar, no, leave the cat alone —", "Ruby! Shoes on! — sorry,
+        where are you?") and closed by a dash or by the "sorry" that turns back
+        to the call. The name is a word no entry says and no slot (a day, a service, a staff
+        member's name is none), so "— Monday, no, Tuesday —" and "Maya, does she do balayage?"
+        stay as said."""
+        for aside in reversed(list(_TO_SOMEONE_ELSE.finditer(text))):
+            name = self._read(aside.group("name"))
+            if name.concepts and not any(c in self._postings or self._may_refuse(c, name) for c in name.concepts):
+                text = text[: aside.start("said")] + " " + text[aside.end() :]
         return text
 
     @cached_property
@@ -1029,7 +1073,9 @@ class Index:
         What's that going to set me back?", or ask of it naming nothing at all: "... What's the
         cost?"), it tells, it restates another part, it tells of another salon and asks nothing
         ("... the last salon I went to spoilt my hair and ..."), it is a slot alone said of what
-        was asked before ("..., and partial?") or it refuses something ("..., not a haircut")."""
+        was asked before ("..., and partial?"), it is an audience alone that does not ask ("how
+        late can I be, with my two kids I always am": what it may narrow is kept beside the
+        question) or it refuses something ("..., not a haircut")."""
         part, asked = turn.parts[position], turn.readings[position]
         only_points_back = (
             not asked.anchors
@@ -1043,6 +1089,11 @@ class Index:
             or self._restates(asked, list(turn.parts), position)
             or (not asked.intents and concerns.about_elsewhere(part))
             or (position > 0 and bool(_ANOTHER_OF_THE_SAME.match(part)) and all(":" in c for c in asked.anchors))
+            or (
+                not turn.asking[position]
+                and not asked.intents
+                and all(c.startswith("audience:") for c in asked.anchors)
+            )
             or bool(_REFUSED.match(part))
         )
 
@@ -1083,26 +1134,31 @@ class Index:
         tells of the caller ("we've got a christening on Sunday, so how much is an updo?")
         qualifies only a question of time, and a day the salon is closed always. Whom a service
         is for, said only in the story ("the kids are screaming in the background. Are you open
-        Mondays?"), changes nothing but a service's price or length, and nothing of a service the
-        question names the audience of ("How long is a women's haircut? I have to pick my kid up
-        at three.")."""
-        told_days = (
+        Mondays?") or in such a clause ("how late can I be, because with twins I'm always behind"),
+        changes nothing but a service's price or length, and nothing of a service the question
+        names the audience of ("How long is a women's haircut? I have to pick my kid up at
+        three.")."""
+        told_of_the_caller = (
             frozenset(
                 c
                 for i, reading in enumerate(turn.readings)
                 if i != position and turn.of_the_caller[i]
                 for c in reading.concepts
-                if _is_a_day(c)
             )
             - asked.concepts
         )
+        told_days = frozenset(c for c in told_of_the_caller if _is_a_day(c))
+        told_audiences = frozenset(c for c in told_of_the_caller if c.startswith("audience:"))
         return {
             c
             for c in said
             if self._may_refuse(c, asked, excused)
             and (c not in turn.elsewhere or concerns.risky(c))
             and not (c in turn.story_days | told_days and _a_day_changes_nothing(asked) and not self._closed_on(c))
-            and not (c in turn.story_audiences and (not asked.concepts & self._services or asked.slots("audience")))
+            and not (
+                c in turn.story_audiences | told_audiences
+                and (not asked.concepts & self._services or asked.slots("audience"))
+            )
         }
 
     def _closed_on(self, day: str) -> bool:
@@ -1247,14 +1303,7 @@ class Index:
             for kind, head in query.kinds
             if head in occasions and kind in unsaid and ":" not in kind and not concerns.risky(kind)
         }
-        dropped = occasions | kinds_of_occasion
-        reread = replace(
-            query,
-            concepts=query.concepts - dropped,
-            loose=query.loose - dropped,
-            modifiers=frozenset(m for m in query.modifiers if m[0] not in dropped),
-            unlisted=frozenset(pair for pair in query.unlisted if pair[0] not in dropped),
-        )
+        reread = query.without(occasions | kinds_of_occasion)
         return reread if self._answers(reread) else query
 
     def _strange(self, query: Analysis) -> list[tuple[str, str]]:

@@ -127,11 +127,23 @@ _DATE = re.compile(
 )
 
 
+# The day before a holiday that has an eve of its own: "the day before Christmas" is Christmas Eve.
+_EVE_OF = re.compile(
+    r"\b(?:the\s+)?(?:day|night)\s+before\s+(?P<holiday>christmas|xmas|new\s+year'?s?|new\s+year\u2019s)(?:\s+day)?\b",
+    re.IGNORECASE,
+)
+
+
+def _eve(found: re.Match) -> str:
+    return "christmas eve" if found.group("holiday").lower() in ("christmas", "xmas") else "new years eve"
+
+
 def named_dates(text: str, tz_name: str, now: datetime | None = None) -> str:
     """`text` with each date said with its month replaced by the holiday it is, or else its
     weekday, at its next coming in the salon's timezone at `now`: "the first of January" -> "new
-    years day", "March 3rd" -> "wednesday". Unlike a relative day, a date means the same day
-    whatever is asked of it."""
+    years day", "March 3rd" -> "wednesday"; and the day before Christmas or New Year's Day as
+    the eve it is. Unlike a relative day, a date means the same day whatever is asked of it."""
+    text = _EVE_OF.sub(_eve, text)
     if not _DATE.search(text):
         return text
     today = today_in(tz_name, now)
