@@ -682,6 +682,8 @@ class Index:
         if not answers(found):
             found = self._one_of_the_named(found, answers)
         if not answers(found):
+            found = self._a_policy_on_an_open_day(found, answers)
+        if not answers(found):
             found = _the_week(found)
         return _with_a_concern(found, said)  # harm said anywhere in the turn, an aside too
 
@@ -696,6 +698,20 @@ class Index:
         readings = [found.without(named - {person}) for person in sorted(named)]
         answered = [reading for reading in readings if answers(reading)]
         return answered[0] if len(answered) == 1 else found
+
+    def _a_policy_on_an_open_day(self, found: Analysis, answers: Callable[[Analysis], bool]) -> Analysis:
+        """A policy asked of a weekday the salon is open ("if I'm running late on a Saturday, what
+        happens?", "can I pay by card on Sundays?") is the policy: the salon's policies hold
+        whatever the day. Not of a day it is closed, nor with the hours asked too, nor walking in
+        on a day, which asks whether a chair is free then."""
+        days = found.slots("day")
+        policies = found.concepts & lexicon.POLICIES
+        if not days or not policies or WALKIN in policies or HOURS in found.concepts or WHEN in found.intents:
+            return found
+        if any(self._closed_on(day) for day in days):
+            return found
+        reread = found.without(days)
+        return reread if answers(reread) else found
 
     def _without_asides(self, text: str) -> str:
         """`text` without the caller's asides: clauses that ask nothing (`analysis.asides`) and say

@@ -18,9 +18,12 @@ an evaluation file).
   it have to be cash?": both ways to pay) asks nothing new.
 - What the caller does not want, with a clause between it and what they only want ("Not the
   balayage, I don't want anything that big, just ..."), is not asked about.
-- "Price-wise", being "stuck sitting there", neither coming nor calling (a no-show), the day
+- "Price-wise", being "stuck sitting there", neither coming nor calling and forgetting to come
+  (a no-show), "because", the day
   before Christmas (Christmas Eve), extensions said by how they go in ("clip-in") and a
   non-native "how you say" are read.
+- A policy asked of a weekday the salon is open is the policy; not of a day it is closed, and
+  walking in on a day asks whether a chair is free then.
 - Triage: a caller's own title ("the office manager") is no complaint, asking for the manager
   is; a result worse than before the visit is a result gone wrong; being "hit with" a fee the
   caller says they did not owe is a dispute.
@@ -151,3 +154,31 @@ def test_eves_and_extensions_in_other_words(index, turn, concept):
 )
 def test_triage_of_titles_results_worse_than_before_and_fees_disputed(turn, priorities):
     assert triage(turn).priority in priorities
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("if I'm running late on a Thursday, what happens?", "15 minutes"),
+        ("can I pay with Apple Pay on Sundays?", "Apple Pay"),
+        ("is there a deposit for balayage on Saturdays?", "$50"),
+    ],
+)
+def test_a_policy_asked_of_a_day_the_salon_is_open_is_the_policy(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+@pytest.mark.parametrize("turn", ["is the late policy the same on Mondays?", "are walk-ins fine on Wednesdays?"])
+def test_a_policy_on_a_closed_day_and_walking_in_on_a_day_go_to_a_person(index, turn):
+    assert answer_to(index, turn) is None
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "what if I just forget and don't show up, do you bill me for that?",
+        "I need to cancel because my car broke down, how much notice do you need?",
+    ],
+)
+def test_forgetting_to_come_and_a_reason_said_with_because(index, turn):
+    assert "24 hours" in (answer_to(index, turn) or "")
