@@ -636,14 +636,18 @@ def _alternatives(tokens: list[str], read: list[tuple[str, ...]], asks_who: bool
     before it and five after it ("cash or is it card only", "apple pay or is it like only
     cards"), not "or" alone ("... or not" is a filler). Asking
     who does one thing "and" another ("who does men's cuts and fades?") asks for the person whose
-    list holds both, so there an "and" joins the items of one list too."""
+    list holds both, so there an "and" joins the items of one list too, as it does between two
+    holidays ("are you open on Thanksgiving and Christmas Day?": the list of holidays answers)."""
     joins = ("or", "and") if asks_who else ("or",)
 
     def content(found: tuple[str, ...]) -> bool:
         return any(c not in INTENTS and not _is_soft(c) for c in found)
 
+    def holidays(found: Iterable[tuple[str, ...]]) -> bool:
+        return any(c.startswith("holiday:") for f in found for c in f)
+
     return any(
-        word in joins
+        (word in joins or (word == "and" and holidays(read[max(0, i - 3) : i]) and holidays(read[i + 1 : i + 6])))
         and any(content(f) for f in read[max(0, i - 3) : i])
         and any(content(f) for f in read[i + 1 : i + 6])
         for i, word in enumerate(tokens)

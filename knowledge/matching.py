@@ -241,7 +241,9 @@ _SLIP_OF_TWO = re.compile(r"[\w'-]+\s+[\w']+$")
 
 # "Just Y, not X": what a caller says they only want, then what they do not (`_only_what_is_wanted`).
 _ONLY_NOT = re.compile(
-    r"\b(?:just|only|simply)\b[^.?!]*?[\s,](?P<not>(?:not|no|nothing)\s+(?P<what>[^.?!,;:]+))", re.IGNORECASE
+    r"\b(?:just|only|simply)\b[^.?!]*?[\s,](?P<not>(?:not|no|nothing)\s+"
+    r"(?P<what>[^.?!,;:\u2013\u2014]+?)(?=\s+-\s|[.?!,;:\u2013\u2014]|$))",  # up to a mark or a dash
+    re.IGNORECASE,
 )
 # "No X, just Y": what they do not want said first ("no cut, just edge me up").
 _NO_BUT_ONLY = re.compile(
@@ -703,9 +705,12 @@ class Index:
         """A policy asked of a weekday the salon is open ("if I'm running late on a Saturday, what
         happens?", "can I pay by card on Sundays?") is the policy: the salon's policies hold
         whatever the day. Not of a day it is closed, nor with the hours asked too, nor walking in
-        on a day, which asks whether a chair is free then."""
+        on a day, which asks whether a chair is free then; and "late" only of the caller arriving
+        ("what's the latest you're there on a Wednesday?" asks the hours)."""
         days = found.slots("day")
         policies = found.concepts & lexicon.POLICIES
+        if ARRIVE not in found.concepts:
+            policies -= {"late"}
         if not days or not policies or WALKIN in policies or HOURS in found.concepts or WHEN in found.intents:
             return found
         if any(self._closed_on(day) for day in days):

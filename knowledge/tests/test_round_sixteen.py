@@ -24,6 +24,12 @@ an evaluation file).
   non-native "how you say" are read.
 - A policy asked of a weekday the salon is open is the policy; not of a day it is closed, and
   walking in on a day asks whether a chair is free then.
+- From dev_voices_22 (scored blind after the first two parts, then tuned on): a caller's shifts
+  ("on earlies", "the night shift"), Scots "whit" and "dae", a Trinidadian "allyuh", a Caribbean
+  "de", an apology for a "silly question" and whoever waits for the caller carry nothing; the
+  hours a salon "keeps" and "the latest you're there" are its hours; blonde streaks are
+  highlights; a visit before the salon opens is an exception a person decides; two holidays
+  joined by "and" are answered by the list of holidays; what the caller refuses ends at a dash.
 - Triage: a caller's own title ("the office manager") is no complaint, asking for the manager
   is; a result worse than before the visit is a result gone wrong; being "hit with" a fee the
   caller says they did not owe is a dispute.
@@ -173,3 +179,33 @@ def test_a_policy_asked_of_a_day_the_salon_is_open_is_the_policy(index, turn, fa
 @pytest.mark.parametrize("turn", ["is the late policy the same on Mondays?", "are walk-ins fine on Wednesdays?"])
 def test_a_policy_on_a_closed_day_and_walking_in_on_a_day_go_to_a_person(index, turn):
     assert answer_to(index, turn) is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "fact"),
+    [
+        ("I'm on earlies all week, so on a Friday what's the latest you're there till?", "8 PM"),
+        ("what hours do you keep on a Tuesday", "7 PM"),
+        ("whit time dae ye close on a Saturday?", "6 PM"),
+        ("what time allyuh open on a Thursday?", "10 AM"),
+        ("How much for de beard trim an' how long it take?", "$20"),
+        ("my husband wants blonde streaks, partial ones, what's that cost and how long will I be waiting?", "$140"),
+    ],
+)
+def test_shifts_regional_small_words_and_streaks(index, turn, fact):
+    assert fact in (answer_to(index, turn) or "")
+
+
+def test_a_visit_before_the_salon_opens_is_an_exception_for_a_person(index):
+    assert answer_to(index, "I finish my night shift at six, could someone see me before you open on a Friday?") is None
+
+
+def test_two_holidays_joined_by_and_are_answered_by_the_list_of_holidays(index):
+    assert "Christmas Day" in (
+        answer_to(index, "sorry, silly question, are you open on Thanksgiving and Christmas?") or ""
+    )
+
+
+def test_what_is_refused_ends_at_a_dash(index):
+    turn = "just one colour all over, no highlights — what's the price and how long?"
+    assert "$120" in (answer_to(index, turn) or "")
