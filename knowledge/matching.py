@@ -692,8 +692,8 @@ class Index:
     @staticmethod
     def _one_of_the_named(found: Analysis, answers: Callable[[Analysis], bool]) -> Analysis:
         """A "who" question naming two staff members or more asks which of them it is ("Priya or
-        Sam, who does keratin?"): read as of the one an entry
-        answers it for, when exactly one does; otherwise as said."""
+        Sam, who does keratin?"): read as of the one an entry answers it for, when exactly one
+        does; otherwise as said."""
         named = found.slots("person")
         if PERSON not in found.intents or len(named) < 2:
             return found
@@ -760,8 +760,8 @@ class Index:
     def _may_refuse(concept: str, asked: Analysis, excused: frozenset[str] = frozenset()) -> bool:
         """Whether a concept said beside the question may change or refuse its answer: a slot (a
         day, an audience, an age ...), a safety or complaint word, the caller's own booking, a
-        staff member's availability, a part of the day, another branch, an animal, a need of the caller's, or
-        arriving late when a policy is asked."""
+        staff member's availability, a part of the day, another branch, an animal, a need of the
+        caller's, or arriving late when a policy is asked."""
         return (
             ":" in concept
             or (concerns.risky(concept) and concept not in excused)
@@ -796,10 +796,10 @@ class Index:
     def _without_words_to_others(self, text: str) -> str:
         """`text` without what the caller said to someone else in the room: a stretch opened by a
         name said to that person ("— Oscar, no, leave the cat alone —", "Ruby! Shoes on! — sorry,
-        where are you?") and closed by a dash or by the "sorry" that turns back
-        to the call. The name is a word no entry says and no slot (a day, a service, a staff
-        member's name is none), so "— Monday, no, Tuesday —" and "Maya, does she do balayage?"
-        stay as said."""
+        where are you?") and closed by a dash or by the "sorry" that turns back to the call. The
+        name is a word no entry says and nothing that may refuse an answer (a day, a service, a
+        staff member's name, an animal is none), so "— Monday, no, Tuesday —" and "Maya, does she
+        do balayage?" stay as said."""
         for aside in reversed(list(_TO_SOMEONE_ELSE.finditer(text))):
             name = self._read(aside.group("name"))
             if name.concepts and not any(c in self._postings or self._may_refuse(c, name) for c in name.concepts):
