@@ -4,24 +4,23 @@ for a group, as general rules, each specified on wordings written for these test
 an evaluation file).
 
 - What the caller says to someone else in the room is not said to the salon: a stretch opened by
-  a name said to that person ("— Oscar, no, leave the cat alone —", "— Harper, no, not in your mouth —") up to a
-  dash or the "sorry" that turns back to the call. A name of the salon's (a staff member's) or a
-  slot (a day) opening it stays as said.
+  a name said to that person ("— Oscar, no, leave the cat alone —", "— Harper, no, not in your
+  mouth —") up to a dash or the "sorry" that turns back to the call. A name of the salon's (a
+  staff member's) or a slot (a day) opening it stays as said.
 - A reason the caller gives ("because with twins I'm always behind", "'cause with my kids ...")
   tells of the caller; whom a service is for said in such a clause changes nothing of a policy,
-  and an audience said alone beside a question that does not ask ("..., with the grandkids I
-  always am") is no question of a service's price.
+  and an audience said alone in a part that does not ask ("..., with my two kids I always am")
+  is no question of a service's price.
 - Another branch of the salon is none this salon's address answers for.
 - A "who" question naming two staff members asks which of them it is: answered as of the one an
   entry answers it for, when exactly one does.
 - An "or" question tacked on that only says the other way of the same thing ("on my card, or does
   it have to be cash?": both ways to pay) asks nothing new.
 - What the caller does not want, with a clause between it and what they only want ("Not the
-  balayage, I don't want anything that big, just ..."), is not asked about.
+  full highlights, I don't need all that, just the partial ones"), is not asked about.
 - "Price-wise", being "stuck sitting there", neither coming nor calling and forgetting to come
-  (a no-show), "because", the day
-  before Christmas (Christmas Eve), extensions said by how they go in ("clip-in") and a
-  non-native "how you say" are read.
+  (a no-show), "because", the day before Christmas (Christmas Eve), extensions said by how they
+  go in ("clip-in") and a non-native "how you say" are read.
 - A policy asked of a weekday the salon is open is the policy; not of a day it is closed, and
   walking in on a day asks whether a chair is free then.
 - From dev_voices_22 (scored blind after the first two parts, then tuned on): a caller's shifts
