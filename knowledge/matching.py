@@ -946,7 +946,7 @@ class Index:
         }
         if not named or not named <= self._services | frozenset(query.slots("variant")) or not beside & self._services:
             return query
-        return replace(query, concepts=query.concepts - {BOOK}, loose=query.loose - {BOOK})
+        return query.without({BOOK})
 
     def _by_head(self, query: Analysis) -> Analysis:
         """A word no entry says, said alone, that is the head of just one of the salon's compound
@@ -1245,12 +1245,7 @@ class Index:
             *(self._read(part).concepts for part in parts if not concerns.complaint_about_elsewhere(part))
         )
         dropped = {c for c in story - rest if c in excused or (c not in self._postings and ":" not in c)}
-        reread = replace(
-            whole,
-            concepts=whole.concepts - dropped,
-            loose=whole.loose - dropped,
-            unlisted=frozenset(pair for pair in whole.unlisted if pair[0] not in dropped),
-        )
+        reread = whole.without(dropped)
         return reread if dropped and self._answers(reread) else whole
 
     def _relative_only(self, whole: Analysis, text: str) -> bool:
@@ -1277,7 +1272,7 @@ class Index:
         extensions"): the word before it only says which kind, and no kind of it is done. Kept
         only when that learned "no" is then the answer; a safety word or a slot is never dropped."""
         kinds = self._denied_kinds(query)
-        reread = replace(query, concepts=query.concepts - kinds, loose=query.loose - kinds)
+        reread = query.without(kinds)
         ranked = self._ranked(reread, every=False) if self._candidates(reread) else []
         if ranked and ranked[0][1].matched and self._prepared[ranked[0][1].document].denies:
             return reread
@@ -1625,7 +1620,7 @@ class Index:
                 break
         named = query.hard & self._services
         if named and query.hard - named:  # a lesson that names no service (`_for_every_service`)
-            without = replace(query, concepts=query.concepts - named, loose=query.loose - named)
+            without = query.without(named)
             candidates |= self._candidates(without) & self._lessons_for_every_service
         return found | candidates
 
@@ -1695,7 +1690,7 @@ class Index:
         named = query.hard & self._services
         if not entry.keyed or not named or entry.provides & self._services:
             return None
-        general = replace(query, concepts=query.concepts - named, loose=query.loose - named)
+        general = query.without(named)
         return general if general.anchors else None
 
     def _without_framing(self, query: Analysis, entry: _Entry) -> Analysis | None:
@@ -1713,7 +1708,7 @@ class Index:
             return None
         if self._mass(extras) > FRAMING_SHARE_MAX * self._mass(query.terms):
             return None
-        return replace(query, concepts=query.concepts - extras, loose=query.loose - extras)
+        return query.without(extras)
 
     def _off_topic_fact(self, query: Analysis, entry: _Entry, units: list[_Unit], about: float) -> str:
         """Why a seed fact that covers the question's words is still about something else, or ""."""
@@ -1830,7 +1825,7 @@ def _the_week(query: Analysis) -> Analysis:
     days = query.slots("day")
     if HOURS not in query.concepts or len(days) < _DAYS_OF_THE_WEEK:
         return query
-    return replace(query, concepts=query.concepts - days, loose=query.loose - days)
+    return query.without(days)
 
 
 def _a_day_changes_nothing(asked: Analysis) -> bool:
